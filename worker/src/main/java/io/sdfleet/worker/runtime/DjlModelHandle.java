@@ -1,0 +1,178 @@
+package io.sdfleet.worker.runtime;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.translate.NoopTranslator;
+import ai.djl.translate.TranslateException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.providers.OrtTensorRTProviderOptions;
+import io.sdfleet.worker.model.ModelLoadException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Owns one loaded model file: the DJL Model, its Predictor (NoopTranslator: NDList in, NDList out) and,
+ * for ONNX Runtime, the session options we built. Closing it frees the native session.
+ *
+ * <p>Failure policy at the native boundary (STYLE habit 12): loading converts every failure, including
+ * Errors thrown by native library loading (UnsatisfiedLinkError, ExceptionInInitializerError,
+ * NoClassDefFoundError), into a {@link ModelLoadException}: the worker must stop at start with a
+ * message. Only VirtualMachineErrors pass through. A failing call becomes an {@link InferenceException}:
+ * the batch's jobs fail, the worker keeps running.
+ *
+ * <p>Threads: the predictor is used by one thread at a time (the device thread).
+ */
+final class DjlModelHandle implements AutoCloseable {
+    /** ONNX Runtime TensorRT provider options (names from ONNX Runtime's TensorRT EP documentation). */
+    static final String TRT_FP16_ENABLE = "trt_fp16_enable";
+    static final String TRT_ENGINE_CACHE_ENABLE = "trt_engine_cache_enable";
+    static final String TRT_ENGINE_CACHE_PATH = "trt_engine_cache_path";
+    /** DJL OrtModel load option carrying a ready SessionOptions object. */
+    static final String DJL_SESSION_OPTIONS = "sessionOptions";
+    /** DJL TensorRT load option: build the engine in half precision. */
+    static final String DJL_TRT_FP16 = "fp16";
+
+    private final Model model;
+    private final Predictor<NDList, NDList> predictor;
+    private final AutoCloseable sessionOptions;
+    private final String description;
+
+    private DjlModelHandle(Model model, Predictor<NDList, NDList> predictor, AutoCloseable sessionOptions,
+            String description) {
+        this.model = model;
+        this.predictor = predictor;
+        this.sessionOptions = sessionOptions;
+        this.description = description;
+    }
+
+    /** Loads an ONNX file on DJL's OnnxRuntime engine with the given execution provider. */
+    static DjlModelHandle loadOnnx(Path file, String role, RuntimeSettings settings) throws ModelLoadException {
+        DjlEngineSetup.configure();
+        OrtProvider provider = settings.ortProvider();
+        OrtSession.SessionOptions options = null;
+        Model model = null;
+        try {
+            options = new OrtSession.SessionOptions();
+            if (settings.intraOpThreads() > 0) {
+                options.setIntraOpNumThreads(settings.intraOpThreads());
+            }
+            if (settings.interOpThreads() > 0) {
+                options.setInterOpNumThreads(settings.interOpThreads());
+            }
+            if (provider == OrtProvider.TENSORRT) {
+                // TensorRT first; DJL then adds CUDA (device is a GPU) for nodes TensorRT does not take
+                OrtTensorRTProviderOptions trt = new OrtTensorRTProviderOptions(settings.deviceId());
+                trt.add(TRT_FP16_ENABLE, settings.fp16() ? "1" : "0");
+                trt.add(TRT_ENGINE_CACHE_ENABLE, "1");
+                trt.add(TRT_ENGINE_CACHE_PATH, settings.effectiveTensorRtCacheDir().toString());
+                options.addTensorrt(trt);
+            }
+            Device device = provider.usesGpu() ? Device.gpu(settings.deviceId()) : Device.cpu();
+            model = Model.newInstance(role, device, DjlEngineSetup.ONNX_RUNTIME_ENGINE);
+            Map<String, Object> loadOptions = new HashMap<>();
+            loadOptions.put(DJL_SESSION_OPTIONS, options);
+            model.load(file.getParent(), baseName(file), loadOptions);
+            Predictor<NDList, NDList> predictor = model.newPredictor(new NoopTranslator());
+            return new DjlModelHandle(model, predictor, options,
+                    RuntimeKind.ONNXRUNTIME + "/" + provider + (provider.usesGpu() ? ":" + settings.deviceId() : ""));
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            closeQuietly(model);
+            closeQuietly(options);
+            throw new ModelLoadException("cannot load " + file + " (" + role + ") on ONNX Runtime with the "
+                    + provider + " provider: " + causeChain(e)
+                    + (provider.usesGpu() ? "; the " + provider + " provider needs the onnxruntime_gpu jar "
+                    + "and NVIDIA's CUDA/cuDNN" + (provider == OrtProvider.TENSORRT ? "/TensorRT" : "")
+                    + " libraries; set the provider to cpu to run without a GPU" : ""), e);
+        }
+    }
+
+    /**
+     * Loads a TensorRT engine (serialized .plan/.trt, or a static-shape .onnx that TensorRT builds) on
+     * DJL's TensorRT engine.
+     */
+    static DjlModelHandle loadTensorRt(Path file, String role, RuntimeSettings settings) throws ModelLoadException {
+        DjlEngineSetup.configure();
+        TensorRtLibraries.requireAvailable();
+        Model model = null;
+        try {
+            model = Model.newInstance(role, Device.gpu(settings.deviceId()), DjlEngineSetup.TENSORRT_ENGINE);
+            Map<String, Object> loadOptions = new HashMap<>();
+            if (settings.fp16()) {
+                loadOptions.put(DJL_TRT_FP16, "true");
+            }
+            model.load(file, null, loadOptions);
+            Predictor<NDList, NDList> predictor = model.newPredictor(new NoopTranslator());
+            return new DjlModelHandle(model, predictor, null,
+                    RuntimeKind.TENSORRT + "/gpu:" + settings.deviceId() + (settings.fp16() ? "/fp16" : ""));
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            closeQuietly(model);
+            throw new ModelLoadException("cannot load TensorRT engine " + file + " (" + role + "): "
+                    + causeChain(e), e);
+        }
+    }
+
+    /** A child manager of the model's manager; close it (try-with-resources) when the call is done. */
+    NDManager newCallManager() {
+        return model.getNDManager().newSubManager();
+    }
+
+    /**
+     * Runs the model. Native failures become {@link InferenceException} (fail this batch, keep the worker).
+     */
+    NDList predict(NDList inputs) {
+        try {
+            return predictor.predict(inputs);
+        } catch (TranslateException | RuntimeException e) {
+            throw new InferenceException(model.getName() + " failed on " + description + ": " + causeChain(e), e);
+        }
+    }
+
+    String description() {
+        return description;
+    }
+
+    static String causeChain(Throwable e) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (!text.isEmpty()) {
+                text.append(" <- ");
+            }
+            text.append(t.getClass().getSimpleName());
+            if (t.getMessage() != null) {
+                text.append(": ").append(t.getMessage());
+            }
+        }
+        return text.toString();
+    }
+
+    private static String baseName(Path file) {
+        String name = file.getFileName().toString();
+        return name.endsWith(".onnx") ? name.substring(0, name.length() - ".onnx".length()) : name;
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        if (closeable == null) {
+            return;
+        }
+        try {
+            closeable.close();
+        } catch (Exception | LinkageError ignored) {
+            // best effort while reporting the original failure
+        }
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(predictor);
+        closeQuietly(model);
+        closeQuietly(sessionOptions);
+    }
+}

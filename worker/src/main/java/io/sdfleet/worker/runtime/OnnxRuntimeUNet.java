@@ -1,0 +1,107 @@
+package io.sdfleet.worker.runtime;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.sdfleet.worker.model.ModelLoadException;
+import io.sdfleet.worker.model.OnnxSignature;
+import io.sdfleet.worker.model.OnnxSignatureReader;
+import io.sdfleet.worker.model.TensorSpec;
+import io.sdfleet.worker.model.TensorType;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The UNet on ONNX Runtime (CPU, CUDA or the TensorRT execution provider).
+ *
+ * <p>The timestep is fed in the element type the file declares: float32 in current diffusers exports,
+ * int64 in older ones (scheduler timesteps are whole numbers, so the conversion is exact). It is fed as
+ * {@code [batch]} (the same value per item), or as a scalar when the file declares a scalar.
+ *
+ * <p>Threads: one caller at a time. Each call's tensors live in a child NDManager closed at the end.
+ */
+public final class OnnxRuntimeUNet implements UNetRuntime {
+    static final String SAMPLE = "sample";
+    static final String TIMESTEP = "timestep";
+    static final String ENCODER_HIDDEN_STATES = "encoder_hidden_states";
+    static final String OUT_SAMPLE = "out_sample";
+    static final List<TensorExpectation> INPUTS = List.of(
+            TensorExpectation.of(SAMPLE, Set.of(TensorType.FLOAT32), 4, Map.of(1, (long) LATENT_CHANNELS),
+                    "[batch, 4, height, width] noisy latents"),
+            new TensorExpectation(TIMESTEP, Set.of(TensorType.FLOAT32, TensorType.INT64), Set.of(0, 1), Map.of(),
+                    "[batch] or scalar timestep"),
+            TensorExpectation.of(ENCODER_HIDDEN_STATES, Set.of(TensorType.FLOAT32), 3,
+                    Map.of(1, (long) TextEncoderRuntime.SEQUENCE_LENGTH), "[batch, 77, hidden] text states"));
+    static final List<TensorExpectation> OUTPUTS = List.of(TensorExpectation.of(OUT_SAMPLE,
+            Set.of(TensorType.FLOAT32), 4, Map.of(1, (long) LATENT_CHANNELS), "[batch, 4, height, width] noise"));
+
+    private final DjlModelHandle handle;
+    private final TensorType timestepType;
+    private final boolean scalarTimestep;
+
+    private OnnxRuntimeUNet(DjlModelHandle handle, TensorSpec timestep) {
+        this.handle = handle;
+        this.timestepType = timestep.type();
+        this.scalarTimestep = timestep.rank() == 0;
+    }
+
+    /** Checks the file's tensors, then loads it. */
+    public static OnnxRuntimeUNet load(Path file, RuntimeSettings settings) throws ModelLoadException {
+        OnnxSignature signature = OnnxSignatureReader.read(file);
+        SignatureCheck.require(signature, "UNet", INPUTS, OUTPUTS);
+        TensorSpec timestep = signature.input(TIMESTEP).orElseThrow();
+        return new OnnxRuntimeUNet(DjlModelHandle.loadOnnx(file, "unet", settings), timestep);
+    }
+
+    /** The element type the model takes its timestep in (float32 or int64). */
+    public TensorType timestepType() {
+        return timestepType;
+    }
+
+    @Override
+    public float[] predictNoise(float[] sample, float timestep, float[] encoderHiddenStates, int batch, int height,
+            int width) {
+        Shapes.requireLength("sample", sample, batch, LATENT_CHANNELS, height, width);
+        int hidden = UNetInputs.hiddenSize(encoderHiddenStates, batch);
+        try (NDManager call = handle.newCallManager()) {
+            NDArray sampleArray = call.create(sample, new Shape(batch, LATENT_CHANNELS, height, width));
+            sampleArray.setName(SAMPLE);
+            NDArray timestepArray = timestepArray(call, timestep, batch);
+            timestepArray.setName(TIMESTEP);
+            NDArray states = call.create(encoderHiddenStates,
+                    new Shape(batch, TextEncoderRuntime.SEQUENCE_LENGTH, hidden));
+            states.setName(ENCODER_HIDDEN_STATES);
+            NDList out = handle.predict(new NDList(sampleArray, timestepArray, states));
+            float[] noise = out.get(0).toFloatArray();
+            Shapes.requireOutputLength("UNet output", noise, batch, LATENT_CHANNELS, height, width);
+            return noise;
+        }
+    }
+
+    private NDArray timestepArray(NDManager call, float timestep, int batch) {
+        Shape shape = scalarTimestep ? new Shape() : new Shape(batch);
+        int count = scalarTimestep ? 1 : batch;
+        if (timestepType == TensorType.INT64) {
+            long[] values = new long[count];
+            Arrays.fill(values, Math.round(timestep));
+            return call.create(values, shape);
+        }
+        float[] values = new float[count];
+        Arrays.fill(values, timestep);
+        return call.create(values, shape);
+    }
+
+    @Override
+    public String identity() {
+        return handle.description();
+    }
+
+    @Override
+    public void close() {
+        handle.close();
+    }
+}

@@ -1,0 +1,34 @@
+package io.sdfleet.worker.runtime;
+
+/**
+ * The denoising UNet: predicts the noise in a batch of latents at one timestep, conditioned on text.
+ *
+ * <p>Contract (checked by the UNetRuntimeContract test every implementation's test extends): the output
+ * has the shape of {@code sample}; the same input gives the same output; item i's output does not depend
+ * on the other items of the batch; different timesteps give different outputs.
+ *
+ * <p>Threads: one caller at a time (the worker's device thread). Failure: {@link InferenceException}
+ * when the runtime fails on a call; {@link IllegalArgumentException} for arrays that do not match the
+ * stated shape (a caller bug).
+ */
+public interface UNetRuntime extends AutoCloseable {
+    /** Latent channels of Stable Diffusion 1.x and 2.x. */
+    int LATENT_CHANNELS = 4;
+
+    /**
+     * @param sample latents, row-major {@code [batch, 4, height, width]}
+     * @param timestep the scheduler's timestep, shared by the whole batch
+     * @param encoderHiddenStates text states, row-major {@code [batch, 77, D]}
+     * @param batch number of items
+     * @param height latent height (image height / 8)
+     * @param width latent width (image width / 8)
+     * @return the noise prediction, row-major {@code [batch, 4, height, width]}
+     */
+    float[] predictNoise(float[] sample, float timestep, float[] encoderHiddenStates, int batch, int height, int width);
+
+    /** Which runtime and device this is, e.g. {@code onnxruntime/cpu}, for completion events and logs. */
+    String identity();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,16 @@
+/**
+ * The model runtimes: one interface per model role ({@link io.sdfleet.worker.runtime.TextEncoderRuntime},
+ * {@link io.sdfleet.worker.runtime.UNetRuntime}, {@link io.sdfleet.worker.runtime.VaeDecoderRuntime}) and
+ * their implementations on DJL's ONNX Runtime engine (CPU, CUDA or the TensorRT execution provider) and
+ * DJL's TensorRT engine (UNet only, static-shape engines per batch profile).
+ *
+ * <p>Layering as in DJL: the model (a loaded file) is owned by {@link io.sdfleet.worker.runtime.DjlModelHandle},
+ * prediction goes through a DJL Predictor with a NoopTranslator, and the per-role classes turn Java arrays
+ * into named NDArrays and back. Every call scopes its tensors in a child NDManager closed by
+ * try-with-resources, so native memory does not grow with the number of calls.
+ *
+ * <p>{@link io.sdfleet.worker.runtime.ModelRuntimes#open} picks the implementation from one setting
+ * ({@link io.sdfleet.worker.runtime.RuntimeKind}). Depends on {@code io.sdfleet.worker.model} and DJL;
+ * the pipeline depends on it. Nothing here knows about Kafka, jobs or images.
+ */
+package io.sdfleet.worker.runtime;
