@@ -1,0 +1,67 @@
+package io.sdfleet.worker.scheduler;
+
+import java.util.Optional;
+
+/**
+ * One noise scheduler driving ONE denoising trajectory of one micro-batch.
+ *
+ * <p>Use (the diffusers pipeline loop):
+ * <pre>{@code
+ * scheduler.setTimesteps(n);
+ * x = xT * scheduler.initNoiseSigma();
+ * for (int i = 0; i < scheduler.timesteps().length; i++) {
+ *     float[] xIn = scheduler.scaleModelInput(x, i);
+ *     float[] eps = unet(xIn, scheduler.timesteps()[i]);
+ *     x = scheduler.step(eps, i, x, noise);
+ * }
+ * }</pre>
+ *
+ * <p>Steps are addressed by INDEX into {@link #timesteps()}, not by timestep value, because a value can repeat
+ * (PNDM runs its second timestep twice; Karras timesteps can coincide for many steps). {@code step} must be
+ * called for index 0, 1, 2, ... in order, once each: multistep schedulers keep earlier model outputs.
+ *
+ * <p>Arrays are flat NCHW float32 for the whole micro-batch; all scheduler math is elementwise, so a scheduler
+ * does not know the batch size (only the {@link NoiseSource} does). {@code step} and {@code scaleModelInput}
+ * do not modify their arguments.
+ *
+ * <p>Threads: not thread-safe; one instance per trajectory, used by one thread (the device thread). Creating
+ * one is cheap. Errors: a config the implementation cannot follow is rejected at construction with
+ * {@link UnsupportedSchedulerConfigException}; calls out of order are an {@link IllegalStateException}.
+ */
+public interface Scheduler {
+
+    /** The scheduler's name, e.g. {@code "EulerDiscreteScheduler"} (diffusers' class name). */
+    String name();
+
+    /** Lays out the inference timesteps and resets the trajectory state; call before anything else. */
+    void setTimesteps(int numInferenceSteps);
+
+    /**
+     * The timesteps, one per call of {@link #step}, exactly as diffusers stores them: integers for PNDM, DDIM,
+     * DPM-Solver and UniPC; float32 values for Euler, Euler ancestral and LMS. A copy.
+     */
+    double[] timesteps();
+
+    /** True when {@link #timesteps()} holds integers (int64 in diffusers), false when float32 values. */
+    boolean integerTimesteps();
+
+    /** The noise levels (length = steps + 1, float32), or empty for schedulers without a sigma table. */
+    Optional<float[]> sigmas();
+
+    /** The standard deviation of the initial noise: scale x_T by it. Valid after {@link #setTimesteps}. */
+    float initNoiseSigma();
+
+    /** The model input for step {@code stepIndex}; may return {@code sample} itself when it is the identity. */
+    float[] scaleModelInput(float[] sample, int stepIndex);
+
+    /**
+     * One denoising step.
+     *
+     * @param modelOutput the model's prediction for {@code scaleModelInput(sample, stepIndex)}
+     * @param stepIndex the index into {@link #timesteps()}; must be the next one
+     * @param sample the current sample x_t (whole batch)
+     * @param noise standard normal noise for stochastic schedulers; may be null for deterministic ones
+     * @return a new array with x_{t-1}
+     */
+    float[] step(float[] modelOutput, int stepIndex, float[] sample, NoiseSource noise);
+}

@@ -1,0 +1,26 @@
+/**
+ * Noise schedulers of the denoising loop, reimplemented from diffusers in plain Java.
+ *
+ * <p>What lives here: one class per scheduler ({@link io.sdfleet.worker.scheduler.PndmScheduler},
+ * {@link io.sdfleet.worker.scheduler.DdimScheduler}, {@link io.sdfleet.worker.scheduler.EulerDiscreteScheduler},
+ * {@link io.sdfleet.worker.scheduler.EulerAncestralScheduler},
+ * {@link io.sdfleet.worker.scheduler.DpmSolverMultistepScheduler},
+ * {@link io.sdfleet.worker.scheduler.LmsDiscreteScheduler},
+ * {@link io.sdfleet.worker.scheduler.UniPcMultistepScheduler}) behind the small
+ * {@link io.sdfleet.worker.scheduler.Scheduler} interface, configured from the model's own
+ * {@code scheduler/scheduler_config.json} ({@link io.sdfleet.worker.scheduler.SchedulerConfig}) and created by
+ * {@link io.sdfleet.worker.scheduler.Schedulers}. The remaining package-private classes are the shared numerics:
+ * the float32 training noise schedule as torch computes it, numpy-compatible timestep spacing, interpolation
+ * and Karras sigmas.
+ *
+ * <p>Numerics: tensor math is float32 exactly where diffusers uses torch float32 tensors, and float64 where
+ * diffusers uses numpy float64 (timesteps and sigmas before their conversion to float32). The golden vectors
+ * in {@code ../shared/golden/schedulers} are the reference.
+ *
+ * <p>Dependencies: this package depends only on the JDK, Jackson (for parsing the config) and
+ * {@code io.sdfleet.common.SchedulerName}. It has no native code and no knowledge of the batch size: every
+ * operation is elementwise over a flat float array, except the random noise, which callers supply through
+ * {@link io.sdfleet.worker.scheduler.NoiseSource}. The pipeline package depends on this one, never the
+ * reverse.
+ */
+package io.sdfleet.worker.scheduler;
