@@ -1,0 +1,42 @@
+package io.sdfleet.producer;
+
+import io.sdfleet.common.config.ConfigReader;
+import io.sdfleet.common.config.KafkaSettings;
+import io.sdfleet.common.config.Setting;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The producer library's configuration from the environment: the common {@link KafkaSettings} (bootstrap
+ * servers, topics, {@code SDFLEET_KAFKA_*} client properties — e.g. {@code SDFLEET_KAFKA_MAX_BLOCK_MS} and
+ * {@code SDFLEET_KAFKA_DELIVERY_TIMEOUT_MS} for the submit bounds) plus the producer's own settings below.
+ * All are read and checked together; one {@link io.sdfleet.common.config.ConfigException} lists every bad one.
+ *
+ * @param kafka              where the cluster and topics are
+ * @param completionLookback how far before a job's submit time completion reading starts
+ */
+public record ProducerSettings(KafkaSettings kafka, Duration completionLookback) {
+
+    public static final Setting<Duration> COMPLETION_LOOKBACK = Setting.duration(
+            "SDFLEET_PRODUCER_COMPLETION_LOOKBACK", SdfleetProducerBuilder.DEFAULT_COMPLETION_LOOKBACK,
+            Duration.ZERO, Duration.ofDays(1),
+            "How far before a job's submit time awaitCompletion starts reading completions (clock differences).");
+
+    /** The producer's own settings, in table order (the Kafka ones are {@link KafkaSettings#SETTINGS}). */
+    public static final List<Setting<?>> SETTINGS = List.of(COMPLETION_LOOKBACK);
+
+    /**
+     * Reads and checks every setting.
+     *
+     * @throws io.sdfleet.common.config.ConfigException listing every bad variable
+     */
+    public static ProducerSettings fromEnv(Map<String, String> env) {
+        ConfigReader reader = new ConfigReader(env);
+        KafkaSettings kafka = KafkaSettings.read(reader);
+        Duration lookback = reader.get(COMPLETION_LOOKBACK);
+        reader.throwIfInvalid();
+        return new ProducerSettings(kafka, lookback);
+    }
+}

@@ -1,0 +1,183 @@
+package io.sdfleet.producer;
+
+import io.sdfleet.common.config.KafkaSettings;
+import io.sdfleet.producer.kafka.ClientProperties;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * Configures an {@link SdfleetProducer}. Start from {@link SdfleetProducer#builder()}; every setting has a
+ * default (the constants below and those of {@link ClientProperties}). Not thread-safe; one per producer.
+ */
+public final class SdfleetProducerBuilder {
+
+    /** Default bootstrap servers, as in the common Kafka settings. */
+    public static final String DEFAULT_BOOTSTRAP_SERVERS = KafkaSettings.DEFAULT_BOOTSTRAP_SERVERS;
+    /** Default requests topic. */
+    public static final String DEFAULT_REQUESTS_TOPIC = KafkaSettings.DEFAULT_TOPIC_REQUESTS;
+    /** Default completions topic. */
+    public static final String DEFAULT_COMPLETIONS_TOPIC = KafkaSettings.DEFAULT_TOPIC_COMPLETIONS;
+    /** Default look-back before a submit time where completion reading starts (clock differences). */
+    public static final Duration DEFAULT_COMPLETION_LOOKBACK = Duration.ofMinutes(1);
+    /** Default bound on {@link SdfleetProducer#close()}. */
+    public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
+    /** Default number of submit times remembered for {@code awaitCompletion}. */
+    public static final int DEFAULT_RECENT_SUBMIT_CAPACITY = 100_000;
+
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    private String bootstrapServers = DEFAULT_BOOTSTRAP_SERVERS;
+    private String requestsTopic = DEFAULT_REQUESTS_TOPIC;
+    private String completionsTopic = DEFAULT_COMPLETIONS_TOPIC;
+    private final Map<String, Object> clientProperties = new LinkedHashMap<>();
+    private Duration completionLookback = DEFAULT_COMPLETION_LOOKBACK;
+    private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
+    private int recentSubmitCapacity = DEFAULT_RECENT_SUBMIT_CAPACITY;
+    private Clock clock = Clock.systemUTC();
+    private RequestNormalizer normalizer;
+    private Function<Map<String, Object>, Producer<String, byte[]>> producerFactory = KafkaProducer::new;
+    private Function<Map<String, Object>, Consumer<String, byte[]>> consumerFactory = KafkaConsumer::new;
+
+    SdfleetProducerBuilder() {
+    }
+
+    /** Bootstrap servers, topics and pass-through client properties from the common Kafka settings. */
+    public SdfleetProducerBuilder kafkaSettings(KafkaSettings settings) {
+        bootstrapServers(settings.bootstrapServers());
+        requestsTopic(settings.topicRequests());
+        completionsTopic(settings.topicCompletions());
+        return clientProperties(settings.clientOverrides());
+    }
+
+    /** Everything from {@link ProducerSettings}. */
+    public SdfleetProducerBuilder settings(ProducerSettings settings) {
+        kafkaSettings(settings.kafka());
+        return completionLookback(settings.completionLookback());
+    }
+
+    /**
+     * Everything from environment variables ({@link ProducerSettings#fromEnv}).
+     *
+     * @throws io.sdfleet.common.config.ConfigException listing every bad variable
+     */
+    public SdfleetProducerBuilder env(Map<String, String> env) {
+        return settings(ProducerSettings.fromEnv(env));
+    }
+
+    /** Kafka bootstrap servers, {@code host:port[,host:port...]}. */
+    public SdfleetProducerBuilder bootstrapServers(String value) {
+        bootstrapServers = requireText(value, "bootstrapServers");
+        return this;
+    }
+
+    /** The topic requests are written to. */
+    public SdfleetProducerBuilder requestsTopic(String value) {
+        requestsTopic = requireText(value, "requestsTopic");
+        return this;
+    }
+
+    /** The topic completion events are read from. */
+    public SdfleetProducerBuilder completionsTopic(String value) {
+        completionsTopic = requireText(value, "completionsTopic");
+        return this;
+    }
+
+    /**
+     * A Kafka client property passed to both clients (e.g. {@code security.protocol}, {@code max.block.ms});
+     * see {@link ClientProperties} for what cannot be overridden.
+     */
+    public SdfleetProducerBuilder clientProperty(String key, Object value) {
+        clientProperties.put(requireText(key, "key"), Objects.requireNonNull(value, "value"));
+        return this;
+    }
+
+    /** Several client properties at once (e.g. the {@code SDFLEET_KAFKA_*} overrides). */
+    public SdfleetProducerBuilder clientProperties(Map<String, ?> values) {
+        values.forEach(this::clientProperty);
+        return this;
+    }
+
+    /** How far before a job's submit time completion reading starts; covers clock differences. */
+    public SdfleetProducerBuilder completionLookback(Duration value) {
+        completionLookback = requireNotNegative(value, "completionLookback");
+        return this;
+    }
+
+    /** Longest wait of {@link SdfleetProducer#close()} for records still in flight. */
+    public SdfleetProducerBuilder closeTimeout(Duration value) {
+        closeTimeout = requireNotNegative(value, "closeTimeout");
+        return this;
+    }
+
+    /** How many submit times are remembered for {@code awaitCompletion}. */
+    public SdfleetProducerBuilder recentSubmitCapacity(int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException("recentSubmitCapacity must be at least 1, got " + value);
+        }
+        recentSubmitCapacity = value;
+        return this;
+    }
+
+    /** The clock submit times are taken from. */
+    public SdfleetProducerBuilder clock(Clock value) {
+        clock = Objects.requireNonNull(value, "clock");
+        return this;
+    }
+
+    /** Where generated job ids and seeds come from (default: UUIDv7 on {@link #clock}, random seeds). */
+    public SdfleetProducerBuilder normalizer(RequestNormalizer value) {
+        normalizer = Objects.requireNonNull(value, "normalizer");
+        return this;
+    }
+
+    /** Makes the Kafka producer from the merged properties (tests pass a {@code MockProducer}). */
+    public SdfleetProducerBuilder producerFactory(Function<Map<String, Object>, Producer<String, byte[]>> value) {
+        producerFactory = Objects.requireNonNull(value, "producerFactory");
+        return this;
+    }
+
+    /** Makes completion-reader consumers from the merged properties. */
+    public SdfleetProducerBuilder consumerFactory(Function<Map<String, Object>, Consumer<String, byte[]>> value) {
+        consumerFactory = Objects.requireNonNull(value, "consumerFactory");
+        return this;
+    }
+
+    /** Creates the producer (the Kafka client connects lazily, on the first send). */
+    public SdfleetProducer build() {
+        int instance = INSTANCES.incrementAndGet();
+        Map<String, Object> producerProperties = ClientProperties.producer(bootstrapServers, clientProperties,
+                "sdfleet-producer-" + instance);
+        Map<String, Object> consumerProperties = ClientProperties.completionReader(bootstrapServers,
+                clientProperties, "sdfleet-completions-" + instance);
+        RequestNormalizer chosen = normalizer != null
+                ? normalizer
+                : new RequestNormalizer(new JobIdGenerator(clock), RequestNormalizer.randomSeeds());
+        return new SdfleetProducer(new ProducerOptions(bootstrapServers, requestsTopic, completionsTopic,
+                producerProperties, consumerProperties, completionLookback, closeTimeout, recentSubmitCapacity,
+                clock, chosen, producerFactory, consumerFactory));
+    }
+
+    private static String requireText(String value, String name) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(name + " must not be blank");
+        }
+        return value;
+    }
+
+    private static Duration requireNotNegative(Duration value, String name) {
+        if (value == null || value.isNegative()) {
+            throw new IllegalArgumentException(name + " must be zero or positive, got " + value);
+        }
+        return value;
+    }
+}
