@@ -20,7 +20,7 @@ import java.util.TreeSet;
  * log start, end snapshot, {@code offsetsForTimes}) through the given consumer, then {@link #ranges}, a
  * pure function of what they returned.
  *
- * <p>The end snapshot is taken before anything else, with the consumer's isolation level (read_committed:
+ * <p>The consumer is left assigned to the chosen partitions. The end snapshot is taken before anything else, with the consumer's isolation level (read_committed:
  * the last stable offset), and every range ends at or before it, so the replay does not chase records
  * written while it runs. Not thread-safe (it uses the caller's consumer on the caller's thread).
  */
@@ -59,6 +59,9 @@ final class RangeResolver {
             infos.forEach(i -> partitions.add(i.partition()));
             Set<Integer> chosen = choose(topic, partitions, spec);
             List<TopicPartition> tps = chosen.stream().map(p -> new TopicPartition(topic, p)).toList();
+            // Assigned before the look-ups: a read_committed consumer keeps the last stable offsets it
+            // learns only for assigned partitions (and warns about the others).
+            consumer.assign(tps);
             Map<Integer, Long> ends = byPartition(consumer.endOffsets(tps, timeout));
             Map<Integer, Long> beginnings = byPartition(consumer.beginningOffsets(tps, timeout));
             Map<Integer, Long> fromTimes = timeOffsets(tps, spec.from());

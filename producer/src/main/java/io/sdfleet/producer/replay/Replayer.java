@@ -126,16 +126,21 @@ public final class Replayer {
     }
 
     private void read(Consumer<String, byte[]> consumer, Run run) {
+        // The resolver left the consumer assigned to every partition of the ranges; empty ones are paused.
         Map<TopicPartition, PartitionRange> open = new HashMap<>();
+        Set<TopicPartition> empty = new HashSet<>();
         for (PartitionRange r : run.ranges) {
-            if (!r.isEmpty()) {
-                open.put(new TopicPartition(run.topic, r.partition()), r);
+            TopicPartition tp = new TopicPartition(run.topic, r.partition());
+            if (r.isEmpty()) {
+                empty.add(tp);
+            } else {
+                open.put(tp, r);
             }
         }
         if (open.isEmpty()) {
             return;
         }
-        consumer.assign(open.keySet());
+        consumer.pause(empty);
         open.forEach((tp, r) -> consumer.seek(tp, r.start()));
         long lastProgress = System.nanoTime();
         while (!open.isEmpty() && run.abortReason == null) {
