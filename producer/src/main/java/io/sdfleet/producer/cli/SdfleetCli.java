@@ -22,7 +22,7 @@ import java.util.Map;
 
 /**
  * The {@code sdfleet} command line: one class per subcommand ({@link SubmitCommand}, {@link WatchCommand},
- * {@link TokenizeCommand}; replay is to come), wired here.
+ * {@link TokenizeCommand}, {@link ReplayCommand}), wired here.
  *
  * <p>{@link #run(String[], PrintStream, PrintStream, Map)} runs a command in-process with injected
  * streams and environment (tests call it; nothing reads {@code System.getenv} or calls {@code System.exit}
