@@ -1,0 +1,87 @@
+package io.sdfleet.worker.pipeline;
+
+import java.util.function.Supplier;
+
+/**
+ * The one place where a failure inside a model runtime call becomes a {@link DeviceFault}, and where the
+ * time of each call is measured.
+ *
+ * <p>Policy (STYLE habit 12), applied to every call into the text encoder, the UNet and the VAE:
+ * <ul>
+ *   <li>A {@link RuntimeException} from a call (DJL/ONNX Runtime/TensorRT failures arrive as
+ *       {@code InferenceException}; anything else, e.g. a native shape error, is treated alike) is not the
+ *       jobs' fault: the runtime failed on inputs the pipeline built and checked. It becomes a non-fatal
+ *       DeviceFault, so the batch is not committed and its jobs are delivered again. Failures that are clearly
+ *       a job's own (a prompt that cannot be tokenized, a size no engine serves, a scheduler the model's
+ *       config cannot drive) are caught before any runtime call and fail only those jobs.
+ *   <li>After {@code maxConsecutiveFaults} batches in a row failed this way, the fault is fatal: the runtime
+ *       is most likely broken for good (lost GPU, corrupted session) and the worker should restart.
+ *   <li>{@link OutOfMemoryError} (Java heap; DJL reports device memory as an exception, above) is non-fatal
+ *       the first time, so that a batch too large for this worker goes back to the topic and the next batch
+ *       can run; a second one in a row is fatal (memory is not coming back).
+ *   <li>{@link LinkageError} (a native library that failed to load or initialise) and any other
+ *       {@link VirtualMachineError} are fatal at once: nothing done in this process will fix them.
+ * </ul>
+ * A batch that completes resets both counters ({@link #batchSucceeded()}).
+ *
+ * <p>Not thread-safe: owned by the pipeline, used by the device thread.
+ */
+final class RuntimeCallGuard {
+    private final int maxConsecutiveFaults;
+    private int consecutiveFaults;
+    private int consecutiveOutOfMemory;
+
+    RuntimeCallGuard(int maxConsecutiveFaults) {
+        if (maxConsecutiveFaults < 1) {
+            throw new IllegalArgumentException("maxConsecutiveFaults must be at least 1, was " + maxConsecutiveFaults);
+        }
+        this.maxConsecutiveFaults = maxConsecutiveFaults;
+    }
+
+    /**
+     * Runs one runtime call, adds its wall time to {@code clock}'s runtime share, and converts its failure.
+     *
+     * @param what the call, for the fault message (e.g. "UNet step 3 of 20, batch 8")
+     */
+    <T> T call(String what, StageClock clock, Supplier<T> call) throws DeviceFault {
+        long start = System.nanoTime();
+        try {
+            return call.get();
+        } catch (RuntimeException | Error e) {
+            throw fault(what, e);
+        } finally {
+            clock.addRuntime(System.nanoTime() - start);
+        }
+    }
+
+    /**
+     * The DeviceFault for a failure of {@code what}, counted towards the fatal thresholds. Errors other than
+     * OutOfMemoryError, LinkageError and VirtualMachineError are rethrown unchanged (they are bugs).
+     */
+    DeviceFault fault(String what, Throwable failure) {
+        consecutiveFaults++;
+        String message = what + " failed: " + failure;
+        if (failure instanceof OutOfMemoryError) {
+            consecutiveOutOfMemory++;
+            boolean fatal = consecutiveOutOfMemory > 1 || consecutiveFaults >= maxConsecutiveFaults;
+            return new DeviceFault(message + (fatal ? " (again: giving up on this process)"
+                    : " (the batch goes back to the topic; a second one in a row is fatal)"), failure, fatal);
+        }
+        if (failure instanceof LinkageError || failure instanceof VirtualMachineError) {
+            return new DeviceFault(message + " (the runtime cannot be used again in this process)", failure, true);
+        }
+        if (failure instanceof Error error) {
+            throw error;
+        }
+        consecutiveOutOfMemory = 0;
+        boolean fatal = consecutiveFaults >= maxConsecutiveFaults;
+        return new DeviceFault(message + " (" + consecutiveFaults + " batch(es) in a row failed"
+                + (fatal ? ", the limit: the runtime seems broken" : "") + ")", failure, fatal);
+    }
+
+    /** A batch completed: the runtime works, the counters start again. */
+    void batchSucceeded() {
+        consecutiveFaults = 0;
+        consecutiveOutOfMemory = 0;
+    }
+}

@@ -1,0 +1,307 @@
+package io.sdfleet.worker.pipeline;
+
+import io.sdfleet.common.ErrorInfo;
+import io.sdfleet.common.JobRequest;
+import io.sdfleet.common.JobRequestLimits;
+import io.sdfleet.common.TimingKeys;
+import io.sdfleet.common.tokenizer.ClipTokenizer;
+import io.sdfleet.common.tokenizer.TokenizerLoadException;
+import io.sdfleet.worker.image.RgbImage;
+import io.sdfleet.worker.model.ModelFolder;
+import io.sdfleet.worker.model.ModelLoadException;
+import io.sdfleet.worker.runtime.ModelRuntimes;
+import io.sdfleet.worker.runtime.RuntimeSettings;
+import io.sdfleet.worker.runtime.TensorRtUNetRuntime;
+import io.sdfleet.worker.scheduler.Scheduler;
+import io.sdfleet.worker.scheduler.SchedulerConfig;
+import io.sdfleet.worker.scheduler.Schedulers;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Stable Diffusion (1.x layout) as diffusers' StableDiffusionPipeline runs it, for a micro-batch of jobs.
+ *
+ * <p>One call: check that the jobs share size, steps and scheduler ({@link BatchShape}); tokenize each job
+ * ({@link TextConditioning}); encode all distinct prompts in one text-encoder call; expand each job of
+ * {@code numImages = k} into k {@link ImageTask}s with seeds seed..seed+k-1 (mod 2^32); run the images
+ * through the {@link DenoisingLoop} and the {@link LatentDecoder} in chunks of at most
+ * {@link PipelineSettings#maxBatchImages()}; hand back one {@link JobResult} per job, in order.
+ *
+ * <p>Invariant: an image's bytes depend on its job's request and seed, the model and the runtime only, not
+ * on the rest of the batch, its position in it or the chunking. Each image has its own torch-compatible
+ * generator, its own guidance scale, and the runtimes treat batch items independently (verified bit for bit
+ * on ONNX Runtime CPU by the pipeline tests).
+ *
+ * <p>Layering: this class orchestrates; the runtimes ({@link ModelRuntimes}) only move tensors, and every
+ * native resource is owned by them (closed by {@link #close()}); per-call native tensors are scoped inside
+ * the runtime classes.
+ *
+ * <p>Failures: a batch that mixes shapes, lacks a seed or has a non-positive image count is a caller bug
+ * ({@link IllegalArgumentException}, nothing runs). A job that fails for its own reasons gets an
+ * {@link ErrorInfo} ({@link JobErrorCodes}) and the others still run. A runtime failure is a
+ * {@link DeviceFault} ({@link RuntimeCallGuard} documents fatal or not), and no result is returned.
+ *
+ * <p>Threads: not thread-safe; called by the worker's device thread only. {@link #lastBatchProfile()} may
+ * be read from any thread.
+ */
+public final class StableDiffusionPipeline implements BatchPipeline {
+    private final String modelName;
+    private final ModelRuntimes runtimes;
+    private final SchedulerConfig schedulerConfig;
+    private final PipelineSettings settings;
+    private final RuntimeCallGuard guard;
+    private final TextConditioning text;
+    private final DenoisingLoop denoising;
+    private final LatentDecoder decoder;
+    private volatile BatchProfile lastProfile = BatchProfile.EMPTY;
+    private boolean closed;
+
+    /**
+     * Takes ownership of {@code runtimes} (closed by {@link #close()}).
+     *
+     * @param vaeScalingFactor latents are divided by it before the VAE ({@link ModelFolder#vaeScalingFactor()})
+     */
+    public StableDiffusionPipeline(String modelName, ModelRuntimes runtimes, ClipTokenizer tokenizer,
+            SchedulerConfig schedulerConfig, float vaeScalingFactor, PipelineSettings settings) {
+        this.modelName = Objects.requireNonNull(modelName, "modelName");
+        this.runtimes = Objects.requireNonNull(runtimes, "runtimes");
+        this.schedulerConfig = Objects.requireNonNull(schedulerConfig, "schedulerConfig");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.guard = new RuntimeCallGuard(settings.maxConsecutiveDeviceFaults());
+        this.text = new TextConditioning(Objects.requireNonNull(tokenizer, "tokenizer"), runtimes.textEncoder(), guard);
+        this.denoising = new DenoisingLoop(runtimes.unet(), guard);
+        this.decoder = new LatentDecoder(runtimes.vaeDecoder(), vaeScalingFactor, settings.vaeBatchImages(), guard);
+    }
+
+    /**
+     * Opens a model folder: tokenizer and scheduler config first (cheap; a broken file fails in
+     * milliseconds), then the runtimes.
+     *
+     * @throws ModelLoadException naming the file that cannot be used; the worker must not start
+     */
+    public static StableDiffusionPipeline open(ModelFolder folder, RuntimeSettings runtimeSettings,
+            PipelineSettings settings) throws ModelLoadException {
+        ClipTokenizer tokenizer;
+        SchedulerConfig config;
+        try {
+            tokenizer = ClipTokenizer.fromDirectory(folder.tokenizerDir());
+        } catch (TokenizerLoadException e) {
+            throw new ModelLoadException("cannot load the tokenizer of " + folder.root() + ": " + e.getMessage(), e);
+        }
+        try {
+            config = SchedulerConfig.read(folder.schedulerConfig());
+        } catch (UncheckedIOException | IllegalArgumentException e) {
+            throw new ModelLoadException("cannot use " + folder.schedulerConfig() + ": " + e.getMessage(), e);
+        }
+        ModelRuntimes runtimes = ModelRuntimes.open(folder, runtimeSettings);
+        return new StableDiffusionPipeline(folder.name(), runtimes, tokenizer, config, folder.vaeScalingFactor(),
+                settings);
+    }
+
+    /** {@link #open(ModelFolder, RuntimeSettings, PipelineSettings)} with default pipeline settings. */
+    public static StableDiffusionPipeline open(ModelFolder folder, RuntimeSettings runtimeSettings)
+            throws ModelLoadException {
+        return open(folder, runtimeSettings, PipelineSettings.defaults());
+    }
+
+    @Override
+    public List<JobResult> run(List<JobRequest> jobs) throws DeviceFault {
+        Objects.requireNonNull(jobs, "jobs");
+        if (closed) {
+            throw new IllegalStateException("pipeline is closed");
+        }
+        if (jobs.isEmpty()) {
+            return List.of();
+        }
+        BatchShape shape = BatchShape.common(jobs);
+        for (JobRequest job : jobs) {
+            requireRunnable(job);
+        }
+        Optional<ErrorInfo> unsupported = unsupportedScheduler(shape).or(() -> unsupportedSize(shape));
+        if (unsupported.isPresent()) {
+            lastProfile = BatchProfile.EMPTY;
+            return jobs.stream().map(job -> failed(job, unsupported.get(), Map.of())).toList();
+        }
+        try {
+            return runSupported(jobs, shape);
+        } catch (OutOfMemoryError e) {
+            // Java heap exhausted outside a runtime call (latents, prediction arrays, images): same policy
+            // as inside one (RuntimeCallGuard): non-fatal once, fatal when it repeats.
+            denoising.releaseBuffers();
+            throw guard.fault("batch of " + jobs.size() + " jobs (" + shape + ")", e);
+        }
+    }
+
+    private List<JobResult> runSupported(List<JobRequest> jobs, BatchShape shape) throws DeviceFault {
+        StageClock tokenizeClock = new StageClock();
+        StageClock encodeClock = new StageClock();
+        StageClock denoiseClock = new StageClock();
+        StageClock decodeClock = new StageClock();
+
+        tokenizeClock.start();
+        JobPrompts[] prompts = new JobPrompts[jobs.size()];
+        ErrorInfo[] errors = new ErrorInfo[jobs.size()];
+        List<Integer> active = new ArrayList<>();
+        for (int j = 0; j < jobs.size(); j++) {
+            try {
+                prompts[j] = text.tokenize(jobs.get(j));
+                active.add(j);
+            } catch (RuntimeException e) {
+                // the tokenizer is pure Java over this job's text: its failure is this job's alone
+                errors[j] = new ErrorInfo(JobErrorCodes.PROMPT_NOT_ENCODABLE, "the prompt cannot be tokenized: " + e);
+            }
+        }
+        tokenizeClock.stop();
+
+        RgbImage[][] images = new RgbImage[jobs.size()][];
+        int imageCount = 0;
+        int unetCalls = 0;
+        if (!active.isEmpty()) {
+            encodeClock.start();
+            int[] condRow = new int[active.size()];
+            int[] uncondRow = new int[active.size()];
+            PromptEmbeddings embeddings = text.encode(active.stream().map(j -> prompts[j]).toList(), condRow,
+                    uncondRow, encodeClock);
+            encodeClock.stop();
+
+            List<ImageTask> tasks = new ArrayList<>();
+            for (int a = 0; a < active.size(); a++) {
+                int j = active.get(a);
+                JobRequest job = jobs.get(j);
+                images[j] = new RgbImage[job.numImages()];
+                for (int i = 0; i < job.numImages(); i++) {
+                    tasks.add(new ImageTask(j, i, ImageTask.imageSeed(job.seed(), i), job.guidanceScale(),
+                            condRow[a], uncondRow[a]));
+                }
+            }
+            int chunkSize = imagesPerChunk(shape).orElseThrow();
+            for (int first = 0; first < tasks.size(); first += chunkSize) {
+                List<ImageTask> chunk = tasks.subList(first, Math.min(tasks.size(), first + chunkSize));
+                denoiseClock.start();
+                Scheduler scheduler = Schedulers.create(shape.scheduler(), schedulerConfig);
+                float[] latents = denoising.run(chunk, embeddings, scheduler, shape, denoiseClock);
+                unetCalls += scheduler.timesteps().length;
+                denoiseClock.stop();
+                decodeClock.start();
+                List<RgbImage> decoded = decoder.decode(latents, chunk.size(), shape, decodeClock);
+                decodeClock.stop();
+                for (int k = 0; k < chunk.size(); k++) {
+                    images[chunk.get(k).jobIndex()][chunk.get(k).imageIndex()] = decoded.get(k);
+                }
+            }
+            imageCount = tasks.size();
+        }
+        guard.batchSucceeded();
+
+        BatchProfile profile = new BatchProfile(imageCount, shape.steps(), unetCalls, tokenizeClock.time(),
+                encodeClock.time(), denoiseClock.time(), decodeClock.time());
+        lastProfile = profile;
+        List<JobResult> results = new ArrayList<>(jobs.size());
+        for (int j = 0; j < jobs.size(); j++) {
+            JobRequest job = jobs.get(j);
+            if (errors[j] != null) {
+                results.add(failed(job, errors[j], Map.of()));
+                continue;
+            }
+            Map<String, Double> timings = new LinkedHashMap<>();
+            timings.put(TimingKeys.TOKENIZE, prompts[j].tokenizeNanos() / 1e6);
+            timings.put(TimingKeys.ENCODE, profile.encode().totalMillis());
+            timings.put(TimingKeys.DENOISE, profile.denoise().totalMillis());
+            timings.put(TimingKeys.DECODE, profile.decode().totalMillis());
+            List<GeneratedImage> generated = new ArrayList<>(images[j].length);
+            for (int i = 0; i < images[j].length; i++) {
+                generated.add(new GeneratedImage(i, ImageTask.imageSeed(job.seed(), i), images[j][i]));
+            }
+            results.add(new JobResult(job.jobId(), generated, prompts[j].warnings(), timings, null));
+        }
+        return results;
+    }
+
+    /** A caller bug when violated: the worker validates requests before batching them. */
+    private static void requireRunnable(JobRequest job) {
+        if (job.seed() == null) {
+            throw new IllegalArgumentException("job " + job.jobId() + " has no seed (the worker must validate "
+                    + "requests with RequestValidator.validateForWorker before batching them)");
+        }
+        if (job.numImages() < 1 || job.numImages() > JobRequestLimits.MAX_NUM_IMAGES) {
+            throw new IllegalArgumentException("job " + job.jobId() + " asks for " + job.numImages()
+                    + " images, expected 1.." + JobRequestLimits.MAX_NUM_IMAGES);
+        }
+        if (job.prompt() == null) {
+            throw new IllegalArgumentException("job " + job.jobId() + " has no prompt");
+        }
+    }
+
+    /** The job's scheduler cannot be built from this model's config, or cannot lay out its steps. */
+    private Optional<ErrorInfo> unsupportedScheduler(BatchShape shape) {
+        try {
+            Schedulers.create(shape.scheduler(), schedulerConfig).setTimesteps(shape.steps());
+            return Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.of(new ErrorInfo(JobErrorCodes.UNSUPPORTED_SCHEDULER, "scheduler "
+                    + shape.scheduler().wireName() + " with " + shape.steps() + " steps cannot run with model "
+                    + modelName + "'s scheduler config: " + e.getMessage()));
+        }
+    }
+
+    private Optional<ErrorInfo> unsupportedSize(BatchShape shape) {
+        if (imagesPerChunk(shape).isPresent()) {
+            return Optional.empty();
+        }
+        return Optional.of(new ErrorInfo(JobErrorCodes.UNSUPPORTED_SIZE, "the " + runtimeName() + " UNet of model "
+                + modelName + " has no engine for " + shape.width() + "x" + shape.height() + " images"));
+    }
+
+    /**
+     * How many images one chunk may hold at this size: the setting, and for static-shape TensorRT engines
+     * also half the largest engine batch (guidance doubles the UNet batch); empty when no engine serves the
+     * size at all.
+     */
+    private OptionalInt imagesPerChunk(BatchShape shape) {
+        if (runtimes.unet() instanceof TensorRtUNetRuntime tensorRt) {
+            int largestEngineBatch = tensorRt.profiles().maxBatch(shape.latentHeight(), shape.latentWidth());
+            int images = Math.min(settings.maxBatchImages(), largestEngineBatch / 2);
+            return images >= 1 ? OptionalInt.of(images) : OptionalInt.empty();
+        }
+        return OptionalInt.of(settings.maxBatchImages());
+    }
+
+    private static JobResult failed(JobRequest job, ErrorInfo error, Map<String, Double> timings) {
+        return new JobResult(job.jobId(), List.of(), List.of(), timings, error);
+    }
+
+    /** Where the time of the last completed {@link #run} went (for benchmarks and logs). */
+    public BatchProfile lastBatchProfile() {
+        return lastProfile;
+    }
+
+    @Override
+    public String modelName() {
+        return modelName;
+    }
+
+    @Override
+    public String runtimeName() {
+        return runtimes.unet().identity();
+    }
+
+    @Override
+    public int maxBatchImages() {
+        return settings.maxBatchImages();
+    }
+
+    /** Closes the runtimes; later calls of {@link #run} throw IllegalStateException. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            runtimes.close();
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.sdfleet.worker.pipeline;
+
+import io.sdfleet.common.JobRequest;
+import io.sdfleet.common.tokenizer.ClipTokenizer;
+import io.sdfleet.common.tokenizer.Tokenization;
+import io.sdfleet.worker.runtime.TextEncoderRuntime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The text stage: prompts to token ids (per job) and ids to embeddings (per batch).
+ *
+ * <p>As diffusers' {@code encode_prompt}: the prompt and the negative prompt are each tokenized to 77 ids,
+ * padded with the end token and truncated after 75 content tokens (the empty negative prompt becomes
+ * {@code [49406, 49407 x 76]}), and encoded by the text encoder's {@code last_hidden_state}. Identical id
+ * rows within a batch are encoded once: the encoder's output for a row depends on that row alone (checked by
+ * the batch-independence tests), so the cache changes no value. All distinct rows of a batch go to the
+ * encoder in one call.
+ *
+ * <p>Threads: the device thread. Failures: a prompt the tokenizer cannot handle throws from
+ * {@link #tokenize} (the caller fails that job alone); an encoder failure is a {@link DeviceFault}.
+ */
+final class TextConditioning {
+    private final ClipTokenizer tokenizer;
+    private final TextEncoderRuntime encoder;
+    private final RuntimeCallGuard guard;
+
+    TextConditioning(ClipTokenizer tokenizer, TextEncoderRuntime encoder, RuntimeCallGuard guard) {
+        this.tokenizer = tokenizer;
+        this.encoder = encoder;
+        this.guard = guard;
+    }
+
+    /** Tokenizes one job's prompt, and its negative prompt when the job is guided. */
+    JobPrompts tokenize(JobRequest job) {
+        long start = System.nanoTime();
+        List<String> warnings = new ArrayList<>(2);
+        Tokenization prompt = tokenizer.tokenize(job.prompt());
+        truncationWarning("prompt", prompt).ifPresent(warnings::add);
+        int[] uncondIds = null;
+        if (ImageTask.isGuided(job.guidanceScale())) {
+            Tokenization negative = tokenizer.tokenize(job.negativePrompt() == null ? "" : job.negativePrompt());
+            truncationWarning("negative prompt", negative).ifPresent(warnings::add);
+            uncondIds = negative.inputIds();
+        }
+        return new JobPrompts(prompt.inputIds(), uncondIds, warnings, System.nanoTime() - start);
+    }
+
+    /** "prompt truncated: X of Y tokens cut: '...'" when the text did not fit in 77 ids. */
+    static Optional<String> truncationWarning(String what, Tokenization tokens) {
+        if (!tokens.truncated()) {
+            return Optional.empty();
+        }
+        return Optional.of(what + " truncated: " + tokens.truncatedTokens() + " of " + tokens.tokenCount()
+                + " tokens cut: '" + tokens.truncatedText() + "'");
+    }
+
+    /**
+     * Encodes the distinct id rows of {@code jobs} in one encoder call.
+     *
+     * @param rowOfCond filled with each job's prompt row
+     * @param rowOfUncond filled with each job's negative prompt row, -1 for unguided jobs
+     */
+    PromptEmbeddings encode(List<JobPrompts> jobs, int[] rowOfCond, int[] rowOfUncond, StageClock clock)
+            throws DeviceFault {
+        Map<IdRow, Integer> rows = new LinkedHashMap<>();
+        for (int j = 0; j < jobs.size(); j++) {
+            JobPrompts prompts = jobs.get(j);
+            rowOfCond[j] = rows.computeIfAbsent(new IdRow(prompts.condIds()), k -> rows.size());
+            rowOfUncond[j] = prompts.guided()
+                    ? rows.computeIfAbsent(new IdRow(prompts.uncondIds()), k -> rows.size()) : -1;
+        }
+        int[][] ids = rows.keySet().stream().map(IdRow::ids).toArray(int[][]::new);
+        // Runtime call: a failure here is the encoder's, not a prompt's (ids are always 77 valid vocabulary
+        // ids), so RuntimeCallGuard turns it into a DeviceFault and the batch is delivered again.
+        float[] table = guard.call("text encoder (" + ids.length + " prompts)", clock, () -> encoder.encode(ids));
+        return new PromptEmbeddings(table, ids.length, encoder.hiddenSize());
+    }
+
+    /** A row of token ids as a map key (arrays compare by identity). */
+    private record IdRow(int[] ids) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof IdRow other && Arrays.equals(ids, other.ids);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(ids);
+        }
+
+        @Override
+        public String toString() {
+            return Arrays.toString(ids);
+        }
+    }
+}

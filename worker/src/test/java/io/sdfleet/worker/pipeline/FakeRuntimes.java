@@ -1,0 +1,114 @@
+package io.sdfleet.worker.pipeline;
+
+import io.sdfleet.worker.runtime.InferenceException;
+import io.sdfleet.worker.runtime.ModelRuntimes;
+import io.sdfleet.worker.runtime.TextEncoderRuntime;
+import io.sdfleet.worker.runtime.UNetRuntime;
+import io.sdfleet.worker.runtime.VaeDecoderRuntime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Small Java stand-ins for the three runtimes, for tests of the pipeline's own logic (prompt caching, fault
+ * policy) without native code. Their maths is per item, like the real models'. The UNet can be told to fail.
+ */
+final class FakeRuntimes {
+    static final int HIDDEN = 4;
+
+    /** Every id batch the text encoder was called with. */
+    final List<int[][]> encoderCalls = new ArrayList<>();
+    /** What the next UNet call throws, or null to compute. */
+    Supplier<Throwable> unetFailure;
+    int unetCalls;
+
+    ModelRuntimes runtimes() {
+        return new ModelRuntimes(new Encoder(), new UNet(), new Vae());
+    }
+
+    private final class Encoder implements TextEncoderRuntime {
+        @Override
+        public float[] encode(int[][] tokenIds) {
+            encoderCalls.add(tokenIds);
+            float[] out = new float[tokenIds.length * SEQUENCE_LENGTH * HIDDEN];
+            for (int n = 0; n < tokenIds.length; n++) {
+                for (int t = 0; t < SEQUENCE_LENGTH; t++) {
+                    for (int d = 0; d < HIDDEN; d++) {
+                        out[(n * SEQUENCE_LENGTH + t) * HIDDEN + d] = (tokenIds[n][t] % 97) / 97f + d;
+                    }
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public int hiddenSize() {
+            return HIDDEN;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private final class UNet implements UNetRuntime {
+        @Override
+        public float[] predictNoise(float[] sample, float timestep, float[] states, int batch, int height, int width) {
+            unetCalls++;
+            if (unetFailure != null) {
+                Throwable failure = unetFailure.get();
+                if (failure instanceof RuntimeException e) {
+                    throw e;
+                }
+                throw (Error) failure;
+            }
+            int item = sample.length / batch;
+            int stateItem = states.length / batch;
+            float[] out = new float[sample.length];
+            for (int b = 0; b < batch; b++) {
+                float text = states[b * stateItem + 1];
+                for (int i = 0; i < item; i++) {
+                    out[b * item + i] = 0.1f * sample[b * item + i] + 0.01f * text;
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public String identity() {
+            return "fake/cpu";
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private static final class Vae implements VaeDecoderRuntime {
+        @Override
+        public float[] decode(float[] latents, int batch, int height, int width) {
+            int outH = height * SCALE;
+            int outW = width * SCALE;
+            float[] out = new float[batch * 3 * outH * outW];
+            for (int b = 0; b < batch; b++) {
+                for (int c = 0; c < 3; c++) {
+                    for (int y = 0; y < outH; y++) {
+                        for (int x = 0; x < outW; x++) {
+                            out[((b * 3 + c) * outH + y) * outW + x] =
+                                    latents[((b * 4 + c) * height + y / SCALE) * width + x / SCALE];
+                        }
+                    }
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    static InferenceException inferenceFailure() {
+        return new InferenceException("simulated native failure", null);
+    }
+}

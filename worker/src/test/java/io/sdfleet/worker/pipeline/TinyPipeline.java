@@ -1,0 +1,63 @@
+package io.sdfleet.worker.pipeline;
+
+import io.sdfleet.common.JobRequest;
+import io.sdfleet.common.SchedulerName;
+import io.sdfleet.worker.image.A1111Parameters;
+import io.sdfleet.worker.image.PngEncoder;
+import io.sdfleet.worker.model.ModelFolder;
+import io.sdfleet.worker.model.ModelLoadException;
+import io.sdfleet.worker.model.TinyModelFiles;
+import io.sdfleet.worker.runtime.RuntimeSettings;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The committed tiny model behind the real pipeline, and helpers to build jobs and encode their images. */
+final class TinyPipeline {
+    /** Small sizes and few steps keep the tests fast; 128x64 is deliberately not square. */
+    static final int WIDTH = 128;
+    static final int HEIGHT = 64;
+    static final int STEPS = 4;
+
+    private static final PngEncoder PNG = new PngEncoder();
+
+    private TinyPipeline() {
+    }
+
+    static ModelFolder folder() {
+        try {
+            return ModelFolder.load(TinyModelFiles.tinyModel());
+        } catch (ModelLoadException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static StableDiffusionPipeline open(PipelineSettings settings) {
+        try {
+            return StableDiffusionPipeline.open(folder(), RuntimeSettings.defaults(), settings);
+        } catch (ModelLoadException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A job of the shared test shape. */
+    static JobRequest.Builder job(String id, String prompt, SchedulerName scheduler, long seed) {
+        return JobRequest.builder(prompt).jobId(id).size(WIDTH, HEIGHT).steps(STEPS).scheduler(scheduler).seed(seed);
+    }
+
+    /** Each image of a result as the PNG the worker stores (with its A1111 parameters text). */
+    static List<byte[]> pngs(JobRequest job, JobResult result, String modelName) {
+        List<byte[]> files = new ArrayList<>();
+        for (GeneratedImage image : result.images()) {
+            String parameters = A1111Parameters.format(JobImageParameters.of(job, image, modelName));
+            files.add(PNG.encode(image.image(), Map.of(A1111Parameters.PNG_KEYWORD, parameters)));
+        }
+        return files;
+    }
+
+    /** Runs {@code jobs} and returns the result of the job with id {@code jobId}. */
+    static JobResult resultOf(List<JobResult> results, String jobId) {
+        return results.stream().filter(r -> r.jobId().equals(jobId)).findFirst()
+                .orElseThrow(() -> new AssertionError("no result for " + jobId));
+    }
+}
