@@ -1,0 +1,206 @@
+package io.sdfleet.worker;
+
+import io.sdfleet.worker.consume.AtLeastOnceCommitter;
+import io.sdfleet.worker.consume.Batcher;
+import io.sdfleet.worker.consume.CommitCoordinator;
+import io.sdfleet.worker.consume.CompletionRecords;
+import io.sdfleet.worker.consume.DeadLetterRecords;
+import io.sdfleet.worker.consume.DeviceStage;
+import io.sdfleet.worker.consume.JobIdentity;
+import io.sdfleet.worker.consume.KafkaClientFactory;
+import io.sdfleet.worker.consume.PollLoop;
+import io.sdfleet.worker.consume.PollSettings;
+import io.sdfleet.worker.consume.RecordIntake;
+import io.sdfleet.worker.consume.ShutdownController;
+import io.sdfleet.worker.consume.StoreStage;
+import io.sdfleet.worker.consume.TransactionalCommitter;
+import io.sdfleet.worker.consume.WorkInbox;
+import io.sdfleet.worker.consume.WorkerFatalException;
+import io.sdfleet.worker.consume.WorkerState;
+import io.sdfleet.worker.image.PngEncoder;
+import io.sdfleet.worker.observe.WorkerMetrics;
+import io.sdfleet.worker.pipeline.BatchPipeline;
+import io.sdfleet.worker.store.ImageStore;
+import io.sdfleet.worker.store.Retrier;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One worker: a poll loop ({@code sdfleet-poll}), a device thread ({@code sdfleet-device}) and a store
+ * pool ({@code sdfleet-store-N}) around a {@link BatchPipeline} and an {@link ImageStore}, as DESIGN's
+ * "How the pieces fit" draws them. The pipeline and the store are the caller's (it loads the model and
+ * closes both); the Kafka clients are made here through the injected {@link KafkaClientFactory}.
+ *
+ * <p>Supervision: the poll and device threads run as {@link FutureTask}s; a thread that fails records its
+ * exception in the {@link ShutdownController} (which stops the others) and
+ * {@link #awaitTermination()} rethrows it on the controlling thread as a {@link WorkerFatalException}.
+ * {@link #shutdown()} is the SIGTERM path: stop taking work, finish the batch in flight, store, commit,
+ * close the producer, leave the group, all within {@code SDFLEET_SHUTDOWN_GRACE}; jobs not finished by
+ * then are not committed and are delivered again.
+ */
+public final class Worker implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
+    /** Pause after a non-fatal device fault before the next batch. */
+    static final Duration DEVICE_FAULT_PAUSE = Duration.ofSeconds(1);
+    /** Part of the grace period kept for the final commit and closing the clients (at most). */
+    static final Duration CLOSE_RESERVE = Duration.ofSeconds(5);
+
+    private final WorkerSettings settings;
+    private final ShutdownController controller;
+    private final PollLoop pollLoop;
+    private final StoreStage storeStage;
+    private final FutureTask<Void> pollTask;
+    private final FutureTask<Void> deviceTask;
+    private final Thread pollThread;
+    private final Thread deviceThread;
+
+    private Worker(WorkerSettings settings, BatchPipeline pipeline, ImageStore store, WorkerMetrics metrics,
+            KafkaClientFactory clients, Clock clock, Consumer<WorkerState> onStateChange) {
+        this.settings = settings;
+        this.controller = new ShutdownController(onStateChange);
+        String workerId = settings.workerId();
+        JobIdentity identity = new JobIdentity(workerId, pipeline.modelName(), pipeline.runtimeName());
+        WorkInbox inbox = new WorkInbox();
+        Batcher batcher = new Batcher(settings.effectiveBatchMaxImages(pipeline.maxBatchImages()),
+                settings.batchMaxWait(), clock);
+        CompletionRecords completions = new CompletionRecords(settings.kafka().topicCompletions());
+        Retrier retrier = Retrier.create(settings.storeRetry(), (operation, attempt, failure, nextDelay) -> {
+            metrics.storeRetry();
+            LOG.warn("{} failed (attempt {}: {}); retrying in {} ms", operation, attempt, failure.getMessage(),
+                    nextDelay.toMillis());
+        });
+        this.storeStage = new StoreStage(store, retrier, settings.store().prefix(), new PngEncoder(), completions,
+                identity, inbox, controller, metrics, clock, settings.storeThreads());
+        DeviceStage device = new DeviceStage(batcher, pipeline, storeStage, completions, identity, inbox, controller,
+                metrics, clock, DEVICE_FAULT_PAUSE);
+        CommitCoordinator committer = settings.transactions()
+                ? new TransactionalCommitter(() -> clients.producer(settings.producerConfig()))
+                : new AtLeastOnceCommitter(clients.producer(settings.producerConfig()),
+                        Duration.ofMillis(defaultApiTimeout(settings)));
+        Duration closeTimeout = min(CLOSE_RESERVE, settings.shutdownGrace().dividedBy(4));
+        PollSettings pollSettings = new PollSettings(settings.kafka().topicRequests(), settings.pollTimeout(),
+                settings.maxPendingJobs(), settings.revokeTimeout(), closeTimeout);
+        RecordIntake intake = new RecordIntake(new DeadLetterRecords(settings.kafka().topicDlq(), workerId),
+                workerId, clock);
+        if (committer instanceof TransactionalCommitter tx) {
+            tx.start(); // initTransactions now: fences a predecessor with this id before any record is read
+        }
+        this.pollLoop = new PollLoop(clients.consumer(settings.consumerConfig()), committer, batcher, intake, inbox,
+                controller, metrics, pollSettings, workerId);
+        metrics.state(WorkerState.class, controller::state);
+        metrics.inFlight(pollLoop::awaiting);
+        metrics.consumerLag(pollLoop::lag);
+        this.pollTask = supervised(pollLoop);
+        this.deviceTask = supervised(device);
+        this.pollThread = new Thread(pollTask, "sdfleet-poll");
+        this.deviceThread = new Thread(deviceTask, "sdfleet-device");
+        deviceThread.setDaemon(true); // a native call that ignores interrupts must not keep the JVM alive
+    }
+
+    /**
+     * Creates the clients and starts the threads. Returns at once; the group is joined by the poll thread.
+     *
+     * @param onStateChange told of every {@link WorkerState} change (e.g. to mark the health state)
+     */
+    public static Worker start(WorkerSettings settings, BatchPipeline pipeline, ImageStore store,
+            WorkerMetrics metrics, KafkaClientFactory clients, Clock clock, Consumer<WorkerState> onStateChange) {
+        Worker worker = new Worker(Objects.requireNonNull(settings), Objects.requireNonNull(pipeline),
+                Objects.requireNonNull(store), Objects.requireNonNull(metrics), clients, clock, onStateChange);
+        worker.pollThread.start();
+        worker.deviceThread.start();
+        LOG.info("worker {} started: group {}, topic {}, transactions {}", settings.workerId(),
+                settings.kafka().workerGroup(), settings.kafka().topicRequests(), settings.transactions());
+        return worker;
+    }
+
+    private FutureTask<Void> supervised(Runnable body) {
+        return new FutureTask<>(() -> {
+            try {
+                body.run();
+            } catch (Throwable t) {
+                controller.fail(t);
+                throw t;
+            }
+            return null;
+        });
+    }
+
+    public WorkerState state() {
+        return controller.state();
+    }
+
+    /** Revocations from rebalances so far (not counting the worker's own leaving). */
+    public int revocations() {
+        return pollLoop.rebalances().revocations();
+    }
+
+    /** Starts a graceful shutdown with {@code SDFLEET_SHUTDOWN_GRACE}; returns at once. Idempotent. */
+    public void shutdown() {
+        controller.requestDrain(settings.shutdownGrace());
+    }
+
+    /**
+     * Waits until the worker has stopped (after {@link #shutdown()} or a fatal failure), then stops the
+     * store pool and the device thread.
+     *
+     * @throws WorkerFatalException the first failure of any of the worker's threads
+     * @throws InterruptedException when the waiting thread is interrupted
+     */
+    public void awaitTermination() throws InterruptedException {
+        waitFor(pollTask, Long.MAX_VALUE);
+        // The poll loop waited for the jobs in flight (or the grace period ran out): stop the rest.
+        long left = Math.max(0, controller.drainNanosLeft());
+        storeStage.shutdown(Duration.ofNanos(Math.min(left, TimeUnit.SECONDS.toNanos(1))));
+        deviceThread.interrupt();
+        waitFor(deviceTask, TimeUnit.SECONDS.toMillis(1));
+        controller.closed();
+        Throwable failure = controller.failure();
+        if (failure != null) {
+            throw failure instanceof WorkerFatalException f ? f
+                    : new WorkerFatalException("worker thread failed: " + failure, failure);
+        }
+    }
+
+    private static void waitFor(FutureTask<Void> task, long millis) throws InterruptedException {
+        try {
+            task.get(millis, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | CancellationException e) {
+            // recorded in the controller by supervised(); rethrown by awaitTermination
+        } catch (TimeoutException e) {
+            LOG.warn("a worker thread did not stop in time; it is a daemon and does not keep the process alive");
+        }
+    }
+
+    /** Shuts down (if not yet) and waits. */
+    @Override
+    public void close() {
+        shutdown();
+        try {
+            awaitTermination();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (WorkerFatalException e) {
+            LOG.debug("worker had failed", e);
+        }
+    }
+
+    private static long defaultApiTimeout(WorkerSettings settings) {
+        Object v = settings.kafka().clientOverrides().get(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG);
+        return v == null ? 60_000 : Long.parseLong(v.toString().strip());
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+}

@@ -1,0 +1,263 @@
+package io.sdfleet.worker;
+
+import io.sdfleet.common.config.ConfigException;
+import io.sdfleet.common.config.ConfigReader;
+import io.sdfleet.common.config.KafkaSettings;
+import io.sdfleet.common.config.Setting;
+import io.sdfleet.worker.observe.ObserveSettings;
+import io.sdfleet.worker.pipeline.PipelineSettings;
+import io.sdfleet.worker.runtime.RuntimeKind;
+import io.sdfleet.worker.store.StoreRetrySettings;
+import io.sdfleet.worker.store.StoreSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.producer.ProducerConfig;
+
+/**
+ * Every setting of a worker process, read from the environment and validated before anything connects:
+ * Kafka ({@link KafkaSettings}), the object store ({@link StoreSettings}, {@link StoreRetrySettings}),
+ * health and metrics ({@link ObserveSettings}) and the worker's own ({@link #OWN_SETTINGS}). One
+ * {@link ConfigException} lists every bad value at once; rules linking two settings are in
+ * {@link #checkRules}. {@link #ALL_SETTINGS} is the README table.
+ *
+ * <p>Kafka client properties the worker relies on are set here: the consumer uses the cooperative-sticky
+ * assignor, never auto-commits, reads requests read_committed and takes at most
+ * {@code SDFLEET_MAX_PENDING_JOBS} records per poll; the producer is idempotent with acks=all, and with
+ * transactions has {@code transactional.id = "sdfleet-worker-" + workerId} and a short transaction
+ * timeout. {@code SDFLEET_KAFKA_*} pass-through properties override the defaults, except those the
+ * worker's correctness depends on (auto-commit, transactional id), which are refused. Immutable.
+ *
+ * @param kafka              brokers, topics, group and pass-through client properties
+ * @param store              object store endpoint, bucket, prefix
+ * @param storeRetry         object-store retry backoff and deadline
+ * @param observe            health and metrics HTTP server
+ * @param workerId           this worker instance's stable id (transactional id, completions, logs)
+ * @param modelDir           model folder
+ * @param runtime            UNet runtime
+ * @param batchMaxImages     most images per device batch; 0 = the pipeline's maximum
+ * @param batchMaxWait       longest wait for more compatible jobs
+ * @param maxPendingJobs     jobs taken and not finished at which the partitions are paused
+ * @param transactions       exactly-once completions (Kafka transactions) or at-least-once
+ * @param transactionTimeout the producer's transaction.timeout.ms
+ * @param shutdownGrace      time to finish in-flight work after SIGTERM
+ * @param pollTimeout        longest block of one poll
+ * @param revokeTimeout      longest wait for a revoked partition's in-flight jobs
+ * @param storeThreads       threads that encode and upload
+ * @param unknownKeys        SDFLEET_* variables that no setting read (probably misspelt; logged as warnings)
+ */
+public record WorkerSettings(KafkaSettings kafka, StoreSettings store, StoreRetrySettings storeRetry,
+                             ObserveSettings observe, String workerId, Path modelDir, RuntimeKind runtime,
+                             int batchMaxImages, Duration batchMaxWait, int maxPendingJobs, boolean transactions,
+                             Duration transactionTimeout, Duration shutdownGrace, Duration pollTimeout,
+                             Duration revokeTimeout, int storeThreads, List<String> unknownKeys) {
+
+    public static final String DEFAULT_MODEL_DIR = "models/tiny-sd";
+    public static final int DEFAULT_BATCH_MAX_IMAGES = 0;
+    public static final Duration DEFAULT_BATCH_MAX_WAIT = Duration.ofMillis(50);
+    public static final int DEFAULT_MAX_PENDING_JOBS = 32;
+    public static final boolean DEFAULT_TRANSACTIONS = true;
+    public static final Duration DEFAULT_TRANSACTION_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofMillis(100);
+    public static final Duration DEFAULT_REVOKE_TIMEOUT = Duration.ofSeconds(10);
+    public static final int DEFAULT_STORE_THREADS = 2;
+    /** Prefix of the transactional id; the worker id follows. */
+    public static final String TRANSACTIONAL_ID_PREFIX = "sdfleet-worker-";
+    /** Kafka's default max.poll.interval.ms, used to check the revoke timeout when it is not overridden. */
+    static final Duration KAFKA_DEFAULT_MAX_POLL_INTERVAL = Duration.ofMinutes(5);
+
+    private static final Pattern WORKER_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
+
+    public static final Setting<String> WORKER_ID_SETTING = Setting.of("SDFLEET_WORKER_ID", String.class, null,
+            "(host name)", "1..200 of A-Z a-z 0-9 . _ -, starting with a letter or digit",
+            "Stable id of this worker instance (a StatefulSet pod name): the transactional id is derived from it,"
+                    + " so it must be unique per worker and the same after a restart.",
+            WorkerSettings::parseWorkerId);
+    public static final Setting<String> MODEL_DIR = Setting.nonBlank("SDFLEET_MODEL_DIR", DEFAULT_MODEL_DIR,
+            "Folder of the model in diffusers' ONNX layout.");
+    public static final Setting<RuntimeKind> RUNTIME = Setting.of("SDFLEET_RUNTIME", RuntimeKind.class,
+            RuntimeKind.ONNXRUNTIME, RuntimeKind.ONNXRUNTIME.configValue(), "onnxruntime, tensorrt",
+            "Runtime of the UNet.", RuntimeKind::fromConfig);
+    public static final Setting<Integer> BATCH_MAX_IMAGES = Setting.integer("SDFLEET_BATCH_MAX_IMAGES",
+            DEFAULT_BATCH_MAX_IMAGES, 0, PipelineSettings.MAX_BATCH_IMAGES,
+            "Most images in one device batch; 0 means the pipeline's maximum (larger values are capped to it).");
+    public static final Setting<Duration> BATCH_MAX_WAIT = Setting.duration("SDFLEET_BATCH_MAX_WAIT",
+            DEFAULT_BATCH_MAX_WAIT, Duration.ZERO, Duration.ofMinutes(1),
+            "Longest time the oldest job of a batch waits for more compatible jobs.");
+    public static final Setting<Integer> MAX_PENDING_JOBS = Setting.integer("SDFLEET_MAX_PENDING_JOBS",
+            DEFAULT_MAX_PENDING_JOBS, 1, 100_000,
+            "Jobs taken and not yet committed at which the worker pauses its partitions (it keeps polling).");
+    public static final Setting<Boolean> TRANSACTIONS = Setting.bool("SDFLEET_TRANSACTIONS", DEFAULT_TRANSACTIONS,
+            "Write completions, DLQ records and offsets in one Kafka transaction (exactly-once for read_committed"
+                    + " readers); false: at-least-once.");
+    public static final Setting<Duration> TRANSACTION_TIMEOUT = Setting.duration("SDFLEET_TRANSACTION_TIMEOUT",
+            DEFAULT_TRANSACTION_TIMEOUT, Duration.ofSeconds(1), Duration.ofMinutes(15),
+            "Kafka transaction timeout: how long a dead worker's open transaction can block readers.");
+    public static final Setting<Duration> SHUTDOWN_GRACE = Setting.duration("SDFLEET_SHUTDOWN_GRACE",
+            DEFAULT_SHUTDOWN_GRACE, Duration.ofSeconds(1), Duration.ofHours(1),
+            "Time after SIGTERM to finish, store and commit the batch in flight; set the pod's"
+                    + " terminationGracePeriodSeconds above it.");
+    public static final Setting<Duration> POLL_TIMEOUT = Setting.duration("SDFLEET_POLL_TIMEOUT",
+            DEFAULT_POLL_TIMEOUT, Duration.ofMillis(10), Duration.ofSeconds(10),
+            "Longest block of one Kafka poll; finished jobs are committed at least this often.");
+    public static final Setting<Duration> REVOKE_TIMEOUT = Setting.duration("SDFLEET_REVOKE_TIMEOUT",
+            DEFAULT_REVOKE_TIMEOUT, Duration.ZERO, Duration.ofMinutes(10),
+            "Longest wait, when partitions are revoked, for their jobs in flight before handing them over.");
+    public static final Setting<Integer> STORE_THREADS = Setting.integer("SDFLEET_STORE_THREADS",
+            DEFAULT_STORE_THREADS, 1, 64, "Threads that PNG-encode and upload images beside the device.");
+
+    /** The worker's own settings, in table order. */
+    public static final List<Setting<?>> OWN_SETTINGS = List.of(WORKER_ID_SETTING, MODEL_DIR, RUNTIME,
+            BATCH_MAX_IMAGES, BATCH_MAX_WAIT, MAX_PENDING_JOBS, TRANSACTIONS, TRANSACTION_TIMEOUT, SHUTDOWN_GRACE,
+            POLL_TIMEOUT, REVOKE_TIMEOUT, STORE_THREADS);
+
+    /** Every setting a worker reads, in README table order. */
+    public static final List<Setting<?>> ALL_SETTINGS = concat(KafkaSettings.SETTINGS, StoreSettings.SETTINGS,
+            StoreRetrySettings.SETTINGS, ObserveSettings.SETTINGS, OWN_SETTINGS);
+
+    public WorkerSettings {
+        unknownKeys = List.copyOf(unknownKeys);
+    }
+
+    /** The settings of the process environment; the worker id defaults to the host name. */
+    public static WorkerSettings fromEnv() {
+        return fromEnv(System.getenv(), HostName::get);
+    }
+
+    /**
+     * The settings from an environment map.
+     *
+     * @param hostName the default worker id (called only when SDFLEET_WORKER_ID is unset)
+     * @throws ConfigException listing every bad variable
+     */
+    public static WorkerSettings fromEnv(Map<String, String> env, Supplier<String> hostName) {
+        ConfigReader reader = new ConfigReader(env);
+        KafkaSettings kafka = KafkaSettings.read(reader);
+        StoreSettings store = StoreSettings.read(reader);
+        StoreRetrySettings retry = StoreRetrySettings.read(reader);
+        ObserveSettings observe = ObserveSettings.read(reader);
+        String workerId = reader.get(WORKER_ID_SETTING);
+        if (workerId == null) {
+            workerId = hostName.get();
+            try {
+                parseWorkerId(workerId);
+            } catch (IllegalArgumentException e) {
+                reader.problem(WORKER_ID_SETTING, "unset, and the host name '" + workerId
+                        + "' is not a usable default (" + e.getMessage() + "); set it");
+            }
+        }
+        WorkerSettings settings = new WorkerSettings(kafka, store, retry, observe, workerId,
+                Path.of(reader.get(MODEL_DIR)), reader.get(RUNTIME), reader.get(BATCH_MAX_IMAGES),
+                reader.get(BATCH_MAX_WAIT), reader.get(MAX_PENDING_JOBS), reader.get(TRANSACTIONS),
+                reader.get(TRANSACTION_TIMEOUT), reader.get(SHUTDOWN_GRACE), reader.get(POLL_TIMEOUT),
+                reader.get(REVOKE_TIMEOUT), reader.get(STORE_THREADS), List.of());
+        checkRules(reader, settings);
+        reader.throwIfInvalid();
+        return new WorkerSettings(kafka, store, retry, observe, settings.workerId, settings.modelDir,
+                settings.runtime, settings.batchMaxImages, settings.batchMaxWait, settings.maxPendingJobs,
+                settings.transactions, settings.transactionTimeout, settings.shutdownGrace, settings.pollTimeout,
+                settings.revokeTimeout, settings.storeThreads, reader.unreadKeys("SDFLEET_"));
+    }
+
+    /** Every rule that links settings, in one place. */
+    static void checkRules(ConfigReader reader, WorkerSettings s) {
+        Map<String, Object> overrides = s.kafka.clientOverrides();
+        if (overrides.containsKey(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG)) {
+            reader.problem(KafkaSettings.CLIENT_PREFIX + "ENABLE_AUTO_COMMIT",
+                    "the worker commits offsets itself, only after a job's completion is written; unset it");
+        }
+        if (overrides.containsKey(ProducerConfig.TRANSACTIONAL_ID_CONFIG)) {
+            reader.problem(KafkaSettings.CLIENT_PREFIX + "TRANSACTIONAL_ID",
+                    "derived from " + WORKER_ID_SETTING.name() + "; unset it");
+        }
+        if (overrides.containsKey(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG)) {
+            reader.problem(KafkaSettings.CLIENT_PREFIX + "TRANSACTION_TIMEOUT_MS",
+                    "set " + TRANSACTION_TIMEOUT.name() + " instead");
+        }
+        Duration maxPollInterval = millisOverride(overrides, ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
+                KAFKA_DEFAULT_MAX_POLL_INTERVAL);
+        if (s.revokeTimeout.compareTo(maxPollInterval) >= 0) {
+            reader.problem(REVOKE_TIMEOUT, "must be shorter than max.poll.interval.ms (" + maxPollInterval.toMillis()
+                    + " ms): the revoke callback runs inside poll()");
+        }
+        if (s.pollTimeout.compareTo(s.shutdownGrace) >= 0) {
+            reader.problem(POLL_TIMEOUT, "must be shorter than " + SHUTDOWN_GRACE.name());
+        }
+    }
+
+    private static Duration millisOverride(Map<String, Object> overrides, String property, Duration fallback) {
+        Object v = overrides.get(property);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return Duration.ofMillis(Long.parseLong(v.toString().strip()));
+        } catch (NumberFormatException e) {
+            return fallback; // Kafka itself reports the bad value when the client is made
+        }
+    }
+
+    /** The producer's transactional id: stable per worker instance. */
+    public String transactionalId() {
+        return TRANSACTIONAL_ID_PREFIX + workerId;
+    }
+
+    /** Consumer properties: the worker's defaults, then pass-through overrides, then what it relies on. */
+    public Map<String, Object> consumerConfig() {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, TRANSACTIONAL_ID_PREFIX + workerId);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.min(500, maxPendingJobs));
+        config.putAll(kafka.consumerConfig(kafka.workerGroup()));
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        return config;
+    }
+
+    /** Producer properties; transactional when {@link #transactions()}. */
+    public Map<String, Object> producerConfig() {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, TRANSACTIONAL_ID_PREFIX + workerId);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        config.putAll(kafka.producerConfig());
+        if (transactions) {
+            config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId());
+            config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) transactionTimeout.toMillis());
+        }
+        return config;
+    }
+
+    /** The batch size the batcher uses: the setting, capped to what the pipeline takes (0 = that). */
+    public int effectiveBatchMaxImages(int pipelineMax) {
+        return batchMaxImages == 0 ? pipelineMax : Math.min(batchMaxImages, pipelineMax);
+    }
+
+    private static String parseWorkerId(String raw) {
+        String v = raw.strip();
+        if (!WORKER_ID.matcher(v).matches()) {
+            throw new IllegalArgumentException("not allowed; 1..200 of A-Z a-z 0-9 . _ -, starting with a letter"
+                    + " or digit");
+        }
+        return v;
+    }
+
+    @SafeVarargs
+    private static List<Setting<?>> concat(List<Setting<?>>... lists) {
+        List<Setting<?>> all = new ArrayList<>();
+        for (List<Setting<?>> l : lists) {
+            all.addAll(l);
+        }
+        return List.copyOf(all);
+    }
+}

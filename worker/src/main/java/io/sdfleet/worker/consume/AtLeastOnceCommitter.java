@@ -1,0 +1,77 @@
+package io.sdfleet.worker.consume;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+
+/**
+ * At-least-once commits (SDFLEET_TRANSACTIONS=false): send the unit's records, wait until every one is
+ * acknowledged (acks=all, idempotent producer), then {@code commitSync} the offsets. A crash or a failed
+ * offset commit after the sends means the jobs run again and their completions are written again, to the
+ * same object keys (a redelivery overwrites, it never adds objects).
+ *
+ * <p>Failures: a send that fails after the producer's own retries (delivery.timeout.ms), or a failed
+ * commitSync (rebalance, timeout, CommitFailedException): the unit is rejected (rewind and redo).
+ * Authorization and version errors: fatal. The producer is made on first use and kept.
+ */
+public final class AtLeastOnceCommitter implements CommitCoordinator {
+
+    private final Producer<byte[], byte[]> producer;
+    private final Duration commitTimeout;
+
+    public AtLeastOnceCommitter(Producer<byte[], byte[]> producer, Duration commitTimeout) {
+        this.producer = producer;
+        this.commitTimeout = commitTimeout;
+    }
+
+    @Override
+    public void commit(CommitUnit unit, Consumer<byte[], byte[]> consumer) {
+        if (unit.isEmpty()) {
+            return;
+        }
+        try {
+            List<Future<RecordMetadata>> acks = new ArrayList<>(unit.records().size());
+            for (ProducerRecord<byte[], byte[]> r : unit.records()) {
+                acks.add(producer.send(r));
+            }
+            producer.flush();
+            for (Future<RecordMetadata> ack : acks) {
+                ack.get();
+            }
+            if (!unit.offsets().isEmpty()) {
+                consumer.commitSync(unit.offsets(), commitTimeout);
+            }
+        } catch (ExecutionException e) {
+            throw classify("a completion or DLQ send failed", e.getCause());
+        } catch (KafkaException e) {
+            throw classify("the offset commit failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CommitRejectedException("interrupted while waiting for acks", e);
+        }
+    }
+
+    private static RuntimeException classify(String what, Throwable cause) {
+        if (KafkaFailures.isFatal(cause)) {
+            return new WorkerFatalException(what + ": " + cause, cause);
+        }
+        return new CommitRejectedException(what + ": " + cause, cause);
+    }
+
+    @Override
+    public boolean transactional() {
+        return false;
+    }
+
+    @Override
+    public void close(Duration timeout) {
+        producer.close(timeout);
+    }
+}

@@ -1,0 +1,212 @@
+package io.sdfleet.worker.consume;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The pending set: valid jobs taken from Kafka and not yet on the device, grouped into micro-batches of
+ * compatible jobs ({@link BatchKey}).
+ *
+ * <p>A batch is ready when its key holds at least {@code maxImages} images, or when its oldest job has
+ * waited {@code maxWait}, whichever comes first. Among ready keys the one whose oldest job is oldest goes
+ * first, so an incompatible job never starves: once it has waited {@code maxWait} it is ready, and it is
+ * older than every job that arrived after it. Within a key, jobs leave in arrival order; a batch takes
+ * jobs while their images fit in {@code maxImages} (a single job larger than that runs alone).
+ *
+ * <p>Threads: the poll thread adds and removes (revoked partitions, shutdown), the device thread takes.
+ * Every method holds one lock; {@link #take} waits on it. Ages come from the injected {@link Clock}, so
+ * tests drive time with {@link #pollReady()} instead of sleeping.
+ */
+public final class Batcher {
+
+    private final int maxImages;
+    private final Duration maxWait;
+    private final Clock clock;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    /** Per key, jobs in arrival order; keys in the order they first appeared (re-sorted when taking). */
+    private final Map<BatchKey, ArrayDeque<PendingJob>> byKey = new LinkedHashMap<>();
+    private int size;
+
+    /**
+     * @param maxImages most images in one batch, at least 1
+     * @param maxWait   longest time the oldest job of a key waits for more compatible jobs
+     * @param clock     the time source for job ages
+     */
+    public Batcher(int maxImages, Duration maxWait, Clock clock) {
+        if (maxImages < 1) {
+            throw new IllegalArgumentException("maxImages must be at least 1, got " + maxImages);
+        }
+        if (maxWait.isNegative()) {
+            throw new IllegalArgumentException("maxWait must not be negative, got " + maxWait);
+        }
+        this.maxImages = maxImages;
+        this.maxWait = maxWait;
+        this.clock = clock;
+    }
+
+    /** Adds a job at the end of its key's queue and wakes the device thread if a batch became ready. */
+    public void add(PendingJob job) {
+        lock.lock();
+        try {
+            byKey.computeIfAbsent(job.key(), k -> new ArrayDeque<>()).addLast(job);
+            size++;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The next ready batch, if there is one now; never blocks. */
+    public Optional<List<PendingJob>> pollReady() {
+        lock.lock();
+        try {
+            return Optional.ofNullable(readyBatch(clock.instant()));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits up to {@code timeout} for a ready batch and removes it.
+     *
+     * @return the batch, or an empty list when none became ready in time
+     * @throws InterruptedException when the device thread is interrupted (shutdown past the grace period)
+     */
+    public List<PendingJob> take(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        lock.lock();
+        try {
+            while (true) {
+                Instant now = clock.instant();
+                List<PendingJob> batch = readyBatch(now);
+                if (batch != null) {
+                    return batch;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return List.of();
+                }
+                long untilDue = nanosUntilOldestIsDue(now);
+                changed.awaitNanos(Math.max(1, Math.min(left, untilDue)));
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Removes and returns every job of these partitions (revoked, or rewound after a failed commit). */
+    public List<PendingJob> removePartitions(Collection<TopicPartition> partitions) {
+        Set<TopicPartition> gone = new HashSet<>(partitions);
+        List<PendingJob> removed = new ArrayList<>();
+        lock.lock();
+        try {
+            for (Iterator<ArrayDeque<PendingJob>> queues = byKey.values().iterator(); queues.hasNext(); ) {
+                ArrayDeque<PendingJob> queue = queues.next();
+                queue.removeIf(job -> {
+                    if (gone.contains(job.partition())) {
+                        removed.add(job);
+                        return true;
+                    }
+                    return false;
+                });
+                if (queue.isEmpty()) {
+                    queues.remove();
+                }
+            }
+            size -= removed.size();
+            return removed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Removes and returns every pending job (shutdown: jobs not started are left for redelivery). */
+    public List<PendingJob> removeAll() {
+        lock.lock();
+        try {
+            List<PendingJob> all = new ArrayList<>(size);
+            byKey.values().forEach(all::addAll);
+            byKey.clear();
+            size = 0;
+            changed.signalAll();
+            return all;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Jobs waiting for the device. */
+    public int size() {
+        lock.lock();
+        try {
+            return size;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private List<PendingJob> readyBatch(Instant now) {
+        List<Map.Entry<BatchKey, ArrayDeque<PendingJob>>> oldestFirst = new ArrayList<>(byKey.entrySet());
+        oldestFirst.sort(Comparator.comparing(e -> e.getValue().peekFirst().takenAt()));
+        for (Map.Entry<BatchKey, ArrayDeque<PendingJob>> entry : oldestFirst) {
+            ArrayDeque<PendingJob> queue = entry.getValue();
+            if (isFull(queue) || waitedEnough(queue.peekFirst(), now)) {
+                List<PendingJob> batch = new ArrayList<>();
+                int images = 0;
+                while (!queue.isEmpty()
+                        && (batch.isEmpty() || images + queue.peekFirst().images() <= maxImages)) {
+                    PendingJob job = queue.pollFirst();
+                    batch.add(job);
+                    images += job.images();
+                }
+                if (queue.isEmpty()) {
+                    byKey.remove(entry.getKey());
+                }
+                size -= batch.size();
+                return batch;
+            }
+        }
+        return null;
+    }
+
+    private boolean isFull(ArrayDeque<PendingJob> queue) {
+        int images = 0;
+        for (PendingJob job : queue) {
+            images += job.images();
+            if (images >= maxImages) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean waitedEnough(PendingJob oldest, Instant now) {
+        return !oldest.takenAt().plus(maxWait).isAfter(now);
+    }
+
+    private long nanosUntilOldestIsDue(Instant now) {
+        long best = Long.MAX_VALUE;
+        for (ArrayDeque<PendingJob> queue : byKey.values()) {
+            Duration left = Duration.between(now, queue.peekFirst().takenAt().plus(maxWait));
+            best = Math.min(best, Math.max(0, left.toNanos()));
+        }
+        return best == Long.MAX_VALUE ? TimeUnit.SECONDS.toNanos(1) : best;
+    }
+}

@@ -1,0 +1,106 @@
+package io.sdfleet.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sdfleet.common.config.ConfigException;
+import io.sdfleet.common.config.ConfigProblem;
+import io.sdfleet.common.config.Setting;
+import io.sdfleet.worker.runtime.RuntimeKind;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.junit.jupiter.api.Test;
+
+class WorkerSettingsTest {
+
+    @Test
+    void defaultsNeedNoEnvironment() {
+        WorkerSettings s = WorkerSettings.fromEnv(Map.of(), () -> "pod-3");
+        assertEquals("pod-3", s.workerId());
+        assertEquals("sdfleet-worker-pod-3", s.transactionalId());
+        assertEquals(RuntimeKind.ONNXRUNTIME, s.runtime());
+        assertEquals(Duration.ofMillis(50), s.batchMaxWait());
+        assertTrue(s.transactions());
+        assertEquals(Duration.ofSeconds(30), s.shutdownGrace());
+        assertEquals(4, s.effectiveBatchMaxImages(4), "0 = the pipeline's maximum");
+    }
+
+    @Test
+    void clientConfigsCarryWhatTheWorkerReliesOn() {
+        WorkerSettings s = WorkerSettings.fromEnv(Map.of("SDFLEET_WORKER_ID", "w1", "SDFLEET_MAX_PENDING_JOBS", "7",
+                "SDFLEET_KAFKA_SESSION_TIMEOUT_MS", "6000", "SDFLEET_TRANSACTION_TIMEOUT", "5s"), () -> "unused");
+        Map<String, Object> consumer = s.consumerConfig();
+        assertEquals(false, consumer.get(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG));
+        assertEquals(CooperativeStickyAssignor.class.getName(),
+                consumer.get(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG));
+        assertEquals("sdfleet-workers", consumer.get(ConsumerConfig.GROUP_ID_CONFIG));
+        assertEquals(7, consumer.get(ConsumerConfig.MAX_POLL_RECORDS_CONFIG));
+        assertEquals("6000", consumer.get(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "pass-through wins");
+        Map<String, Object> producer = s.producerConfig();
+        assertEquals("sdfleet-worker-w1", producer.get(ProducerConfig.TRANSACTIONAL_ID_CONFIG));
+        assertEquals(5000, producer.get(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG));
+        WorkerSettings plain = WorkerSettings.fromEnv(Map.of("SDFLEET_TRANSACTIONS", "false"), () -> "w");
+        assertFalse(plain.producerConfig().containsKey(ProducerConfig.TRANSACTIONAL_ID_CONFIG));
+    }
+
+    @Test
+    void everyBadValueIsReportedAtOnce() {
+        Map<String, String> env = Map.ofEntries(
+                Map.entry("SDFLEET_WORKER_ID", "bad id!"),
+                Map.entry("SDFLEET_RUNTIME", "cuda-magic"),
+                Map.entry("SDFLEET_BATCH_MAX_IMAGES", "-1"),
+                Map.entry("SDFLEET_BATCH_MAX_WAIT", "soon"),
+                Map.entry("SDFLEET_MAX_PENDING_JOBS", "0"),
+                Map.entry("SDFLEET_TRANSACTIONS", "maybe"),
+                Map.entry("SDFLEET_TRANSACTION_TIMEOUT", "1h"),
+                Map.entry("SDFLEET_SHUTDOWN_GRACE", "0s"),
+                Map.entry("SDFLEET_POLL_TIMEOUT", "1ms"),
+                Map.entry("SDFLEET_STORE_THREADS", "x"),
+                Map.entry("SDFLEET_KAFKA_ENABLE_AUTO_COMMIT", "true"),
+                Map.entry("SDFLEET_KAFKA_MAX_POLL_INTERVAL_MS", "5000"),
+                Map.entry("SDFLEET_REVOKE_TIMEOUT", "10s"),
+                Map.entry("SDFLEET_S3_BUCKET", "No_Such Bucket"));
+        ConfigException e = assertThrows(ConfigException.class, () -> WorkerSettings.fromEnv(env, () -> "h"));
+        Set<String> keys = new HashSet<>(e.problems().stream().map(ConfigProblem::key).toList());
+        assertEquals(Set.of("SDFLEET_WORKER_ID", "SDFLEET_RUNTIME", "SDFLEET_BATCH_MAX_IMAGES",
+                "SDFLEET_BATCH_MAX_WAIT", "SDFLEET_MAX_PENDING_JOBS", "SDFLEET_TRANSACTIONS",
+                "SDFLEET_TRANSACTION_TIMEOUT", "SDFLEET_SHUTDOWN_GRACE", "SDFLEET_POLL_TIMEOUT",
+                "SDFLEET_STORE_THREADS", "SDFLEET_KAFKA_ENABLE_AUTO_COMMIT", "SDFLEET_REVOKE_TIMEOUT",
+                "SDFLEET_S3_BUCKET"), keys);
+        assertTrue(e.getMessage().contains("SDFLEET_WORKER_ID='bad id!'"), e.getMessage());
+    }
+
+    @Test
+    void anUnusableHostNameAsksForAWorkerId() {
+        ConfigException e = assertThrows(ConfigException.class, () -> WorkerSettings.fromEnv(Map.of(), () -> "a b"));
+        assertEquals(List.of("SDFLEET_WORKER_ID"), e.problems().stream().map(ConfigProblem::key).toList());
+    }
+
+    @Test
+    void unknownSdfleetVariablesAreListed() {
+        WorkerSettings s = WorkerSettings.fromEnv(Map.of("SDFLEET_BATCH_MAX_WIAT", "1s", "PATH", "/bin"), () -> "h");
+        assertEquals(List.of("SDFLEET_BATCH_MAX_WIAT"), s.unknownKeys());
+    }
+
+    @Test
+    void theTableListsEverySettingOnceWithADescription() {
+        Set<String> names = new HashSet<>();
+        for (Setting<?> setting : WorkerSettings.ALL_SETTINGS) {
+            assertTrue(names.add(setting.name()), "declared twice: " + setting.name());
+            assertFalse(setting.description().isBlank(), setting.name());
+        }
+        for (Setting<?> own : WorkerSettings.OWN_SETTINGS) {
+            assertTrue(names.contains(own.name()));
+        }
+        assertTrue(names.contains("SDFLEET_BOOTSTRAP_SERVERS") && names.contains("SDFLEET_S3_ENDPOINT")
+                && names.contains("SDFLEET_HTTP_PORT"));
+    }
+}
