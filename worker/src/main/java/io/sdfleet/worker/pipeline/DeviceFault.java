@@ -7,6 +7,8 @@ package io.sdfleet.worker.pipeline;
  */
 public class DeviceFault extends Exception {
 
+    private static final long serialVersionUID = 1L;
+
     private final boolean fatal;
 
     public DeviceFault(String message, Throwable cause, boolean fatal) {
