@@ -24,10 +24,17 @@ import org.apache.kafka.common.TopicPartition;
  * compatible jobs ({@link BatchKey}).
  *
  * <p>A batch is ready when its key holds at least {@code maxImages} images, or when its oldest job has
- * waited {@code maxWait}, whichever comes first. Among ready keys the one whose oldest job is oldest goes
- * first, so an incompatible job never starves: once it has waited {@code maxWait} it is ready, and it is
- * older than every job that arrived after it. Within a key, jobs leave in arrival order; a batch takes
- * jobs while their images fit in {@code maxImages} (a single job larger than that runs alone).
+ * waited {@code maxWait}, whichever comes first. Among ready keys, the one holding the highest request
+ * {@code priority} goes first, ties broken by the age of the key's oldest job. Priority must not starve
+ * anybody: a key whose oldest job has waited {@link #priorityAging()} (the larger of
+ * {@value #PRIORITY_AGING_SECONDS} s and four times {@code maxWait}) outranks every priority, oldest
+ * first — so an incompatible or low-priority job waits at most that long plus the batches ahead of it.
+ * Within a key, jobs leave by priority and then in arrival order; a batch takes jobs while their images
+ * fit in {@code maxImages} (a single job larger than that runs alone).
+ *
+ * <p>Priority only orders the jobs this worker has taken (at most {@code SDFLEET_MAX_PENDING_JOBS});
+ * Kafka itself delivers each partition in order, so a high-priority request behind a long backlog still
+ * waits for the records before it to be read.
  *
  * <p>Threads: the poll thread adds and removes (revoked partitions, shutdown), the device thread takes.
  * Every method holds one lock; {@link #take} waits on it. Ages come from the injected {@link Clock}, so
@@ -35,9 +42,13 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class Batcher {
 
+    /** Lower bound of the age after which a key outranks every priority. */
+    static final long PRIORITY_AGING_SECONDS = 10;
+
     private final int maxImages;
     private final Duration maxWait;
     private final Clock clock;
+    private final Duration priorityAging;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     /** Per key, jobs in arrival order; keys in the order they first appeared (re-sorted when taking). */
@@ -59,6 +70,14 @@ public final class Batcher {
         this.maxImages = maxImages;
         this.maxWait = maxWait;
         this.clock = clock;
+        Duration fourWaits = maxWait.multipliedBy(4);
+        Duration floor = Duration.ofSeconds(PRIORITY_AGING_SECONDS);
+        this.priorityAging = fourWaits.compareTo(floor) > 0 ? fourWaits : floor;
+    }
+
+    /** How long a key's oldest job waits before it outranks every priority. */
+    public Duration priorityAging() {
+        return priorityAging;
     }
 
     /** Adds a job at the end of its key's queue and wakes the device thread if a batch became ready. */
@@ -163,19 +182,23 @@ public final class Batcher {
     }
 
     private List<PendingJob> readyBatch(Instant now) {
-        List<Map.Entry<BatchKey, ArrayDeque<PendingJob>>> oldestFirst = new ArrayList<>(byKey.entrySet());
-        oldestFirst.sort(Comparator.comparing(e -> e.getValue().peekFirst().takenAt()));
-        for (Map.Entry<BatchKey, ArrayDeque<PendingJob>> entry : oldestFirst) {
+        List<Map.Entry<BatchKey, ArrayDeque<PendingJob>>> ranked = new ArrayList<>(byKey.entrySet());
+        ranked.sort(rankAt(now));
+        for (Map.Entry<BatchKey, ArrayDeque<PendingJob>> entry : ranked) {
             ArrayDeque<PendingJob> queue = entry.getValue();
             if (isFull(queue) || waitedEnough(queue.peekFirst(), now)) {
+                List<PendingJob> byPriority = new ArrayList<>(queue);
+                byPriority.sort(Comparator.comparingInt(Batcher::priority).reversed()); // stable: arrival order kept
                 List<PendingJob> batch = new ArrayList<>();
                 int images = 0;
-                while (!queue.isEmpty()
-                        && (batch.isEmpty() || images + queue.peekFirst().images() <= maxImages)) {
-                    PendingJob job = queue.pollFirst();
+                for (PendingJob job : byPriority) {
+                    if (!batch.isEmpty() && images + job.images() > maxImages) {
+                        break;
+                    }
                     batch.add(job);
                     images += job.images();
                 }
+                queue.removeAll(batch);
                 if (queue.isEmpty()) {
                     byKey.remove(entry.getKey());
                 }
@@ -184,6 +207,36 @@ public final class Batcher {
             }
         }
         return null;
+    }
+
+    /** Aged keys first (oldest first), then the highest priority, then the oldest. */
+    private Comparator<Map.Entry<BatchKey, ArrayDeque<PendingJob>>> rankAt(Instant now) {
+        return (a, b) -> {
+            boolean agedA = isAged(a, now);
+            boolean agedB = isAged(b, now);
+            if (agedA != agedB) {
+                return agedA ? -1 : 1;
+            }
+            if (!agedA) {
+                int byPriority = Integer.compare(highestPriority(b), highestPriority(a));
+                if (byPriority != 0) {
+                    return byPriority;
+                }
+            }
+            return a.getValue().peekFirst().takenAt().compareTo(b.getValue().peekFirst().takenAt());
+        };
+    }
+
+    private static int highestPriority(Map.Entry<BatchKey, ArrayDeque<PendingJob>> entry) {
+        return entry.getValue().stream().mapToInt(Batcher::priority).max().orElse(0);
+    }
+
+    private boolean isAged(Map.Entry<BatchKey, ArrayDeque<PendingJob>> entry, Instant now) {
+        return !entry.getValue().peekFirst().takenAt().plus(priorityAging).isAfter(now);
+    }
+
+    private static int priority(PendingJob job) {
+        return job.request().priority();
     }
 
     private boolean isFull(ArrayDeque<PendingJob> queue) {

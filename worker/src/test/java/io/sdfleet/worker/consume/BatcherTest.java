@@ -16,6 +16,11 @@ class BatcherTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
     private final Batcher batcher = new Batcher(4, WAIT, clock);
 
+    private List<PendingJob> batcherAfterWait() {
+        clock.advance(WAIT);
+        return batcher.pollReady().orElseThrow();
+    }
+
     private static List<String> ids(List<PendingJob> batch) {
         return batch.stream().map(PendingJob::jobId).toList();
     }
@@ -119,5 +124,48 @@ class BatcherTest {
         assertEquals(List.of("a", "b"), ids(real.take(Duration.ofSeconds(10))));
         adder.join();
         assertTrue(real.take(Duration.ofMillis(20)).isEmpty(), "nothing more: empty after the timeout");
+    }
+
+    @Test
+    void aHigherPriorityKeyGoesFirstAmongReadyKeys() {
+        batcher.add(Jobs.job(Jobs.P0, 0, Jobs.request("low").size(128, 128).build(), clock.instant()));
+        clock.advance(Duration.ofMillis(1));
+        batcher.add(Jobs.job(Jobs.P0, 1, Jobs.request("high").priority(5).build(), clock.instant()));
+        clock.advance(WAIT);
+        assertEquals(List.of("high"), ids(batcher.pollReady().orElseThrow()), "priority beats age");
+        assertEquals(List.of("low"), ids(batcher.pollReady().orElseThrow()));
+    }
+
+    @Test
+    void withinAKeyHigherPriorityJobsJoinTheBatchFirst() {
+        for (int i = 0; i < 4; i++) {
+            batcher.add(Jobs.job(Jobs.P0, i, Jobs.request("j" + i).build(), clock.instant()));
+        }
+        batcher.add(Jobs.job(Jobs.P0, 4, Jobs.request("urgent").priority(9).build(), clock.instant()));
+        assertEquals(List.of("urgent", "j0", "j1", "j2"), ids(batcher.pollReady().orElseThrow()));
+        assertEquals(List.of("j3"), ids(batcherAfterWait()));
+    }
+
+    @Test
+    void priorityNeverStarvesALowPriorityJob() {
+        batcher.add(Jobs.job(Jobs.P0, 0, Jobs.request("low").size(128, 128).build(), clock.instant()));
+        Duration waited = Duration.ZERO;
+        int offset = 1;
+        while (true) {
+            // a steady stream of full high-priority batches
+            for (int i = 0; i < 4; i++) {
+                batcher.add(Jobs.job(Jobs.P0, offset, Jobs.request("h" + offset).priority(9).build(),
+                        clock.instant()));
+                offset++;
+            }
+            List<PendingJob> batch = batcher.pollReady().orElseThrow();
+            if (ids(batch).contains("low")) {
+                break;
+            }
+            clock.advance(Duration.ofMillis(100));
+            waited = waited.plusMillis(100);
+            assertTrue(waited.compareTo(batcher.priorityAging()) <= 0, "low-priority job starved");
+        }
+        assertTrue(waited.compareTo(batcher.priorityAging()) >= 0, "it waited for its aging, not less");
     }
 }
