@@ -1,0 +1,255 @@
+package io.sdfleet.local.it.worker;
+
+import io.minio.ListObjectsArgs;
+import io.minio.MinioClient;
+import io.minio.Result;
+import io.minio.messages.Item;
+import io.sdfleet.common.Completion;
+import io.sdfleet.common.JobCodec;
+import io.sdfleet.common.JobRequest;
+import io.sdfleet.local.KafkaTopics;
+import io.sdfleet.local.LocalStack;
+import io.sdfleet.local.TopicSpec;
+import io.sdfleet.worker.Worker;
+import io.sdfleet.worker.WorkerSettings;
+import io.sdfleet.worker.consume.KafkaClientFactory;
+import io.sdfleet.worker.observe.WorkerMetrics;
+import io.sdfleet.worker.pipeline.BatchPipeline;
+import io.sdfleet.worker.store.S3ImageStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * One test's own corner of the shared stack: its requests, completions and DLQ topics, consumer group,
+ * worker id and key prefix (so tests never see each other's records), plus the clients a test needs to
+ * feed workers and look at what they wrote. Short Kafka timeouts keep the suite fast.
+ */
+final class WorkerScenario implements AutoCloseable {
+
+    static final Duration WAIT = Duration.ofSeconds(60);
+    static final int PARTITIONS = 3;
+
+    final LocalStack stack;
+    final String name;
+    final String requests;
+    final String completions;
+    final String dlq;
+    final String group;
+    final String prefix;
+    final boolean transactions;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final List<Worker> workers = new ArrayList<>();
+    /** Where each sent request landed, by job id. */
+    final Map<String, org.apache.kafka.clients.producer.RecordMetadata> sent = new java.util.concurrent.ConcurrentHashMap<>();
+    private final List<S3ImageStore> stores = new ArrayList<>();
+
+    WorkerScenario(LocalStack stack, String testName, boolean transactions) {
+        this.stack = stack;
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        this.name = testName + "-" + suffix;
+        this.requests = name + "-req";
+        this.completions = name + "-done";
+        this.dlq = name + "-dlq";
+        this.group = name + "-group";
+        this.prefix = "it/" + name;
+        this.transactions = transactions;
+        KafkaTopics.createAndAwait(stack.bootstrapServers(), List.of(new TopicSpec(requests, PARTITIONS),
+                new TopicSpec(completions, PARTITIONS), new TopicSpec(dlq, 1)), WAIT);
+        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** A worker's environment for this scenario; {@code extra} overrides. */
+    Map<String, String> env(String workerId, Map<String, String> extra) {
+        Map<String, String> env = new HashMap<>();
+        env.put("SDFLEET_BOOTSTRAP_SERVERS", stack.bootstrapServers());
+        env.put("SDFLEET_TOPIC_REQUESTS", requests);
+        env.put("SDFLEET_TOPIC_COMPLETIONS", completions);
+        env.put("SDFLEET_TOPIC_DLQ", dlq);
+        env.put("SDFLEET_WORKER_GROUP", group);
+        env.put("SDFLEET_WORKER_ID", name + "-" + workerId);
+        env.put("SDFLEET_S3_ENDPOINT", stack.s3Endpoint().toString());
+        env.put("SDFLEET_S3_ACCESS_KEY", stack.accessKey());
+        env.put("SDFLEET_S3_SECRET_KEY", stack.secretKey());
+        env.put("SDFLEET_S3_BUCKET", stack.bucket());
+        env.put("SDFLEET_S3_PREFIX", prefix);
+        env.put("SDFLEET_S3_RETRY_BASE_DELAY", "100ms");
+        env.put("SDFLEET_S3_RETRY_MAX_DELAY", "500ms");
+        env.put("SDFLEET_S3_CONNECT_TIMEOUT", "1s");
+        env.put("SDFLEET_S3_REQUEST_TIMEOUT", "3s");
+        env.put("SDFLEET_HTTP_PORT", "0");
+        env.put("SDFLEET_HTTP_BIND", "127.0.0.1");
+        env.put("SDFLEET_TRANSACTIONS", Boolean.toString(transactions));
+        env.put("SDFLEET_TRANSACTION_TIMEOUT", "10s");
+        env.put("SDFLEET_SHUTDOWN_GRACE", "20s");
+        env.put("SDFLEET_REVOKE_TIMEOUT", "5s");
+        env.put("SDFLEET_BATCH_MAX_WAIT", "20ms");
+        env.put("SDFLEET_KAFKA_SESSION_TIMEOUT_MS", "6000");
+        env.put("SDFLEET_KAFKA_HEARTBEAT_INTERVAL_MS", "500");
+        env.put("SDFLEET_KAFKA_METADATA_MAX_AGE_MS", "2000");
+        env.putAll(extra);
+        return env;
+    }
+
+    /** Starts an in-process worker with {@code pipeline}; closed by {@link #close()} if still running. */
+    Worker startWorker(String workerId, BatchPipeline pipeline, Map<String, String> extra) throws Exception {
+        WorkerSettings settings = WorkerSettings.fromEnv(env(workerId, extra), () -> "unused");
+        S3ImageStore store = S3ImageStore.create(settings.store());
+        stores.add(store);
+        store.ensureBucket();
+        Worker worker = Worker.start(settings, pipeline, store, new WorkerMetrics(new SimpleMeterRegistry()),
+                KafkaClientFactory.KAFKA, Clock.systemUTC(), state -> { });
+        workers.add(worker);
+        return worker;
+    }
+
+    /** A valid request of this scenario: job id {@code <name>-<i>}, seed i, 64x64, 2 steps. */
+    JobRequest request(int i, int numImages) {
+        return JobRequest.builder("prompt number " + i).jobId(name + "-" + i).seed((long) i).size(64, 64).steps(2)
+                .numImages(numImages).build();
+    }
+
+    void send(JobRequest request) {
+        sent.put(request.jobId(), send(request.jobId().getBytes(StandardCharsets.UTF_8),
+                JobCodec.shared().encode(request)));
+    }
+
+    org.apache.kafka.clients.producer.RecordMetadata send(byte[] key, byte[] value) {
+        try {
+            return producer.send(new ProducerRecord<>(requests, key, value)).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot send a request", e);
+        }
+    }
+
+    /** Completions a read_committed reader sees, once at least {@code atLeast} arrived (or WAIT passed). */
+    List<Completion> completions(int atLeast) {
+        List<Completion> out = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : readCommitted(completions, atLeast)) {
+            out.add(JobCodec.shared().decodeCompletion(r.value()));
+        }
+        return out;
+    }
+
+    /** Records of a topic as a read_committed reader sees them, from the beginning. */
+    List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic, int atLeast) {
+        return read(topic, atLeast, WAIT);
+    }
+
+    List<ConsumerRecord<byte[], byte[]>> read(String topic, int atLeast, Duration wait) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, WAIT).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+            long deadline = System.nanoTime() + wait.toNanos();
+            while (out.size() < atLeast && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+            // one more short poll: records beyond the expected ones (duplicates) must show, not be cut off
+            consumer.poll(Duration.ofMillis(500)).forEach(out::add);
+            return out;
+        }
+    }
+
+    /** The group's committed offsets on the requests topic, by partition number (absent = none). */
+    Map<Integer, Long> committedOffsets() {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
+            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            Map<Integer, Long> out = new HashMap<>();
+            offsets.forEach((tp, o) -> {
+                if (tp.topic().equals(requests) && o != null) {
+                    out.put(tp.partition(), o.offset());
+                }
+            });
+            return out;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the committed offsets of " + group, e);
+        }
+    }
+
+    /** The end offsets of the requests topic, by partition (what "everything processed" commits to). */
+    Map<Integer, Long> endOffsets() {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(requests, WAIT).stream()
+                    .map(p -> new TopicPartition(requests, p.partition())).toList();
+            Map<Integer, Long> out = new HashMap<>();
+            consumer.endOffsets(partitions).forEach((tp, o) -> out.put(tp.partition(), o));
+            return out;
+        }
+    }
+
+    /** Keys of every object under this scenario's prefix. */
+    List<String> objectKeys() throws Exception {
+        MinioClient minio = MinioClient.builder().endpoint(stack.s3Endpoint().toString()).region("us-east-1")
+                .credentials(stack.accessKey(), stack.secretKey()).build();
+        List<String> keys = new ArrayList<>();
+        for (Result<Item> r : minio.listObjects(ListObjectsArgs.builder().bucket(stack.bucket())
+                .prefix(prefix + "/").recursive(true).build())) {
+            Item item = r.get();
+            if (!item.isDir() && item.objectName().endsWith(".png")) {
+                keys.add(item.objectName());
+            }
+        }
+        return keys;
+    }
+
+    /** The bytes of an object (through the worker's own store client). */
+    byte[] object(String key) throws Exception {
+        return stores.isEmpty() ? newStore().get(key) : stores.get(0).get(key);
+    }
+
+    private S3ImageStore newStore() {
+        S3ImageStore store = S3ImageStore.create(WorkerSettings.fromEnv(env("reader", Map.of()), () -> "x").store());
+        stores.add(store);
+        return store;
+    }
+
+    /** Waits until {@code condition} holds, or fails after {@code wait}. */
+    static void await(String what, Duration wait, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + wait + " waiting for " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Worker w : workers) {
+            w.close();
+        }
+        producer.close(Duration.ofSeconds(5));
+        stores.forEach(S3ImageStore::close);
+    }
+}
