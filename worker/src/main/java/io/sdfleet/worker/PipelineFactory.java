@@ -1,13 +1,23 @@
 package io.sdfleet.worker;
 
+import io.sdfleet.worker.model.ModelFolder;
 import io.sdfleet.worker.pipeline.BatchPipeline;
+import io.sdfleet.worker.pipeline.StableDiffusionPipeline;
 
 /**
- * Loads the pipeline a worker process runs. {@link WorkerMain} uses the real Stable Diffusion pipeline;
- * tests and the local stack pass their own.
+ * Loads the pipeline a worker process runs. {@link WorkerMain} uses {@link #STABLE_DIFFUSION}; tests and the
+ * local stack may pass their own.
  */
 @FunctionalInterface
 public interface PipelineFactory {
+
+    /**
+     * The real pipeline: the model folder {@code SDFLEET_MODEL_DIR} on the runtime and with the pipeline
+     * settings read from the environment ({@link WorkerSettings#runtimeSettings()},
+     * {@link WorkerSettings#pipeline()}).
+     */
+    PipelineFactory STABLE_DIFFUSION = settings -> StableDiffusionPipeline.open(
+            ModelFolder.load(settings.modelDir()), settings.runtimeSettings(), settings.pipeline());
 
     /**
      * @throws Exception any failure to load the model; the process reports it and exits non-zero

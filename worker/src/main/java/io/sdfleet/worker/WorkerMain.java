@@ -7,15 +7,11 @@ import io.sdfleet.common.config.ConfigException;
 import io.sdfleet.worker.consume.KafkaClientFactory;
 import io.sdfleet.worker.consume.WorkerFatalException;
 import io.sdfleet.worker.consume.WorkerState;
-import io.sdfleet.worker.model.ModelFolder;
 import io.sdfleet.worker.observe.HealthServer;
 import io.sdfleet.worker.observe.HealthState;
 import io.sdfleet.worker.observe.WorkerMetrics;
 import io.sdfleet.worker.pipeline.BatchPipeline;
 import io.sdfleet.worker.pipeline.JobResult;
-import io.sdfleet.worker.pipeline.PipelineSettings;
-import io.sdfleet.worker.pipeline.StableDiffusionPipeline;
-import io.sdfleet.worker.runtime.RuntimeSettings;
 import io.sdfleet.worker.store.Retrier;
 import io.sdfleet.worker.store.S3ImageStore;
 import java.time.Clock;
@@ -54,15 +50,7 @@ public final class WorkerMain {
     }
 
     public static void main(String[] args) {
-        exit(run(System.getenv(), WorkerMain::stableDiffusion, KafkaClientFactory.KAFKA));
-    }
-
-    /** The real pipeline: the model folder on the configured runtime. */
-    static BatchPipeline stableDiffusion(WorkerSettings settings) throws Exception {
-        PipelineSettings pipeline = settings.batchMaxImages() == 0 ? PipelineSettings.defaults()
-                : PipelineSettings.defaults().withMaxBatchImages(settings.batchMaxImages());
-        return StableDiffusionPipeline.open(ModelFolder.load(settings.modelDir()),
-                RuntimeSettings.defaults().withKind(settings.runtime()), pipeline);
+        exit(run(System.getenv(), PipelineFactory.STABLE_DIFFUSION, KafkaClientFactory.KAFKA));
     }
 
     private static final AtomicBoolean SIGNALLED = new AtomicBoolean();

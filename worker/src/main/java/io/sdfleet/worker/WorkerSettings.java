@@ -7,6 +7,7 @@ import io.sdfleet.common.config.Setting;
 import io.sdfleet.worker.observe.ObserveSettings;
 import io.sdfleet.worker.pipeline.PipelineSettings;
 import io.sdfleet.worker.runtime.RuntimeKind;
+import io.sdfleet.worker.runtime.RuntimeSettings;
 import io.sdfleet.worker.store.StoreRetrySettings;
 import io.sdfleet.worker.store.StoreSettings;
 import java.nio.file.Path;
@@ -24,9 +25,11 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 /**
  * Every setting of a worker process, read from the environment and validated before anything connects:
  * Kafka ({@link KafkaSettings}), the object store ({@link StoreSettings}, {@link StoreRetrySettings}),
- * health and metrics ({@link ObserveSettings}) and the worker's own ({@link #OWN_SETTINGS}). One
- * {@link ConfigException} lists every bad value at once; rules linking two settings are in
- * {@link #checkRules}. {@link #ALL_SETTINGS} is the README table.
+ * health and metrics ({@link ObserveSettings}), the worker's own ({@link #OWN_SETTINGS}), the model runtimes
+ * ({@link RuntimeSettings}) and the pipeline ({@link PipelineSettings}). One {@link ConfigException} lists every
+ * bad value at once; rules linking two settings are in {@link #checkRules} (and, for settings of one group, in
+ * that group's own rule method, e.g. {@code RuntimeSettings.checkRules}). {@link #ALL_SETTINGS} is the README
+ * table.
  *
  * <p>Kafka client properties the worker relies on are set here: the consumer uses the cooperative-sticky
  * assignor, never auto-commits, reads requests read_committed and takes at most
@@ -41,7 +44,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * @param observe            health and metrics HTTP server
  * @param workerId           this worker instance's stable id (transactional id, completions, logs)
  * @param modelDir           model folder
- * @param runtime            UNet runtime
+ * @param runtimeSettings    model runtimes: UNet runtime, execution provider, device, threads, TensorRT engines
+ * @param pipeline           pipeline settings; its maxBatchImages is {@code batchMaxImages}, or the pipeline's
+ *                           default when that is 0
  * @param batchMaxImages     most images per device batch; 0 = the pipeline's maximum
  * @param batchMaxWait       longest wait for more compatible jobs
  * @param maxPendingJobs     jobs taken and not finished at which the partitions are paused
@@ -54,8 +59,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * @param unknownKeys        SDFLEET_* variables that no setting read (probably misspelt; logged as warnings)
  */
 public record WorkerSettings(KafkaSettings kafka, StoreSettings store, StoreRetrySettings storeRetry,
-                             ObserveSettings observe, String workerId, Path modelDir, RuntimeKind runtime,
-                             int batchMaxImages, Duration batchMaxWait, int maxPendingJobs, boolean transactions,
+                             ObserveSettings observe, String workerId, Path modelDir,
+                             RuntimeSettings runtimeSettings, PipelineSettings pipeline, int batchMaxImages, Duration batchMaxWait, int maxPendingJobs, boolean transactions,
                              Duration transactionTimeout, Duration shutdownGrace, Duration pollTimeout,
                              Duration revokeTimeout, int storeThreads, List<String> unknownKeys) {
 
@@ -83,9 +88,8 @@ public record WorkerSettings(KafkaSettings kafka, StoreSettings store, StoreRetr
             WorkerSettings::parseWorkerId);
     public static final Setting<String> MODEL_DIR = Setting.nonBlank("SDFLEET_MODEL_DIR", DEFAULT_MODEL_DIR,
             "Folder of the model in diffusers' ONNX layout.");
-    public static final Setting<RuntimeKind> RUNTIME = Setting.of("SDFLEET_RUNTIME", RuntimeKind.class,
-            RuntimeKind.ONNXRUNTIME, RuntimeKind.ONNXRUNTIME.configValue(), "onnxruntime, tensorrt",
-            "Runtime of the UNet.", RuntimeKind::fromConfig);
+    /** {@code SDFLEET_RUNTIME}, declared with the other runtime settings ({@link RuntimeSettings#KIND}). */
+    public static final Setting<RuntimeKind> RUNTIME = RuntimeSettings.KIND;
     public static final Setting<Integer> BATCH_MAX_IMAGES = Setting.integer("SDFLEET_BATCH_MAX_IMAGES",
             DEFAULT_BATCH_MAX_IMAGES, 0, PipelineSettings.MAX_BATCH_IMAGES,
             "Most images in one device batch; 0 means the pipeline's maximum (larger values are capped to it).");
@@ -115,13 +119,13 @@ public record WorkerSettings(KafkaSettings kafka, StoreSettings store, StoreRetr
             DEFAULT_STORE_THREADS, 1, 64, "Threads that PNG-encode and upload images beside the device.");
 
     /** The worker's own settings, in table order. */
-    public static final List<Setting<?>> OWN_SETTINGS = List.of(WORKER_ID_SETTING, MODEL_DIR, RUNTIME,
-            BATCH_MAX_IMAGES, BATCH_MAX_WAIT, MAX_PENDING_JOBS, TRANSACTIONS, TRANSACTION_TIMEOUT, SHUTDOWN_GRACE,
+    public static final List<Setting<?>> OWN_SETTINGS = List.of(WORKER_ID_SETTING, MODEL_DIR, BATCH_MAX_IMAGES, BATCH_MAX_WAIT, MAX_PENDING_JOBS, TRANSACTIONS, TRANSACTION_TIMEOUT, SHUTDOWN_GRACE,
             POLL_TIMEOUT, REVOKE_TIMEOUT, STORE_THREADS);
 
     /** Every setting a worker reads, in README table order. */
     public static final List<Setting<?>> ALL_SETTINGS = concat(KafkaSettings.SETTINGS, StoreSettings.SETTINGS,
-            StoreRetrySettings.SETTINGS, ObserveSettings.SETTINGS, OWN_SETTINGS);
+            StoreRetrySettings.SETTINGS, ObserveSettings.SETTINGS, OWN_SETTINGS, RuntimeSettings.SETTINGS,
+            PipelineSettings.SETTINGS);
 
     public WorkerSettings {
         unknownKeys = List.copyOf(unknownKeys);
@@ -154,15 +158,22 @@ public record WorkerSettings(KafkaSettings kafka, StoreSettings store, StoreRetr
                         + "' is not a usable default (" + e.getMessage() + "); set it");
             }
         }
-        WorkerSettings settings = new WorkerSettings(kafka, store, retry, observe, workerId,
-                Path.of(reader.get(MODEL_DIR)), reader.get(RUNTIME), reader.get(BATCH_MAX_IMAGES),
+        Path modelDir = Path.of(reader.get(MODEL_DIR));
+        int batchMaxImages = reader.get(BATCH_MAX_IMAGES);
+        RuntimeSettings runtime = RuntimeSettings.read(reader);
+        PipelineSettings pipeline = PipelineSettings.read(reader);
+        if (batchMaxImages > 0) {
+            pipeline = pipeline.withMaxBatchImages(batchMaxImages);
+        }
+        WorkerSettings settings = new WorkerSettings(kafka, store, retry, observe, workerId, modelDir, runtime,
+                pipeline, batchMaxImages,
                 reader.get(BATCH_MAX_WAIT), reader.get(MAX_PENDING_JOBS), reader.get(TRANSACTIONS),
                 reader.get(TRANSACTION_TIMEOUT), reader.get(SHUTDOWN_GRACE), reader.get(POLL_TIMEOUT),
                 reader.get(REVOKE_TIMEOUT), reader.get(STORE_THREADS), List.of());
         checkRules(reader, settings);
         reader.throwIfInvalid();
         return new WorkerSettings(kafka, store, retry, observe, settings.workerId, settings.modelDir,
-                settings.runtime, settings.batchMaxImages, settings.batchMaxWait, settings.maxPendingJobs,
+                settings.runtimeSettings, settings.pipeline, settings.batchMaxImages, settings.batchMaxWait, settings.maxPendingJobs,
                 settings.transactions, settings.transactionTimeout, settings.shutdownGrace, settings.pollTimeout,
                 settings.revokeTimeout, settings.storeThreads, reader.unreadKeys("SDFLEET_"));
     }
@@ -203,6 +214,11 @@ public record WorkerSettings(KafkaSettings kafka, StoreSettings store, StoreRetr
         } catch (NumberFormatException e) {
             return fallback; // Kafka itself reports the bad value when the client is made
         }
+    }
+
+    /** The UNet's runtime ({@code SDFLEET_RUNTIME}); short for {@code runtimeSettings().kind()}. */
+    public RuntimeKind runtime() {
+        return runtimeSettings.kind();
     }
 
     /** The producer's transactional id: stable per worker instance. */

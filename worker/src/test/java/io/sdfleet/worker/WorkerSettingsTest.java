@@ -8,7 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sdfleet.common.config.ConfigException;
 import io.sdfleet.common.config.ConfigProblem;
 import io.sdfleet.common.config.Setting;
+import io.sdfleet.worker.pipeline.PipelineSettings;
+import io.sdfleet.worker.runtime.OrtProvider;
 import io.sdfleet.worker.runtime.RuntimeKind;
+import io.sdfleet.worker.runtime.RuntimeSettings;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -31,6 +34,48 @@ class WorkerSettingsTest {
         assertTrue(s.transactions());
         assertEquals(Duration.ofSeconds(30), s.shutdownGrace());
         assertEquals(4, s.effectiveBatchMaxImages(4), "0 = the pipeline's maximum");
+        assertEquals(RuntimeSettings.defaults(), s.runtimeSettings());
+        assertEquals(PipelineSettings.defaults(), s.pipeline());
+    }
+
+    @Test
+    void runtimeAndPipelineSettingsComeFromTheEnvironment() {
+        WorkerSettings s = WorkerSettings.fromEnv(Map.of("SDFLEET_RUNTIME", "tensorrt", "SDFLEET_ORT_PROVIDER", "cuda",
+                "SDFLEET_DEVICE_ID", "1", "SDFLEET_VAE_BATCH_IMAGES", "2", "SDFLEET_BATCH_MAX_IMAGES", "8"), () -> "h");
+        assertEquals(RuntimeKind.TENSORRT, s.runtime());
+        assertEquals(OrtProvider.CUDA, s.runtimeSettings().ortProvider());
+        assertEquals(1, s.runtimeSettings().deviceId());
+        assertEquals(new PipelineSettings(8, 2, PipelineSettings.DEFAULT_MAX_CONSECUTIVE_DEVICE_FAULTS), s.pipeline(),
+                "SDFLEET_BATCH_MAX_IMAGES sets the pipeline's chunk size");
+        assertEquals(8, s.effectiveBatchMaxImages(s.pipeline().maxBatchImages()));
+        assertTrue(s.unknownKeys().isEmpty(), s.unknownKeys().toString());
+    }
+
+    @Test
+    void runtimeRulesAreCheckedWithTheRest() {
+        ConfigException e = assertThrows(ConfigException.class, () -> WorkerSettings.fromEnv(Map.of(
+                "SDFLEET_RUNTIME", "tensorrt", "SDFLEET_ORT_PROVIDER", "tensorrt", "SDFLEET_POLL_TIMEOUT", "1ms"),
+                () -> "h"));
+        assertEquals(Set.of("SDFLEET_ORT_PROVIDER", "SDFLEET_POLL_TIMEOUT"),
+                new HashSet<>(e.problems().stream().map(ConfigProblem::key).toList()));
+    }
+
+    @Test
+    void theTableIsInReadmeOrderKafkaStoreRetryHttpWorkerRuntimePipeline() {
+        List<String> names = WorkerSettings.ALL_SETTINGS.stream().map(Setting::name).toList();
+        int bootstrap = names.indexOf("SDFLEET_BOOTSTRAP_SERVERS");
+        int s3 = names.indexOf("SDFLEET_S3_ENDPOINT");
+        int retry = names.indexOf("SDFLEET_S3_RETRY_DEADLINE");
+        int http = names.indexOf("SDFLEET_HTTP_PORT");
+        int own = names.indexOf("SDFLEET_WORKER_ID");
+        int runtime = names.indexOf("SDFLEET_RUNTIME");
+        int fixedBatch = names.indexOf("SDFLEET_TRT_FIXED_BATCH");
+        int vae = names.indexOf("SDFLEET_VAE_BATCH_IMAGES");
+        int faults = names.indexOf("SDFLEET_MAX_CONSECUTIVE_DEVICE_FAULTS");
+        assertTrue(0 <= bootstrap && bootstrap < s3 && s3 < retry && retry < http && http < own && own < runtime
+                && runtime < fixedBatch && fixedBatch < vae && vae < faults, names.toString());
+        assertTrue(names.containsAll(RuntimeSettings.SETTINGS.stream().map(Setting::name).toList()));
+        assertTrue(names.containsAll(PipelineSettings.SETTINGS.stream().map(Setting::name).toList()));
     }
 
     @Test
@@ -67,14 +112,19 @@ class WorkerSettingsTest {
                 Map.entry("SDFLEET_KAFKA_ENABLE_AUTO_COMMIT", "true"),
                 Map.entry("SDFLEET_KAFKA_MAX_POLL_INTERVAL_MS", "5000"),
                 Map.entry("SDFLEET_REVOKE_TIMEOUT", "10s"),
-                Map.entry("SDFLEET_S3_BUCKET", "No_Such Bucket"));
+                Map.entry("SDFLEET_S3_BUCKET", "No_Such Bucket"),
+                Map.entry("SDFLEET_ORT_PROVIDER", "rocm"),
+                Map.entry("SDFLEET_TRT_PROFILES", "64x64"),
+                Map.entry("SDFLEET_VAE_BATCH_IMAGES", "0"),
+                Map.entry("SDFLEET_MAX_CONSECUTIVE_DEVICE_FAULTS", "none"));
         ConfigException e = assertThrows(ConfigException.class, () -> WorkerSettings.fromEnv(env, () -> "h"));
         Set<String> keys = new HashSet<>(e.problems().stream().map(ConfigProblem::key).toList());
         assertEquals(Set.of("SDFLEET_WORKER_ID", "SDFLEET_RUNTIME", "SDFLEET_BATCH_MAX_IMAGES",
                 "SDFLEET_BATCH_MAX_WAIT", "SDFLEET_MAX_PENDING_JOBS", "SDFLEET_TRANSACTIONS",
                 "SDFLEET_TRANSACTION_TIMEOUT", "SDFLEET_SHUTDOWN_GRACE", "SDFLEET_POLL_TIMEOUT",
                 "SDFLEET_STORE_THREADS", "SDFLEET_KAFKA_ENABLE_AUTO_COMMIT", "SDFLEET_REVOKE_TIMEOUT",
-                "SDFLEET_S3_BUCKET"), keys);
+                "SDFLEET_S3_BUCKET", "SDFLEET_ORT_PROVIDER", "SDFLEET_TRT_PROFILES", "SDFLEET_VAE_BATCH_IMAGES",
+                "SDFLEET_MAX_CONSECUTIVE_DEVICE_FAULTS"), keys);
         assertTrue(e.getMessage().contains("SDFLEET_WORKER_ID='bad id!'"), e.getMessage());
     }
 

@@ -1,7 +1,14 @@
 package io.sdfleet.worker.pipeline;
 
+import io.sdfleet.common.config.ConfigReader;
+import io.sdfleet.common.config.Setting;
+import java.util.List;
+
 /**
- * Settings of {@link StableDiffusionPipeline}, validated when constructed.
+ * Settings of {@link StableDiffusionPipeline}, validated when constructed. {@link #SETTINGS} declares the two
+ * read from the environment; {@code maxBatchImages} comes from the worker's {@code SDFLEET_BATCH_MAX_IMAGES}
+ * (0 there keeps {@link #DEFAULT_MAX_BATCH_IMAGES}), because the batcher and the pipeline share that limit.
+ * No rule links these settings: a VAE batch above the UNet chunk is simply never reached.
  *
  * @param maxBatchImages the most images run through the UNet together; the batcher's target
  *     ({@link BatchPipeline#maxBatchImages()}). A call with more images (e.g. one job of 8 images) runs in
@@ -26,6 +33,19 @@ public record PipelineSettings(int maxBatchImages, int vaeBatchImages, int maxCo
     public static final int DEFAULT_MAX_CONSECUTIVE_DEVICE_FAULTS = 3;
     public static final int MAX_CONSECUTIVE_DEVICE_FAULTS = 100;
 
+    public static final Setting<Integer> VAE_BATCH_IMAGES_SETTING = Setting.integer("SDFLEET_VAE_BATCH_IMAGES",
+            DEFAULT_VAE_BATCH_IMAGES, 1, MAX_BATCH_IMAGES, "Most images the VAE decodes in one call; 1 bounds the"
+                    + " peak memory of a batch (the VAE's full-size activations) at little cost in time.");
+    public static final Setting<Integer> MAX_CONSECUTIVE_DEVICE_FAULTS_SETTING = Setting.integer(
+            "SDFLEET_MAX_CONSECUTIVE_DEVICE_FAULTS", DEFAULT_MAX_CONSECUTIVE_DEVICE_FAULTS, 1,
+            MAX_CONSECUTIVE_DEVICE_FAULTS, "Batches in a row failing in a model runtime call after which the"
+                    + " worker stops (exit 1) so the orchestrator restarts it; an out-of-memory error stops it on"
+                    + " its second occurrence in a row.");
+
+    /** Every declared setting, in table order. */
+    public static final List<Setting<?>> SETTINGS = List.of(VAE_BATCH_IMAGES_SETTING,
+            MAX_CONSECUTIVE_DEVICE_FAULTS_SETTING);
+
     public PipelineSettings {
         requireRange("maxBatchImages", maxBatchImages, 1, MAX_BATCH_IMAGES);
         requireRange("vaeBatchImages", vaeBatchImages, 1, MAX_BATCH_IMAGES);
@@ -36,6 +56,15 @@ public record PipelineSettings(int maxBatchImages, int vaeBatchImages, int maxCo
     public static PipelineSettings defaults() {
         return new PipelineSettings(DEFAULT_MAX_BATCH_IMAGES, DEFAULT_VAE_BATCH_IMAGES,
                 DEFAULT_MAX_CONSECUTIVE_DEVICE_FAULTS);
+    }
+
+    /**
+     * Reads these settings into a shared reader, with {@link #DEFAULT_MAX_BATCH_IMAGES} (see the class comment);
+     * call {@link ConfigReader#throwIfInvalid()} before using the result.
+     */
+    public static PipelineSettings read(ConfigReader reader) {
+        return new PipelineSettings(DEFAULT_MAX_BATCH_IMAGES, reader.get(VAE_BATCH_IMAGES_SETTING),
+                reader.get(MAX_CONSECUTIVE_DEVICE_FAULTS_SETTING));
     }
 
     public PipelineSettings withMaxBatchImages(int value) {

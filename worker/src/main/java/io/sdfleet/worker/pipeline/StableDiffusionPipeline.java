@@ -11,7 +11,6 @@ import io.sdfleet.worker.model.ModelFolder;
 import io.sdfleet.worker.model.ModelLoadException;
 import io.sdfleet.worker.runtime.ModelRuntimes;
 import io.sdfleet.worker.runtime.RuntimeSettings;
-import io.sdfleet.worker.runtime.TensorRtUNetRuntime;
 import io.sdfleet.worker.scheduler.Scheduler;
 import io.sdfleet.worker.scheduler.SchedulerConfig;
 import io.sdfleet.worker.scheduler.Schedulers;
@@ -36,7 +35,9 @@ import java.util.OptionalInt;
  * <p>Invariant: an image's bytes depend on its job's request and seed, the model and the runtime only, not
  * on the rest of the batch, its position in it or the chunking. Each image has its own torch-compatible
  * generator, its own guidance scale, and the runtimes treat batch items independently (verified bit for bit
- * on ONNX Runtime CPU by the pipeline tests).
+ * on ONNX Runtime CPU by the pipeline tests). A static-shape UNet (TensorRT engines) keeps this only when every
+ * call of a size runs on one engine, which is its default ({@code SDFLEET_TRT_FIXED_BATCH}); the pipeline
+ * only asks it for its batch limit ({@link io.sdfleet.worker.runtime.UNetRuntime#maxBatch}).
  *
  * <p>Layering: this class orchestrates; the runtimes ({@link ModelRuntimes}) only move tensors, and every
  * native resource is owned by them (closed by {@link #close()}); per-call native tensors are scoped inside
@@ -259,17 +260,22 @@ public final class StableDiffusionPipeline implements BatchPipeline {
     }
 
     /**
-     * How many images one chunk may hold at this size: the setting, and for static-shape TensorRT engines
-     * also half the largest engine batch (guidance doubles the UNet batch); empty when no engine serves the
-     * size at all.
+     * How many images one chunk may hold at this size: the setting, and for a static-shape UNet
+     * ({@link io.sdfleet.worker.runtime.UNetRuntime#maxBatch}) also half its largest batch (guidance doubles the
+     * UNet batch); empty when the UNet cannot run the size at all.
      */
     private OptionalInt imagesPerChunk(BatchShape shape) {
-        if (runtimes.unet() instanceof TensorRtUNetRuntime tensorRt) {
-            int largestEngineBatch = tensorRt.profiles().maxBatch(shape.latentHeight(), shape.latentWidth());
-            int images = Math.min(settings.maxBatchImages(), largestEngineBatch / 2);
-            return images >= 1 ? OptionalInt.of(images) : OptionalInt.empty();
+        return imagesPerChunk(settings.maxBatchImages(),
+                runtimes.unet().maxBatch(shape.latentHeight(), shape.latentWidth()));
+    }
+
+    /** {@link #imagesPerChunk(BatchShape)} from the setting and the UNet's batch limit (empty = none). */
+    static OptionalInt imagesPerChunk(int maxBatchImages, OptionalInt unetMaxBatch) {
+        if (unetMaxBatch.isEmpty()) {
+            return OptionalInt.of(maxBatchImages);
         }
-        return OptionalInt.of(settings.maxBatchImages());
+        int images = Math.min(maxBatchImages, unetMaxBatch.getAsInt() / 2);
+        return images >= 1 ? OptionalInt.of(images) : OptionalInt.empty();
     }
 
     private static JobResult failed(JobRequest job, ErrorInfo error, Map<String, Double> timings) {

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
+import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.providers.OrtTensorRTProviderOptions;
 import io.sdfleet.worker.model.ModelLoadException;
@@ -77,8 +78,7 @@ final class DjlModelHandle implements AutoCloseable {
             loadOptions.put(DJL_SESSION_OPTIONS, options);
             model.load(file.getParent(), baseName(file), loadOptions);
             Predictor<NDList, NDList> predictor = model.newPredictor(new NoopTranslator());
-            return new DjlModelHandle(model, predictor, options,
-                    RuntimeKind.ONNXRUNTIME + "/" + provider + (provider.usesGpu() ? ":" + settings.deviceId() : ""));
+            return new DjlModelHandle(model, predictor, options, onnxRuntimeIdentity(onnxRuntimeVersion(), settings));
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Throwable e) {
@@ -109,7 +109,7 @@ final class DjlModelHandle implements AutoCloseable {
             model.load(file, null, loadOptions);
             Predictor<NDList, NDList> predictor = model.newPredictor(new NoopTranslator());
             return new DjlModelHandle(model, predictor, null,
-                    RuntimeKind.TENSORRT + "/gpu:" + settings.deviceId() + (settings.fp16() ? "/fp16" : ""));
+                    tensorRtIdentity(model.getNDManager().getEngine().getVersion(), settings));
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Throwable e) {
@@ -117,6 +117,30 @@ final class DjlModelHandle implements AutoCloseable {
             throw new ModelLoadException("cannot load TensorRT engine " + file + " (" + role + "): "
                     + causeChain(e), e);
         }
+    }
+
+    /**
+     * The identity of an ONNX Runtime session, e.g. {@code onnxruntime-1.21.1/cpu}, {@code onnxruntime-1.21.1/cuda:0}
+     * or {@code onnxruntime-1.21.1/tensorrt:0/fp16}: the version, provider, device and precision all change bytes.
+     */
+    static String onnxRuntimeIdentity(String version, RuntimeSettings settings) {
+        OrtProvider provider = settings.ortProvider();
+        return RuntimeKind.ONNXRUNTIME + "-" + version + "/" + provider
+                + (provider.usesGpu() ? ":" + settings.deviceId() : "")
+                + (provider == OrtProvider.TENSORRT && settings.fp16() ? "/fp16" : "");
+    }
+
+    /** The identity of a DJL TensorRT engine, e.g. {@code tensorrt-8.6.1/cuda:0/fp16}. */
+    static String tensorRtIdentity(String version, RuntimeSettings settings) {
+        return RuntimeKind.TENSORRT + "-" + version + "/cuda:" + settings.deviceId() + (settings.fp16() ? "/fp16" : "");
+    }
+
+    /**
+     * The version of the ONNX Runtime native library actually loaded (not the one DJL was built against: the
+     * onnxruntime_gpu jar may be another release). Called after a session loaded, so the library is there.
+     */
+    static String onnxRuntimeVersion() {
+        return OrtEnvironment.getEnvironment().getVersion();
     }
 
     /** A child manager of the model's manager; close it (try-with-resources) when the call is done. */

@@ -11,6 +11,8 @@ import java.util.stream.Collectors;
  * engine with the smallest batch that is at least the requested batch (same latent size) runs, the
  * inputs padded with zero items, and the output cut back to the requested items. Padding is sound
  * because a UNet treats the items of a batch independently (GroupNorm and attention work per item).
+ * {@link EngineBatchPolicy} may instead always pick the largest engine of a size, so that bytes do not depend
+ * on the batch.
  *
  * <p>Immutable; pure logic, tested without a GPU.
  */
@@ -52,6 +54,20 @@ public final class EngineProfiles {
         return profiles.stream()
                 .filter(p -> p.height() == height && p.width() == width && p.batch() >= batch)
                 .min(Comparator.comparingInt(EngineProfile::batch));
+    }
+
+    /** For each latent size some profile serves, its profile of the largest batch; sorted by size. */
+    public List<EngineProfile> largestPerSize() {
+        List<EngineProfile> largest = new ArrayList<>();
+        for (EngineProfile p : profiles) { // sorted by height, width, then batch: the last of a size is the largest
+            EngineProfile last = largest.isEmpty() ? null : largest.get(largest.size() - 1);
+            if (last != null && last.height() == p.height() && last.width() == p.width()) {
+                largest.set(largest.size() - 1, p);
+            } else {
+                largest.add(p);
+            }
+        }
+        return List.copyOf(largest);
     }
 
     /** The largest batch any profile serves at this latent size (0 if none): the batcher's limit. */

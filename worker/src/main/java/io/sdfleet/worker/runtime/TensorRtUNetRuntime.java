@@ -18,12 +18,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The UNet on DJL's TensorRT engine: one static-shape engine per {@link EngineProfile}, loaded at start
  * from the engine folder ({@code unet-b<B>-h<H>-w<W>.plan}, {@code .trt}, or a static-shape
- * {@code .onnx} that TensorRT builds at load). A call runs the engine with the smallest batch that fits
- * and pads with zero items ({@link EngineProfiles}).
+ * {@code .onnx} that TensorRT builds at load). A call runs the engine its {@link EngineBatchPolicy} picks
+ * (by default the largest of the call's latent size, so bytes do not depend on the batch; or the smallest
+ * that fits), padded with zero items and cut back to the caller's items ({@link EngineProfiles}).
  *
  * <p>DJL's TensorRT engine binds inputs by position, so they are passed in the order of diffusers'
  * export: sample, timestep (float32 {@code [batch]}; TensorRT in DJL takes no int64),
@@ -31,17 +33,34 @@ import java.util.Optional;
  *
  * <p>Failure: without TensorRT 8 libraries or a GPU, {@link #load} throws a ModelLoadException naming the
  * missing library ({@link TensorRtLibraries}). Threads: one caller at a time.
+ *
+ * <p>Selection, padding and cutting are plain Java over {@link StaticEngine}s, so they are tested with fake
+ * engines and no GPU; only {@link DjlEngine} touches DJL.
  */
 public final class TensorRtUNetRuntime implements UNetRuntime {
     static final List<String> ENGINE_EXTENSIONS = List.of("plan", "trt", "onnx");
 
-    private final Map<EngineProfile, DjlModelHandle> engines;
+    /**
+     * One static-shape engine: runs exactly its profile's batch. Inputs are row-major and already padded;
+     * the output is {@code [profile batch, 4, height, width]}.
+     */
+    interface StaticEngine extends AutoCloseable {
+        float[] run(float[] sample, float[] timesteps, float[] encoderHiddenStates, int hiddenSize);
+
+        @Override
+        void close();
+    }
+
+    private final Map<EngineProfile, StaticEngine> engines;
     private final EngineProfiles profiles;
+    private final EngineBatchPolicy policy;
     private final String identity;
 
-    private TensorRtUNetRuntime(Map<EngineProfile, DjlModelHandle> engines, EngineProfiles profiles, String identity) {
-        this.engines = engines;
-        this.profiles = profiles;
+    /** Takes ownership of the engines; there must be one per profile. */
+    TensorRtUNetRuntime(Map<EngineProfile, StaticEngine> engines, EngineBatchPolicy policy, String identity) {
+        this.engines = Map.copyOf(engines);
+        this.profiles = new EngineProfiles(List.copyOf(engines.keySet()));
+        this.policy = policy;
         this.identity = identity;
     }
 
@@ -61,20 +80,22 @@ public final class TensorRtUNetRuntime implements UNetRuntime {
         }
         EngineProfiles profiles = settings.engineProfiles();
         Map<EngineProfile, Path> files = locate(engineDir, profiles);
-        Map<EngineProfile, DjlModelHandle> engines = new LinkedHashMap<>();
+        Map<EngineProfile, StaticEngine> engines = new LinkedHashMap<>();
+        String identity = null;
         try {
             for (Map.Entry<EngineProfile, Path> e : files.entrySet()) {
                 if (e.getValue().toString().endsWith(".onnx")) {
                     requireStaticShape(OnnxSignatureReader.read(e.getValue()), e.getKey());
                 }
-                engines.put(e.getKey(), DjlModelHandle.loadTensorRt(e.getValue(), "unet-" + e.getKey(), settings));
+                DjlModelHandle handle = DjlModelHandle.loadTensorRt(e.getValue(), "unet-" + e.getKey(), settings);
+                engines.put(e.getKey(), new DjlEngine(e.getKey(), handle));
+                identity = handle.description();
             }
         } catch (ModelLoadException | RuntimeException e) {
-            engines.values().forEach(DjlModelHandle::close);
+            engines.values().forEach(StaticEngine::close);
             throw e;
         }
-        String identity = engines.values().iterator().next().description();
-        return new TensorRtUNetRuntime(Map.copyOf(engines), profiles, identity);
+        return new TensorRtUNetRuntime(engines, settings.engineBatchPolicy(), identity);
     }
 
     /** The engine file of each profile; reports every missing one at once, with how to make it. */
@@ -121,31 +142,55 @@ public final class TensorRtUNetRuntime implements UNetRuntime {
             int width) {
         Shapes.requireLength("sample", sample, batch, LATENT_CHANNELS, height, width);
         int hidden = UNetInputs.hiddenSize(encoderHiddenStates, batch);
-        EngineProfile profile = profiles.select(batch, height, width).orElseThrow(() -> new IllegalArgumentException(
-                "no TensorRT engine serves batch " + batch + " at latent " + height + "x" + width + "; profiles: "
-                        + profiles + " (the batcher must not form larger batches than maxBatch)"));
+        EngineProfile profile = engineFor(batch, height, width);
         int sampleItem = LATENT_CHANNELS * height * width;
         int statesItem = TextEncoderRuntime.SEQUENCE_LENGTH * hidden;
         int b = profile.batch();
-        DjlModelHandle engine = engines.get(profile);
-        try (NDManager call = engine.newCallManager()) {
-            NDArray s = call.create(EngineProfiles.padBatch(sample, batch, b, sampleItem),
-                    new Shape(b, LATENT_CHANNELS, height, width));
-            float[] steps = new float[b];
-            Arrays.fill(steps, timestep);
-            NDArray t = call.create(steps, new Shape(b));
-            NDArray e = call.create(EngineProfiles.padBatch(encoderHiddenStates, batch, b, statesItem),
-                    new Shape(b, TextEncoderRuntime.SEQUENCE_LENGTH, hidden));
-            NDList out = engine.predict(new NDList(s, t, e));
-            float[] noise = out.get(0).toFloatArray();
-            Shapes.requireOutputLength("TensorRT UNet output", noise, b, LATENT_CHANNELS, height, width);
-            return EngineProfiles.firstItems(noise, batch, sampleItem);
-        }
+        float[] steps = new float[b];
+        Arrays.fill(steps, timestep);
+        float[] noise = engines.get(profile).run(EngineProfiles.padBatch(sample, batch, b, sampleItem), steps,
+                EngineProfiles.padBatch(encoderHiddenStates, batch, b, statesItem), hidden);
+        Shapes.requireOutputLength("TensorRT UNet output", noise, b, LATENT_CHANNELS, height, width);
+        return EngineProfiles.firstItems(noise, batch, sampleItem);
     }
 
-    /** The profiles this runtime serves (for the batcher's batch limit). */
+    /** The engine a call of {@code batch} items at this latent size runs on (by this runtime's policy). */
+    EngineProfile engineFor(int batch, int height, int width) {
+        return policy.select(profiles, batch, height, width).orElseThrow(() -> new IllegalArgumentException(
+                "no TensorRT engine serves batch " + batch + " at latent " + height + "x" + width + "; profiles: "
+                        + profiles + " (the pipeline must not form larger batches than maxBatch)"));
+    }
+
+    @Override
+    public OptionalInt maxBatch(int latentHeight, int latentWidth) {
+        return OptionalInt.of(profiles.maxBatch(latentHeight, latentWidth));
+    }
+
+    /** The profiles this runtime serves. */
     public EngineProfiles profiles() {
         return profiles;
+    }
+
+    /** A DJL TensorRT engine of one profile; inputs bound by position (see the class comment). */
+    private record DjlEngine(EngineProfile profile, DjlModelHandle handle) implements StaticEngine {
+        @Override
+        public float[] run(float[] sample, float[] timesteps, float[] encoderHiddenStates, int hiddenSize) {
+            // Native call: a failure becomes an InferenceException in DjlModelHandle.predict (the batch fails,
+            // RuntimeCallGuard decides whether the worker stops).
+            try (NDManager call = handle.newCallManager()) {
+                int b = profile.batch();
+                NDArray s = call.create(sample, new Shape(b, LATENT_CHANNELS, profile.height(), profile.width()));
+                NDArray t = call.create(timesteps, new Shape(b));
+                NDArray e = call.create(encoderHiddenStates, new Shape(b, TextEncoderRuntime.SEQUENCE_LENGTH, hiddenSize));
+                NDList out = handle.predict(new NDList(s, t, e));
+                return out.get(0).toFloatArray();
+            }
+        }
+
+        @Override
+        public void close() {
+            handle.close();
+        }
     }
 
     @Override
@@ -155,6 +200,6 @@ public final class TensorRtUNetRuntime implements UNetRuntime {
 
     @Override
     public void close() {
-        engines.values().forEach(DjlModelHandle::close);
+        engines.values().forEach(StaticEngine::close);
     }
 }

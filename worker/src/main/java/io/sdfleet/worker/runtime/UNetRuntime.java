@@ -1,5 +1,7 @@
 package io.sdfleet.worker.runtime;
 
+import java.util.OptionalInt;
+
 /**
  * The denoising UNet: predicts the noise in a batch of latents at one timestep, conditioned on text.
  *
@@ -26,7 +28,16 @@ public interface UNetRuntime extends AutoCloseable {
      */
     float[] predictNoise(float[] sample, float timestep, float[] encoderHiddenStates, int batch, int height, int width);
 
-    /** Which runtime and device this is, e.g. {@code onnxruntime/cpu}, for completion events and logs. */
+    /**
+     * The largest batch one {@link #predictNoise} call may have at this latent size, for runtimes with
+     * static shapes (TensorRT engines): the pipeline sizes its chunks by it. Empty for dynamic-shape runtimes,
+     * which take any batch; {@code 0} when no call at this size can run (no engine for the size).
+     */
+    default OptionalInt maxBatch(int latentHeight, int latentWidth) {
+        return OptionalInt.empty();
+    }
+
+    /** Which runtime and device this is, with the engine version, e.g. {@code onnxruntime-1.21.1/cpu}, for completion events and logs. */
     String identity();
 
     @Override

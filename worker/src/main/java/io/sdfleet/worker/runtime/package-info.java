@@ -10,7 +10,8 @@
  * try-with-resources, so native memory does not grow with the number of calls.
  *
  * <p>{@link io.sdfleet.worker.runtime.ModelRuntimes#open} picks the implementation from one setting
- * ({@link io.sdfleet.worker.runtime.RuntimeKind}). Depends on {@code io.sdfleet.worker.model} and DJL;
+ * ({@link io.sdfleet.worker.runtime.RuntimeKind}); {@link io.sdfleet.worker.runtime.RuntimeSettings} declares
+ * every runtime setting ({@code SDFLEET_RUNTIME}, {@code SDFLEET_ORT_*}, {@code SDFLEET_TRT_*}...). Depends on {@code io.sdfleet.worker.model} and DJL;
  * the pipeline depends on it. Nothing here knows about Kafka, jobs or images.
  */
 package io.sdfleet.worker.runtime;

@@ -7,6 +7,7 @@ import io.sdfleet.worker.runtime.UNetRuntime;
 import io.sdfleet.worker.runtime.VaeDecoderRuntime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.function.Supplier;
 
 /**
@@ -21,6 +22,10 @@ final class FakeRuntimes {
     /** What the next UNet call throws, or null to compute. */
     Supplier<Throwable> unetFailure;
     int unetCalls;
+    /** The batch of every UNet call, in order. */
+    final List<Integer> unetBatches = new ArrayList<>();
+    /** What the UNet says its batch limit is (empty: dynamic shapes, like ONNX Runtime). */
+    OptionalInt unetMaxBatch = OptionalInt.empty();
 
     ModelRuntimes runtimes() {
         return new ModelRuntimes(new Encoder(), new UNet(), new Vae());
@@ -55,6 +60,7 @@ final class FakeRuntimes {
         @Override
         public float[] predictNoise(float[] sample, float timestep, float[] states, int batch, int height, int width) {
             unetCalls++;
+            unetBatches.add(batch);
             if (unetFailure != null) {
                 Throwable failure = unetFailure.get();
                 if (failure instanceof RuntimeException e) {
@@ -72,6 +78,11 @@ final class FakeRuntimes {
                 }
             }
             return out;
+        }
+
+        @Override
+        public OptionalInt maxBatch(int latentHeight, int latentWidth) {
+            return unetMaxBatch;
         }
 
         @Override

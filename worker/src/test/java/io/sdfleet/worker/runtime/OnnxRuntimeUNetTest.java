@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sdfleet.worker.model.ModelFolder;
 import io.sdfleet.worker.model.TensorType;
 import io.sdfleet.worker.model.TinyModelFiles;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 /** The UNet contract on ONNX Runtime's CPU provider, plus what is specific to the ONNX file. */
@@ -68,7 +69,11 @@ class OnnxRuntimeUNetTest extends UNetRuntimeContract {
     }
 
     @Test
-    void identityNamesRuntimeAndDevice() {
-        assertEquals("onnxruntime/cpu", runtime().identity());
+    void identityNamesRuntimeVersionAndDevice() {
+        String identity = runtime().identity();
+        assertTrue(identity.matches("onnxruntime-\\d+\\.\\d+\\.\\d+/cpu"), identity);
+        assertEquals("onnxruntime-" + ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion() + "/cpu", identity,
+                "the version of the native library loaded");
+        assertEquals(OptionalInt.empty(), runtime().maxBatch(8, 8), "dynamic shapes: no batch limit");
     }
 }
