@@ -83,8 +83,10 @@ public record WorkerSettings(KafkaSettings kafka, StoreSettings store, StoreRetr
 
     public static final Setting<String> WORKER_ID_SETTING = Setting.of("SDFLEET_WORKER_ID", String.class, null,
             "(host name)", "1..200 of A-Z a-z 0-9 . _ -, starting with a letter or digit",
-            "Stable id of this worker instance (a StatefulSet pod name): the transactional id is derived from it,"
-                    + " so it must be unique per worker and the same after a restart.",
+            "Id of this worker instance, unique in the fleet; the transactional id is derived from it. Keep it"
+                    + " the same across restarts where you can (a StatefulSet pod name): a restarted worker then"
+                    + " aborts its predecessor's open transaction at once; a new id (a Deployment pod name) lets"
+                    + " that transaction block read_committed readers for up to SDFLEET_TRANSACTION_TIMEOUT.",
             WorkerSettings::parseWorkerId);
     public static final Setting<String> MODEL_DIR = Setting.nonBlank("SDFLEET_MODEL_DIR", DEFAULT_MODEL_DIR,
             "Folder of the model in diffusers' ONNX layout.");
@@ -119,7 +121,8 @@ public record WorkerSettings(KafkaSettings kafka, StoreSettings store, StoreRetr
             DEFAULT_STORE_THREADS, 1, 64, "Threads that PNG-encode and upload images beside the device.");
 
     /** The worker's own settings, in table order. */
-    public static final List<Setting<?>> OWN_SETTINGS = List.of(WORKER_ID_SETTING, MODEL_DIR, BATCH_MAX_IMAGES, BATCH_MAX_WAIT, MAX_PENDING_JOBS, TRANSACTIONS, TRANSACTION_TIMEOUT, SHUTDOWN_GRACE,
+    public static final List<Setting<?>> OWN_SETTINGS = List.of(WORKER_ID_SETTING, MODEL_DIR, BATCH_MAX_IMAGES,
+            BATCH_MAX_WAIT, MAX_PENDING_JOBS, TRANSACTIONS, TRANSACTION_TIMEOUT, SHUTDOWN_GRACE,
             POLL_TIMEOUT, REVOKE_TIMEOUT, STORE_THREADS);
 
     /** Every setting a worker reads, in README table order. */

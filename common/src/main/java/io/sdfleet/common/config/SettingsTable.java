@@ -28,7 +28,9 @@ public final class SettingsTable {
         return text.equals("(none)") || text.isEmpty() ? "(none)" : "`" + text.replace("|", "\\|") + "`";
     }
 
+    /** Escapes what Markdown would read as table syntax or HTML (e.g. {@code <prefix>/<jobId>}). */
     private static String cell(String text) {
-        return text.replace("|", "\\|").replace("\n", " ");
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                .replace("|", "\\|").replace("\n", " ");
     }
 }
