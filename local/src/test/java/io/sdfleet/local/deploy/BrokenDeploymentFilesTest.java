@@ -93,6 +93,66 @@ class BrokenDeploymentFilesTest {
         expectComposeProblem(c -> workerEnv(c).put("SDFLEET_BOOTSTRAP_SERVERS", "broker:9092"), "advertised listener");
     }
 
+    @Test
+    void composeTensorRtRuntimeWithTensorRtProvider() {
+        expectComposeProblem(c -> workerEnv(c).put("SDFLEET_ORT_PROVIDER", "tensorrt"),
+                "SDFLEET_ORT_PROVIDER='tensorrt': cannot be tensorrt with SDFLEET_RUNTIME=tensorrt");
+    }
+
+    @Test
+    void composeEngineProfilesWithoutRoomForGuidance() {
+        expectComposeProblem(c -> {
+            workerEnv(c).put("SDFLEET_TRT_PROFILES", "1x64x64");
+            engineBuildEnv(c).put("SDFLEET_TRT_PROFILES", "1x64x64");
+        }, "batch 2 or more");
+    }
+
+    @Test
+    void composeEngineBuildDisagreesWithTheWorker() {
+        expectComposeProblem(c -> engineBuildEnv(c).put("SDFLEET_TRT_PROFILES", "2x64x64"),
+                "the engine build step sees");
+        expectComposeProblem(c -> engineBuildEnv(c).put("SDFLEET_MODEL_DIR", "/models/other"), "the engine build step sees");
+        expectComposeProblem(c -> engineBuildEnv(c).put("SDFLEET_TRT_ENGINE_DIR", "/models/sd/engines"), "the engine build step sees");
+        expectComposeProblem(c -> engineBuildEnv(c).put("SDFLEET_FP16", "false"), "the engine build step sees");
+    }
+
+    @Test
+    void composeThreadsNotTheCpuLimit() {
+        expectComposeProblem(c -> ((ObjectNode) c.with("services").with("worker")).put("cpus", 8),
+                "SDFLEET_ORT_INTRA_OP_THREADS is 4 but the CPU limit is 8.0 cores");
+    }
+
+    private static ObjectNode engineBuildEnv(ObjectNode compose) {
+        return (ObjectNode) compose.with("services").with(ComposeChecks.ENGINE_BUILD_SERVICE).with("environment");
+    }
+
+    private static ObjectNode configMapData(Kustomize k) {
+        return (ObjectNode) k.get("ConfigMap", "sdfleet-worker-config").with("data");
+    }
+
+    @Test
+    void k8sTensorRtRuntimeWithTensorRtProvider() {
+        expectK8sProblem(k -> configMapData(k).put("SDFLEET_ORT_PROVIDER", "tensorrt"),
+                "SDFLEET_ORT_PROVIDER='tensorrt': cannot be tensorrt with SDFLEET_RUNTIME=tensorrt");
+    }
+
+    @Test
+    void k8sEngineBuildDisagreesWithTheWorker() {
+        expectK8sProblem(k -> {
+            ObjectNode init = (ObjectNode) KubernetesChecks.named(pod(k).path("initContainers"),
+                    KubernetesChecks.ENGINE_BUILD_CONTAINER);
+            ((ArrayNode) init.get("env")).addObject().put("name", "SDFLEET_TRT_ENGINE_DIR").put("value", "/engines");
+        }, "the engine build step sees");
+        expectK8sProblem(k -> ((ArrayNode) pod(k).get("initContainers")).removeAll(),
+                "no init container trt-engines");
+    }
+
+    @Test
+    void k8sThreadsNotTheCpuLimit() {
+        expectK8sProblem(k -> ((ObjectNode) container(k).with("resources").with("limits")).put("cpu", "6"),
+                "SDFLEET_ORT_INTRA_OP_THREADS is 4 but the CPU limit is 6.0 cores");
+    }
+
     private static Kustomize base() {
         return Kustomize.build(ROOT.resolve("k8s/base"));
     }

@@ -12,9 +12,14 @@ import java.util.Map;
  * Checks of a compose file (already interpolated and, for an override, merged): the workers scale (no fixed
  * name or host port, id from the host name), reserve a GPU when asked, read only known settings and get the
  * required ones, stop within a grace longer than the worker's; the topic one-shot creates the configured
- * topics with at least as many partitions as there are workers asked for; images match the Dockerfiles.
+ * topics with at least as many partitions as there are workers asked for; images match the Dockerfiles; the
+ * worker's environment passes the worker's own validation and the engine-build service sees the same engine
+ * settings ({@link WorkerEnvChecks}).
  */
 final class ComposeChecks {
+    /** The one-shot service that runs tools/build-trt-engines.sh before the workers start. */
+    static final String ENGINE_BUILD_SERVICE = "trt-engines";
+
     private ComposeChecks() {
     }
 
@@ -48,6 +53,16 @@ final class ComposeChecks {
         }
         Map<String, String> env = DeployFiles.stringMap(worker.path("environment"));
         problems.addAll(KnownSettings.WORKER.problems(where + " worker", env, true));
+        problems.addAll(WorkerEnvChecks.validate(where + " worker", env));
+        problems.addAll(WorkerEnvChecks.threadProblems(where + " worker", env,
+                worker.has("cpus") ? worker.get("cpus").asDouble() : null));
+        JsonNode engines = services.path(ENGINE_BUILD_SERVICE);
+        if (engines.isMissingNode()) {
+            problems.add(where + ": no " + ENGINE_BUILD_SERVICE + " service builds the worker's TensorRT engines");
+        } else {
+            problems.addAll(WorkerEnvChecks.engineBuildProblems(where + " " + ENGINE_BUILD_SERVICE, env,
+                    DeployFiles.stringMap(engines.path("environment"))));
+        }
         if (worker.has("container_name")) {
             problems.add(where + ": worker has a container_name: --scale worker=N needs distinct names");
         }

@@ -27,10 +27,11 @@ enum KnownSettings {
 
     /**
      * Variables of the JVM, DJL and the engine-build script that deployment files may set besides sdfleet's.
-     * DJL_CACHE_DIR: where DJL finds its JNI; JAVA_TOOL_OPTIONS: heap sizing; TRT_*: build-trt-engines.sh.
+     * DJL_CACHE_DIR: where DJL finds its JNI; JAVA_TOOL_OPTIONS: heap sizing; TRT_*: build-trt-engines.sh's own (it
+     * reads the engine folder, profiles and precision from the worker's SDFLEET_* settings).
      */
     static final Set<String> RUNTIME_VARIABLES = Set.of("DJL_CACHE_DIR", "JAVA_TOOL_OPTIONS", "JAVA_HOME", "PATH",
-            "TRT_HIDDEN_SIZE", "TRT_ENGINE_PROFILES", "TRT_FP16", "TRT_WORKSPACE_MIB", "TRTEXEC");
+            "TRT_HIDDEN_SIZE", "TRT_WORKSPACE_MIB", "TRTEXEC");
 
     private final Set<String> names;
     private final Set<String> required;

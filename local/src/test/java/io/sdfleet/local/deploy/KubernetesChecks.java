@@ -2,6 +2,8 @@ package io.sdfleet.local.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sdfleet.worker.runtime.RuntimeKind;
+import io.sdfleet.worker.runtime.RuntimeSettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,11 +13,15 @@ import java.util.Set;
 /**
  * Cross checks of one built set of Kubernetes objects (a kustomization) against the worker's code: the
  * worker's environment, ports and probes, grace period, Service and ServiceMonitor, KEDA's group, topic and
- * replica bound, the topic Job, and image names. Returns problems; asserts nothing.
+ * replica bound, the topic Job, and image names; the worker's environment passes the worker's own validation,
+ * its CPU limit matches its ONNX Runtime threads, and the engine-build init container sees the worker's engine
+ * settings ({@link WorkerEnvChecks}). Returns problems; asserts nothing.
  */
 final class KubernetesChecks {
     static final String DEPLOYMENT = "sdfleet-worker";
     static final String CONTAINER = "worker";
+    /** The init container that runs tools/build-trt-engines.sh. */
+    static final String ENGINE_BUILD_CONTAINER = "trt-engines";
 
     private KubernetesChecks() {
     }
@@ -38,6 +44,9 @@ final class KubernetesChecks {
         }
         Map<String, String> env = workerEnv(k, container, problems);
         problems.addAll(KnownSettings.WORKER.problems("k8s worker env", env, true));
+        problems.addAll(WorkerEnvChecks.validate("k8s worker env", env));
+        problems.addAll(WorkerEnvChecks.threadProblems("k8s worker env", env, WorkerEnvChecks.kubernetesCpu(
+                DeployFiles.text(container.path("resources").path("limits").get("cpu")))));
         if (env.containsKey("SDFLEET_WORKER_ID")
                 && !"metadata.name".equals(fieldRef(container, "SDFLEET_WORKER_ID"))) {
             problems.add("SDFLEET_WORKER_ID must come from metadata.name (downward API): one stable id per pod");
@@ -48,6 +57,16 @@ final class KubernetesChecks {
                         e.path("name").asText()));
             }
             problems.addAll(image("init container " + init.path("name").asText(), init, WorkerContract.WORKER_IMAGE));
+            if (ENGINE_BUILD_CONTAINER.equals(init.path("name").asText())) {
+                problems.addAll(WorkerEnvChecks.engineBuildProblems("k8s init container " + ENGINE_BUILD_CONTAINER,
+                        env, workerEnv(k, init, problems)));
+            }
+        }
+        if (RuntimeKind.TENSORRT.configValue().equalsIgnoreCase(
+                WorkerEnvChecks.processEnv(env).getOrDefault(RuntimeSettings.KIND.name(), "").strip())
+                && named(pod.path("initContainers"), ENGINE_BUILD_CONTAINER) == null) {
+            problems.add("SDFLEET_RUNTIME=tensorrt but no init container " + ENGINE_BUILD_CONTAINER
+                    + " builds the engines");
         }
         problems.addAll(image("worker container", container, WorkerContract.WORKER_IMAGE));
         problems.addAll(probes(container, env));
@@ -57,7 +76,10 @@ final class KubernetesChecks {
         return problems;
     }
 
-    /** ConfigMap data + Secret keys from envFrom, then env entries (valueFrom entries map to null). */
+    /**
+     * ConfigMap data + Secret keys from envFrom, then env entries; a configMapKeyRef entry takes the ConfigMap's
+     * value, other valueFrom entries (downward API, secrets) map to null.
+     */
     static Map<String, String> workerEnv(Kustomize k, JsonNode container, List<String> problems) {
         Map<String, String> env = new LinkedHashMap<>();
         for (JsonNode from : container.path("envFrom")) {
@@ -82,7 +104,17 @@ final class KubernetesChecks {
             }
         }
         for (JsonNode e : container.path("env")) {
-            env.put(e.path("name").asText(), e.has("value") ? e.path("value").asText() : null);
+            JsonNode ref = e.path("valueFrom").path("configMapKeyRef");
+            String value = e.has("value") ? e.path("value").asText() : null;
+            if (!ref.isMissingNode()) {
+                ObjectNode cm = k.get("ConfigMap", ref.path("name").asText());
+                value = cm == null ? null : DeployFiles.text(cm.path("data").get(ref.path("key").asText()));
+                if (value == null) {
+                    problems.add("env " + e.path("name").asText() + " refers to ConfigMap " + ref.path("name").asText()
+                            + " key " + ref.path("key").asText() + ", which does not exist");
+                }
+            }
+            env.put(e.path("name").asText(), value);
         }
         return env;
     }
