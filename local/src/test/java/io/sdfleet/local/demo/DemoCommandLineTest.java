@@ -1,0 +1,96 @@
+package io.sdfleet.local.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sdfleet.common.JobRequest;
+import io.sdfleet.common.RequestValidator;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The demo's command line, its jobs, and where it looks for Kafka, S3 and the model. */
+class DemoCommandLineTest {
+
+    @Test
+    void noArgumentsGiveTheDefaults() throws Exception {
+        assertEquals(DemoOptions.defaults(), DemoCommandLine.parse(List.of()));
+    }
+
+    @Test
+    void everyOptionIsRead() throws Exception {
+        DemoOptions o = DemoCommandLine.parse(List.of("--prompts", " a cat ; ;a dog", "--count", "5", "--size", "128x64",
+                "--steps", "7", "--seed", "42", "--out", "pics", "--model-dir", "m", "--timeout", "9",
+                "--keep-running", "--verbose"));
+        assertEquals(List.of("a cat", "a dog"), o.prompts());
+        assertEquals(5, o.count());
+        assertEquals(128, o.width());
+        assertEquals(64, o.height());
+        assertEquals(7, o.steps());
+        assertEquals(42L, o.seed());
+        assertEquals(Path.of("pics"), o.outDir());
+        assertEquals(Path.of("m"), o.modelDir());
+        assertEquals(Duration.ofSeconds(9), o.timeout());
+        assertTrue(o.keepRunning());
+        assertTrue(o.verbose());
+    }
+
+    @Test
+    void countDefaultsToOneJobPerPrompt() throws Exception {
+        assertEquals(3, DemoCommandLine.parse(List.of("--prompts", "a;b;c")).count());
+    }
+
+    @Test
+    void everyBadOptionIsReportedAtOnce() {
+        DemoCommandLine.UsageException e = assertThrows(DemoCommandLine.UsageException.class,
+                () -> DemoCommandLine.parse(List.of("--size", "65x64", "--steps", "0", "--count", "x", "--bogus",
+                        "--seed", "-1", "--out")));
+        for (String named : List.of("--size", "--steps", "--count", "--bogus", "--seed", "--out")) {
+            assertTrue(e.getMessage().contains(named), () -> named + " not named in: " + e.getMessage());
+        }
+    }
+
+    @Test
+    void jobsCycleThroughPromptsAndSchedulersAndAreValid() throws Exception {
+        DemoOptions o = DemoCommandLine.parse(List.of("--prompts", "a;b", "--count", "9", "--seed", "100"));
+        List<JobRequest> jobs = DemoJobs.requests(o);
+        assertEquals(9, jobs.size());
+        for (int i = 0; i < jobs.size(); i++) {
+            JobRequest j = jobs.get(i);
+            assertEquals(o.prompts().get(i % 2), j.prompt());
+            assertEquals(DemoJobs.SCHEDULER_ORDER.get(i % DemoJobs.SCHEDULER_ORDER.size()), j.scheduler());
+            assertEquals(100L + i, j.seed());
+            assertNull(j.jobId(), "the producer picks job ids");
+            assertEquals(List.of(), RequestValidator.validate(j.withJobId("x")));
+        }
+        assertEquals(DemoJobs.SCHEDULER_ORDER.size(), DemoJobs.SCHEDULER_ORDER.stream().distinct().count());
+    }
+
+    @Test
+    void theEnvironmentNamesExternalServersOnlyWithBothKafkaAndS3() {
+        assertEquals(Optional.empty(), FleetEndpoints.fromEnvironment(Map.of("SDFLEET_BOOTSTRAP_SERVERS", "k:9092")));
+        FleetEndpoints f = FleetEndpoints.fromEnvironment(Map.of("SDFLEET_BOOTSTRAP_SERVERS", "k:9092",
+                "SDFLEET_S3_ENDPOINT", "http://m:9000", "SDFLEET_KAFKA_SECURITY_PROTOCOL", "SASL_SSL")).orElseThrow();
+        assertEquals(FleetEndpoints.DEMO_TOPIC_REQUESTS, f.requestsTopic(), "never the production topic by default");
+        assertEquals(FleetEndpoints.DEMO_WORKER_GROUP, f.workerGroup());
+        Map<String, String> worker = f.workerEnv("w", Path.of("/models/x"));
+        assertEquals("SASL_SSL", worker.get("SDFLEET_KAFKA_SECURITY_PROTOCOL"), "pass-through kept");
+        assertEquals("/models/x", worker.get("SDFLEET_MODEL_DIR"));
+        assertEquals("w", worker.get("SDFLEET_WORKER_ID"));
+    }
+
+    @Test
+    void theModelIsFoundFromTheOptionTheEnvironmentOrTheRepository() throws Exception {
+        Path repoModel = ModelLocator.locate(null, Map.of(), Path.of("")).folder();
+        assertTrue(repoModel.endsWith(ModelLocator.BUNDLED_MODEL), repoModel.toString());
+        assertTrue(ModelLocator.locate(null, Map.of(), Path.of("")).bundledTiny());
+        assertEquals(repoModel, ModelLocator.locate(null, Map.of(ModelLocator.MODEL_DIR_ENV, repoModel.toString()),
+                Path.of("/")).folder());
+        assertThrows(DemoStartException.class, () -> ModelLocator.locate(Path.of("no/such/model"), Map.of(), Path.of("")));
+    }
+}
