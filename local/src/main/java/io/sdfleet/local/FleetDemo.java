@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * {@code ./sdfleet demo}: the whole fleet in one process. Starts the embedded stack ({@link LocalStack}:
  * Kafka and S3 on free loopback ports) — or uses the Kafka and S3 the environment names — starts one worker
- * on the tiny model ({@link InProcessWorker}: the real pipeline, the worker's own settings code), submits a
+ * on the tiny model ({@link InProcessWorker}: the real pipeline, the worker pod's own start sequence), submits a
  * few jobs with {@link SdfleetProducer}, waits for their completions, downloads each image through its
  * presigned URL and prints where everything is. Options: {@link DemoCommandLine#USAGE}.
  *

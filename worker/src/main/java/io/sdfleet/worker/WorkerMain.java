@@ -1,21 +1,9 @@
 package io.sdfleet.worker;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.sdfleet.common.JobRequest;
 import io.sdfleet.common.config.ConfigException;
 import io.sdfleet.worker.consume.KafkaClientFactory;
 import io.sdfleet.worker.consume.WorkerFatalException;
-import io.sdfleet.worker.consume.WorkerState;
-import io.sdfleet.worker.observe.HealthServer;
-import io.sdfleet.worker.observe.HealthState;
-import io.sdfleet.worker.observe.WorkerMetrics;
-import io.sdfleet.worker.pipeline.BatchPipeline;
-import io.sdfleet.worker.pipeline.JobResult;
-import io.sdfleet.worker.store.Retrier;
-import io.sdfleet.worker.store.S3ImageStore;
 import java.time.Clock;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -25,9 +13,10 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * The worker process: validate the environment, start the health/metrics server, load the model and run
- * one warm-up batch, make sure the bucket exists, start the {@link Worker}, mark ready, and on SIGTERM
- * drain within {@code SDFLEET_SHUTDOWN_GRACE} and exit 0.
+ * The worker process: validate the environment, start the worker ({@link RunningWorker#start}: health and
+ * metrics server, model load and warm-up, bucket, {@link Worker}, ready), and on SIGTERM drain within
+ * {@code SDFLEET_SHUTDOWN_GRACE} and exit 0. What is here and not in {@link RunningWorker}: reading the
+ * environment, the logging context, the shutdown hook and the exit codes.
  *
  * <p>Exit codes: {@value #EXIT_OK} clean stop; {@value #EXIT_FATAL} a worker thread failed (fatal device
  * fault, misconfigured store, Kafka authorization...): the orchestrator restarts the pod and the
@@ -78,21 +67,9 @@ public final class WorkerMain {
         }
         MDC.put("workerId", settings.workerId());
         settings.unknownKeys().forEach(k -> LOG.warn("unknown setting {} ignored (misspelt?)", k));
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        WorkerMetrics metrics = new WorkerMetrics(registry);
-        HealthState health = new HealthState();
         CountDownLatch finished = new CountDownLatch(1);
-        try (HealthServer server = HealthServer.start(settings.observe(), health, registry)) {
-            LOG.info("health and metrics on port {}", server.port());
-            health.markNotReady("loading model");
-            try (BatchPipeline pipeline = pipelines.create(settings);
-                 S3ImageStore store = S3ImageStore.create(settings.store())) {
-                warmUp(pipeline);
-                // S3 call: unavailable → retried until the retry deadline; misconfigured → exit EXIT_START.
-                Retrier.create(settings.storeRetry(), Retrier.RetryListener.NONE)
-                        .run("ensure bucket " + store.bucket(), store::ensureBucket);
-                Worker worker = Worker.start(settings, pipeline, store, metrics, clients, Clock.systemUTC(),
-                        state -> onState(health, state));
+        try (RunningWorker worker = RunningWorker.start(settings, pipelines, clients, Clock.systemUTC())) {
+            try {
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     SIGNALLED.set(true);
                     LOG.info("SIGTERM: draining (grace {})", settings.shutdownGrace());
@@ -103,43 +80,27 @@ public final class WorkerMain {
                         Thread.currentThread().interrupt();
                     }
                 }, "sdfleet-shutdown"));
-                try {
-                    worker.awaitTermination();
-                    LOG.info("worker stopped cleanly");
-                    return EXIT_OK;
-                } catch (WorkerFatalException e) {
-                    health.markDead(e.getMessage());
-                    LOG.error("worker failed: {}", e.getMessage(), e);
-                    return EXIT_FATAL;
-                }
+            } catch (IllegalStateException e) {
+                // The JVM is already shutting down (a signal came during the start): stop what started.
+                LOG.error("worker could not start: the process is already shutting down");
+                return EXIT_START;
             }
+            try {
+                worker.awaitTermination();
+                LOG.info("worker stopped cleanly");
+                return EXIT_OK;
+            } catch (WorkerFatalException e) {
+                LOG.error("worker failed: {}", e.getMessage(), e);
+                return EXIT_FATAL;
+            }
+        } catch (WorkerStartException e) {
+            LOG.error("{}", e.getMessage(), e.getCause());
+            return EXIT_START;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return EXIT_FATAL;
-        } catch (Exception | LinkageError e) {
-            // Model load (TensorRT without its libraries throws an Error), store set-up, health port.
-            health.markDead("start-up failed: " + e);
-            LOG.error("worker could not start: {}", e.toString(), e);
-            return EXIT_START;
         } finally {
             finished.countDown();
-        }
-    }
-
-    private static void onState(HealthState health, WorkerState state) {
-        switch (state) {
-            case RUNNING -> health.markReady();
-            case PAUSED -> health.markReady(); // paused is busy, not broken
-            default -> health.markNotReady(state.name().toLowerCase(java.util.Locale.ROOT));
-        }
-    }
-
-    /** One small batch through every runtime call, so the first real batch does not pay for JIT and allocation. */
-    static void warmUp(BatchPipeline pipeline) throws Exception {
-        JobRequest request = JobRequest.builder("warm-up").jobId("warm-up").seed(0L).steps(1).size(64, 64).build();
-        List<JobResult> results = pipeline.run(List.of(request));
-        if (!results.isEmpty() && !results.get(0).succeeded()) {
-            LOG.warn("warm-up batch failed for its own reasons: {}", results.get(0).error());
         }
     }
 }

@@ -8,8 +8,9 @@
  * ({@link io.sdfleet.local.demo.ImageDownloader}) and what is printed ({@link io.sdfleet.local.demo.DemoReport}).
  *
  * <p>Dependencies: {@code common}, {@code producer} (the public library API only) and {@code worker} (its
- * public settings, pipeline, store and {@link io.sdfleet.worker.Worker}). Nothing here knows about the
- * embedded stack ({@code io.sdfleet.local}): the demo hands its coordinates in as plain values, so the same
- * code runs against real Kafka and MinIO. Nothing outside {@code io.sdfleet.local} may depend on this package.
+ * public settings and {@link io.sdfleet.worker.RunningWorker}, the start sequence a worker pod runs). Nothing
+ * here knows about the embedded stack ({@code io.sdfleet.local}): the demo hands its coordinates in as plain
+ * values, so the same code runs against real Kafka and MinIO. Nothing outside {@code io.sdfleet.local} may
+ * depend on this package.
  */
 package io.sdfleet.local.demo;

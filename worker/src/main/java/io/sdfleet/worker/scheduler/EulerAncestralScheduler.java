@@ -13,17 +13,11 @@ import java.util.Optional;
  * (epsilon, v_prediction; diffusers does not implement sample). diffusers' class has no Karras option, so
  * {@code use_karras_sigmas} is ignored as diffusers ignores it.
  */
-public final class EulerAncestralScheduler extends TrajectoryScheduler {
-
-    private final TimestepSpacing spacing;
-    private final PredictionType prediction;
-    private SigmaTimesteps table;
+public final class EulerAncestralScheduler extends SigmaScheduler {
 
     public EulerAncestralScheduler(SchedulerConfig config) {
         super(config);
-        this.spacing = config.spacingOr(TimestepSpacing.LINSPACE);
-        this.prediction = PredictionType.parse(config.predictionType())
-                .requireOneOf(name(), PredictionType.EPSILON, PredictionType.V_PREDICTION);
+        prediction.requireOneOf(name(), PredictionType.EPSILON, PredictionType.V_PREDICTION);
     }
 
     @Override
@@ -32,49 +26,18 @@ public final class EulerAncestralScheduler extends TrajectoryScheduler {
     }
 
     @Override
-    protected double[] layOut(int n) {
-        table = SigmaTimesteps.layOut(schedule, spacing, config, n, false, Optional.empty(), Optional.empty(), 0f);
-        return table.timesteps();
-    }
-
-    @Override
-    public boolean integerTimesteps() {
-        return false;
-    }
-
-    @Override
-    public Optional<float[]> sigmas() {
-        requireTimesteps();
-        return Optional.of(table.sigmas().clone());
-    }
-
-    @Override
-    public float initNoiseSigma() {
-        requireTimesteps();
-        return table.initNoiseSigma(spacing);
-    }
-
-    @Override
-    public float[] scaleModelInput(float[] sample, int stepIndex) {
-        requireIndex(stepIndex);
-        return table.scale(sample, stepIndex);
+    protected SigmaTimesteps sigmaLayout(int n) {
+        return SigmaTimesteps.layOut(schedule, spacing, config, n, false, Optional.empty(), Optional.empty(), 0f);
     }
 
     @Override
     protected float[] doStep(float[] modelOutput, int stepIndex, float[] sample, NoiseSource noise) {
-        float sigmaFrom = table.sigmas()[stepIndex];
-        float sigmaTo = table.sigmas()[stepIndex + 1];
+        float sigmaFrom = sigmaTable()[stepIndex];
+        float sigmaTo = sigmaTable()[stepIndex + 1];
         float sigmaUp = (float) Math.sqrt(sigmaTo * sigmaTo * (sigmaFrom * sigmaFrom - sigmaTo * sigmaTo)
                 / (sigmaFrom * sigmaFrom));
         float sigmaDown = (float) Math.sqrt(sigmaTo * sigmaTo - sigmaUp * sigmaUp);
-        float dt = sigmaDown - sigmaFrom;
-        float[] prev = new float[sample.length];
-        for (int i = 0; i < prev.length; i++) {
-            float x = sample[i];
-            float x0 = SigmaTimesteps.predictedOriginal(prediction, sigmaFrom, x, modelOutput[i]);
-            float derivative = (x - x0) / sigmaFrom;
-            prev[i] = x + derivative * dt;
-        }
+        float[] prev = eulerStep(modelOutput, sample, sigmaFrom, sigmaDown);
         float[] noiseValues = drawNoise(noise, sample);
         for (int i = 0; i < prev.length; i++) {
             prev[i] = prev[i] + noiseValues[i] * sigmaUp;

@@ -1,7 +1,5 @@
 package io.sdfleet.worker.scheduler;
 
-import java.util.Optional;
-
 /**
  * Euler's method on the probability-flow ODE (Karras et al. 2022, algorithm 2 without churn), diffusers'
  * {@code EulerDiscreteScheduler}: x_{i+1} = x_i + (x_i - x0_i) / sigma_i * (sigma_{i+1} - sigma_i).
@@ -12,17 +10,12 @@ import java.util.Optional;
  * {@code interpolation_type} other than linear, {@code timestep_type} other than discrete, and s_churn
  * (diffusers' step argument; always 0 here, so no noise is drawn).
  */
-public final class EulerDiscreteScheduler extends TrajectoryScheduler {
+public final class EulerDiscreteScheduler extends SigmaScheduler {
 
-    private final TimestepSpacing spacing;
-    private final PredictionType prediction;
     private final float finalSigma;
-    private SigmaTimesteps table;
 
     public EulerDiscreteScheduler(SchedulerConfig config) {
         super(config);
-        this.spacing = config.spacingOr(TimestepSpacing.LINSPACE);
-        this.prediction = PredictionType.parse(config.predictionType());
         if (!"linear".equals(config.interpolationType())) {
             throw new UnsupportedSchedulerConfigException("interpolation_type", config.interpolationType(),
                     "only linear is supported");
@@ -50,46 +43,14 @@ public final class EulerDiscreteScheduler extends TrajectoryScheduler {
     }
 
     @Override
-    protected double[] layOut(int n) {
-        table = SigmaTimesteps.layOut(schedule, spacing, config, n, config.useKarrasSigmas(), config.sigmaMin(),
+    protected SigmaTimesteps sigmaLayout(int n) {
+        return SigmaTimesteps.layOut(schedule, spacing, config, n, config.useKarrasSigmas(), config.sigmaMin(),
                 config.sigmaMax(), finalSigma);
-        return table.timesteps();
-    }
-
-    @Override
-    public boolean integerTimesteps() {
-        return false;
-    }
-
-    @Override
-    public Optional<float[]> sigmas() {
-        requireTimesteps();
-        return Optional.of(table.sigmas().clone());
-    }
-
-    @Override
-    public float initNoiseSigma() {
-        requireTimesteps();
-        return table.initNoiseSigma(spacing);
-    }
-
-    @Override
-    public float[] scaleModelInput(float[] sample, int stepIndex) {
-        requireIndex(stepIndex);
-        return table.scale(sample, stepIndex);
     }
 
     @Override
     protected float[] doStep(float[] modelOutput, int stepIndex, float[] sample, NoiseSource noise) {
-        float sigma = table.sigmas()[stepIndex];
-        float dt = table.sigmas()[stepIndex + 1] - sigma;
-        float[] prev = new float[sample.length];
-        for (int i = 0; i < prev.length; i++) {
-            float x = sample[i];
-            float x0 = SigmaTimesteps.predictedOriginal(prediction, sigma, x, modelOutput[i]);
-            float derivative = (x - x0) / sigma;
-            prev[i] = x + derivative * dt;
-        }
-        return prev;
+        float[] sigmas = sigmaTable();
+        return eulerStep(modelOutput, sample, sigmas[stepIndex], sigmas[stepIndex + 1]);
     }
 }

@@ -15,21 +15,16 @@ import java.util.Optional;
  * (diffusers' step argument, 1..4; default 4). The last sigma is always 0 (the class has no
  * {@code final_sigmas_type}).
  */
-public final class LmsDiscreteScheduler extends TrajectoryScheduler {
+public final class LmsDiscreteScheduler extends SigmaScheduler {
 
     private static final int MAX_ORDER = 4;
 
-    private final TimestepSpacing spacing;
-    private final PredictionType prediction;
     private final int order;
-    private SigmaTimesteps table;
     /** Derivatives of earlier steps, newest last. */
     private final Deque<float[]> derivatives = new ArrayDeque<>();
 
     public LmsDiscreteScheduler(SchedulerConfig config) {
         super(config);
-        this.spacing = config.spacingOr(TimestepSpacing.LINSPACE);
-        this.prediction = PredictionType.parse(config.predictionType());
         if (config.lmsOrder() < 1 || config.lmsOrder() > MAX_ORDER) {
             throw new UnsupportedSchedulerConfigException("order", config.lmsOrder(), "must be 1.." + MAX_ORDER);
         }
@@ -42,47 +37,21 @@ public final class LmsDiscreteScheduler extends TrajectoryScheduler {
     }
 
     @Override
-    protected double[] layOut(int n) {
+    protected SigmaTimesteps sigmaLayout(int n) {
         derivatives.clear();
-        table = SigmaTimesteps.layOut(schedule, spacing, config, n, config.useKarrasSigmas(), Optional.empty(),
+        return SigmaTimesteps.layOut(schedule, spacing, config, n, config.useKarrasSigmas(), Optional.empty(),
                 Optional.empty(), 0f);
-        return table.timesteps();
-    }
-
-    @Override
-    public boolean integerTimesteps() {
-        return false;
-    }
-
-    @Override
-    public Optional<float[]> sigmas() {
-        requireTimesteps();
-        return Optional.of(table.sigmas().clone());
-    }
-
-    @Override
-    public float initNoiseSigma() {
-        requireTimesteps();
-        return table.initNoiseSigma(spacing);
-    }
-
-    @Override
-    public float[] scaleModelInput(float[] sample, int stepIndex) {
-        requireIndex(stepIndex);
-        return table.scale(sample, stepIndex);
     }
 
     @Override
     protected float[] doStep(float[] modelOutput, int stepIndex, float[] sample, NoiseSource noise) {
-        float[] sigmas = table.sigmas();
+        float[] sigmas = sigmaTable();
         float sigma = sigmas[stepIndex];
-        float[] derivative = new float[sample.length];
-        for (int i = 0; i < derivative.length; i++) {
-            float x = sample[i];
-            float x0 = SigmaTimesteps.predictedOriginal(prediction, sigma, x, modelOutput[i]);
-            derivative[i] = (x - x0) / sigma;
+        float[] current = new float[sample.length];
+        for (int i = 0; i < current.length; i++) {
+            current[i] = derivative(sigma, sample[i], modelOutput[i]);
         }
-        derivatives.addLast(derivative);
+        derivatives.addLast(current);
         if (derivatives.size() > order) {
             derivatives.removeFirst();
         }

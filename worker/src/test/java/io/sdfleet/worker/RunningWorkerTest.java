@@ -1,0 +1,202 @@
+package io.sdfleet.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import io.sdfleet.common.ErrorInfo;
+import io.sdfleet.common.JobRequest;
+import io.sdfleet.worker.consume.KafkaClientFactory;
+import io.sdfleet.worker.consume.WorkerState;
+import io.sdfleet.worker.pipeline.BatchPipeline;
+import io.sdfleet.worker.pipeline.DeviceFault;
+import io.sdfleet.worker.pipeline.JobResult;
+import io.sdfleet.worker.store.StoreException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The start sequence and the stop of {@link RunningWorker} without a broker or an S3 server: Kafka through
+ * mock clients, S3 through a local HTTP server that says yes to every request (or a closed port).
+ */
+class RunningWorkerTest {
+
+    private static final KafkaClientFactory MOCK_KAFKA = new KafkaClientFactory() {
+        @Override
+        public Consumer<byte[], byte[]> consumer(Map<String, Object> config) {
+            return new MockConsumer<>("earliest");
+        }
+
+        @Override
+        public Producer<byte[], byte[]> producer(Map<String, Object> config) {
+            return new MockProducer<>();
+        }
+    };
+
+    /** What the warm-up batch does in a {@link CountingPipeline}. */
+    private enum WarmUp { SUCCEEDS, JOB_FAILS, DEVICE_FAULT }
+
+    /** Succeeds, fails the job for its own reasons, or throws a device fault; counts calls and closes. */
+    private static final class CountingPipeline implements BatchPipeline {
+        private final WarmUp warmUp;
+        final AtomicInteger runs = new AtomicInteger();
+        final AtomicInteger closes = new AtomicInteger();
+
+        CountingPipeline(WarmUp warmUp) {
+            this.warmUp = warmUp;
+        }
+
+        @Override
+        public List<JobResult> run(List<JobRequest> jobs) throws DeviceFault {
+            runs.incrementAndGet();
+            return switch (warmUp) {
+                case DEVICE_FAULT -> throw new DeviceFault("test device lost", null, true);
+                case JOB_FAILS -> jobs.stream().map(j -> new JobResult(j.jobId(), List.of(), List.of(), Map.of(),
+                        new ErrorInfo("UNSUPPORTED_SIZE", "no engine profile for this size"))).toList();
+                case SUCCEEDS -> jobs.stream().map(j -> new JobResult(j.jobId(), List.of(), List.of(), Map.of(),
+                        null)).toList();
+            };
+        }
+
+        @Override
+        public String modelName() {
+            return "counting";
+        }
+
+        @Override
+        public String runtimeName() {
+            return "none";
+        }
+
+        @Override
+        public int maxBatchImages() {
+            return 4;
+        }
+
+        @Override
+        public void close() {
+            closes.incrementAndGet();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static WorkerSettings settings(int httpPort, String s3Endpoint) {
+        Map<String, String> env = new HashMap<>();
+        env.put("SDFLEET_WORKER_ID", "running-worker-test");
+        env.put("SDFLEET_HTTP_PORT", Integer.toString(httpPort));
+        env.put("SDFLEET_HTTP_BIND", "127.0.0.1");
+        env.put("SDFLEET_S3_ENDPOINT", s3Endpoint);
+        env.put("SDFLEET_S3_RETRY_DEADLINE", "0s");
+        env.put("SDFLEET_S3_CONNECT_TIMEOUT", "1s");
+        env.put("SDFLEET_TRANSACTIONS", "false");
+        env.put("SDFLEET_SHUTDOWN_GRACE", "5s");
+        return WorkerSettings.fromEnv(env, () -> "test-host");
+    }
+
+    /** True when nothing listens on the port any more (the health server was closed). */
+    private static boolean released(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int status(int port, String path) throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(5)).build();
+        return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    /** Starts with an unreachable store; asserts the start failed and released the health port. */
+    private static WorkerStartException failedStart(PipelineFactory pipelines) throws IOException {
+        int httpPort = freePort();
+        WorkerSettings settings = settings(httpPort, "http://127.0.0.1:" + freePort());
+        WorkerStartException e = assertThrows(WorkerStartException.class,
+                () -> RunningWorker.start(settings, pipelines, MOCK_KAFKA, Clock.systemUTC()));
+        assertTrue(released(httpPort), "the health port is released");
+        return e;
+    }
+
+    @Test
+    void aDeviceFaultInTheWarmUpFailsTheStartAndLeavesNothingOpen() throws Exception {
+        CountingPipeline pipeline = new CountingPipeline(WarmUp.DEVICE_FAULT);
+        WorkerStartException e = failedStart(s -> pipeline);
+        assertInstanceOf(DeviceFault.class, e.getCause());
+        assertEquals(1, pipeline.closes.get(), "the pipeline is closed");
+    }
+
+    @Test
+    void aWarmUpJobThatFailsForItsOwnReasonsDoesNotStopTheStart() throws Exception {
+        // The start goes on past the warm-up to the bucket, which is unreachable here: that is what fails it.
+        CountingPipeline pipeline = new CountingPipeline(WarmUp.JOB_FAILS);
+        WorkerStartException e = failedStart(s -> pipeline);
+        assertInstanceOf(StoreException.class, e.getCause(), () -> "failed at the bucket, not the warm-up: " + e);
+        assertEquals(1, pipeline.runs.get());
+        assertEquals(1, pipeline.closes.get(), "the pipeline is closed");
+    }
+
+    @Test
+    void aModelThatCannotLoadFailsTheStartWithTheCause() throws Exception {
+        IllegalStateException cause = new IllegalStateException("no such model");
+        WorkerStartException e = failedStart(s -> {
+            throw cause;
+        });
+        assertEquals(cause, e.getCause());
+    }
+
+    @Test
+    void aStartedWorkerTurnsReadyThenDrainsAndClosesEverything() throws Exception {
+        HttpServer s3 = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        s3.createContext("/", exchange -> {
+            exchange.sendResponseHeaders(200, -1); // HEAD bucket: it exists
+            exchange.close();
+        });
+        s3.start();
+        CountingPipeline pipeline = new CountingPipeline(WarmUp.SUCCEEDS);
+        try {
+            RunningWorker worker = RunningWorker.start(settings(0, "http://127.0.0.1:" + s3.getAddress().getPort()),
+                    s -> pipeline, MOCK_KAFKA, Clock.systemUTC());
+            int port = worker.httpPort();
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (status(port, "/readyz") != 200 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertEquals(200, status(port, "/readyz"), "ready once the poll loop runs");
+            assertEquals(1, pipeline.runs.get(), "one warm-up batch");
+            worker.shutdown();
+            worker.awaitTermination();
+            assertEquals(WorkerState.CLOSED, worker.state());
+            assertEquals(1, pipeline.closes.get(), "the pipeline is closed once the worker stopped");
+            assertTrue(released(port), "the health port is released");
+            worker.close(); // idempotent
+            assertEquals(1, pipeline.closes.get());
+        } finally {
+            s3.stop(0);
+        }
+    }
+}
