@@ -23,6 +23,16 @@ import java.util.Objects;
  * diffusers ONNX export has no such file and its pipeline hard-codes SD 1.x's 0.18215; we do the same
  * and say so in {@link #notes()}.
  *
+ * <p>Which image sizes the UNet takes ({@link #unetSizeMultiple()}): the UNet's skip connections concatenate
+ * each down-sampling level's output with the up-sampled features of the level below, so every latent side
+ * must survive {@code d} halvings exactly: a multiple of {@code 2^d}. In diffusers' UNet2DConditionModel every
+ * down block but the last one down-samples, so {@code d = len(block_out_channels) - 1} (from unet/config.json),
+ * and with the VAE's 8 pixels per latent the image sides must be multiples of {@code 8 * 2^d}: 64 for SD 1.x
+ * and 2.x ({@code [320, 640, 1280, 1280]}). diffusers' PyTorch UNet can pad an odd size at run time
+ * ({@code forward_upsample_size}), but an ONNX export or TensorRT engine fixes that branch when it is traced
+ * (at 512x512, i.e. the padding path is absent), and ONNX Runtime then fails on the concatenation. A folder
+ * without unet/config.json (the older diffusers export) gets SD 1.x's 64, with a note.
+ *
  * @param root the model folder
  * @param name the model's name (the folder's name), reported in completion events
  * @param pipelineClass {@code _class_name} of model_index.json, e.g. OnnxStableDiffusionPipeline
@@ -32,6 +42,8 @@ import java.util.Objects;
  * @param schedulerConfig scheduler/scheduler_config.json
  * @param tokenizerDir tokenizer/ (vocab.json, merges.txt)
  * @param vaeScalingFactor latents are divided by this before the VAE decoder
+ * @param unetSizeMultiple image width and height must be multiples of this many pixels for the UNet
+ *     (see above); a multiple of {@value #PIXELS_PER_LATENT}
  * @param notes facts an operator may want in the start-up log (defaults applied)
  */
 public record ModelFolder(
@@ -44,10 +56,23 @@ public record ModelFolder(
         Path schedulerConfig,
         Path tokenizerDir,
         float vaeScalingFactor,
+        int unetSizeMultiple,
         List<String> notes) {
 
     /** SD 1.x's VAE scaling factor; diffusers' OnnxStableDiffusionPipeline hard-codes it. */
     public static final float DEFAULT_VAE_SCALING_FACTOR = 0.18215f;
+
+    /**
+     * SD 1.x's (and 2.x's) UNet size multiple in pixels: 3 down-samplings of 8-pixel latents. Used when
+     * unet/config.json is absent or has no block_out_channels.
+     */
+    public static final int DEFAULT_UNET_SIZE_MULTIPLE = 64;
+
+    /** Pixels per latent element along a side: Stable Diffusion's VAE down-samples 3 times (2^3). */
+    public static final int PIXELS_PER_LATENT = 8;
+
+    /** The most UNet down-samplings accepted from a config (8 → 2048-pixel multiples, the contract's largest side). */
+    static final int MAX_UNET_DOWNSAMPLINGS = 8;
 
     /** The files a folder must have, relative to its root, and what each one is. */
     static final List<RequiredFile> REQUIRED_FILES = List.of(
@@ -60,6 +85,7 @@ public record ModelFolder(
             new RequiredFile("scheduler/scheduler_config.json", "the noise scheduler's configuration"));
 
     static final String VAE_CONFIG = "vae_decoder/config.json";
+    static final String UNET_CONFIG = "unet/config.json";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -74,6 +100,10 @@ public record ModelFolder(
         Objects.requireNonNull(tokenizerDir, "tokenizerDir");
         if (!(vaeScalingFactor > 0) || Float.isInfinite(vaeScalingFactor)) {
             throw new IllegalArgumentException("vaeScalingFactor must be positive and finite: " + vaeScalingFactor);
+        }
+        if (unetSizeMultiple < PIXELS_PER_LATENT || unetSizeMultiple % PIXELS_PER_LATENT != 0) {
+            throw new IllegalArgumentException("unetSizeMultiple must be a positive multiple of " + PIXELS_PER_LATENT
+                    + ": " + unetSizeMultiple);
         }
         notes = List.copyOf(notes);
     }
@@ -108,11 +138,12 @@ public record ModelFolder(
 
         List<String> notes = new ArrayList<>();
         float scalingFactor = readScalingFactor(dir, notes);
+        int sizeMultiple = readUNetSizeMultiple(dir, notes);
         Path name = dir.getFileName();
         return new ModelFolder(dir, name == null ? dir.toString() : name.toString(), pipelineClass,
                 dir.resolve("text_encoder/model.onnx"), dir.resolve("unet/model.onnx"),
                 dir.resolve("vae_decoder/model.onnx"), dir.resolve("scheduler/scheduler_config.json"),
-                dir.resolve("tokenizer"), scalingFactor, notes);
+                dir.resolve("tokenizer"), scalingFactor, sizeMultiple, notes);
     }
 
     /** tokenizer/vocab.json. */
@@ -144,6 +175,31 @@ public record ModelFolder(
         }
         notes.add("VAE scaling factor " + value + " from " + VAE_CONFIG);
         return (float) value;
+    }
+
+    /** The UNet's size multiple in pixels from unet/config.json's block_out_channels (see the class comment). */
+    private static int readUNetSizeMultiple(Path dir, List<String> notes) throws ModelLoadException {
+        Path config = dir.resolve(UNET_CONFIG);
+        if (!Files.isRegularFile(config)) {
+            notes.add(UNET_CONFIG + " is absent: assuming SD 1.x's UNet, which takes image sides that are multiples of "
+                    + DEFAULT_UNET_SIZE_MULTIPLE + " pixels");
+            return DEFAULT_UNET_SIZE_MULTIPLE;
+        }
+        JsonNode blocks = readJsonObject(config, "the UNet configuration").get("block_out_channels");
+        if (blocks == null || blocks.isNull()) {
+            notes.add(UNET_CONFIG + " has no block_out_channels: assuming SD 1.x's size multiple of "
+                    + DEFAULT_UNET_SIZE_MULTIPLE + " pixels");
+            return DEFAULT_UNET_SIZE_MULTIPLE;
+        }
+        if (!blocks.isArray() || blocks.isEmpty() || blocks.size() - 1 > MAX_UNET_DOWNSAMPLINGS) {
+            throw new ModelLoadException(config + ": block_out_channels must be a list of 1 to "
+                    + (MAX_UNET_DOWNSAMPLINGS + 1) + " channel counts (SD 1.x: [320, 640, 1280, 1280]), found " + blocks);
+        }
+        int downsamplings = blocks.size() - 1;
+        int multiple = PIXELS_PER_LATENT << downsamplings;
+        notes.add("UNet size multiple " + multiple + " pixels (" + downsamplings + " down-samplings, from "
+                + UNET_CONFIG + " block_out_channels)");
+        return multiple;
     }
 
     private static JsonNode readJsonObject(Path file, String whatItIs) throws ModelLoadException {

@@ -15,9 +15,11 @@ import java.util.List;
  * prompt, negative prompt, guidance scale, seed and image count are per job.
  *
  * <p>Failures: a job that fails for its own reasons (its prompt cannot be encoded, the model rejects its
- * size) comes back as a {@link JobResult} with an error, and the other jobs of the batch still succeed.
- * A fault of the device or runtime itself (out of memory, lost GPU) is thrown as {@link DeviceFault}: the
- * caller does not commit the batch, so its jobs are delivered again.
+ * size, the model's runtime fails on it alone while the device works) comes back as a {@link JobResult} with
+ * an error ({@link JobErrorCodes}) and is completed like any other, and the other jobs of the batch still
+ * succeed: one bad request must never stop a worker, let alone the fleet. A fault of the device or runtime
+ * itself (out of memory, lost GPU) is thrown as {@link DeviceFault}: the caller does not commit the batch,
+ * so its jobs are delivered again.
  */
 public interface BatchPipeline extends AutoCloseable {
 

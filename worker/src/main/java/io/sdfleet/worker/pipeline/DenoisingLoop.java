@@ -28,7 +28,7 @@ import java.util.List;
  * step, because multistep schedulers keep earlier model outputs.
  *
  * <p>Threads: the device thread only (the reused buffer is a field). Failures: a UNet failure is a
- * {@link DeviceFault} ({@link RuntimeCallGuard}).
+ * {@link RuntimeCallFailure} or a {@link DeviceFault} ({@link RuntimeCallGuard}), attributed by the pipeline.
  */
 final class DenoisingLoop {
     private final UNetRuntime unet;
@@ -46,7 +46,7 @@ final class DenoisingLoop {
      * @return the final latents, row-major {@code [images, 4, h/8, w/8]}
      */
     float[] run(List<ImageTask> images, PromptEmbeddings text, Scheduler scheduler, BatchShape shape,
-            StageClock clock) throws DeviceFault {
+            StageClock clock) throws DeviceFault, RuntimeCallFailure {
         int count = images.size();
         int latentHeight = shape.latentHeight();
         int latentWidth = shape.latentWidth();
@@ -80,8 +80,10 @@ final class DenoisingLoop {
             }
             System.arraycopy(scaled, 0, input, guidedCount * itemSize, count * itemSize);
             float timestep = (float) timesteps[step];
-            // Runtime call: inputs are built and shape-checked here, so a failure is the runtime's, not a
-            // job's: RuntimeCallGuard makes it a DeviceFault (batch redelivered; fatal after repeats).
+            // Runtime call: inputs are built and shape-checked here and sizes the UNet cannot take were refused
+            // up front, but a model can still fail on an input: a RuntimeException leaves as RuntimeCallFailure,
+            // which the pipeline attributes (FaultIsolation: fail the job alone, or DeviceFault); OOM and
+            // linkage errors are DeviceFaults at once (RuntimeCallGuard).
             float[] output = guard.call("UNet step " + (step + 1) + " of " + timesteps.length + " (batch " + unetBatch
                     + ")", clock, () -> unet.predictNoise(input, timestep, textStates, unetBatch, latentHeight,
                     latentWidth));

@@ -16,7 +16,8 @@ import java.util.List;
  * activations are the memory peak of a batch; the VAE treats images independently, so the chunking changes
  * no value.
  *
- * <p>Threads: the device thread. Failures: a VAE failure is a {@link DeviceFault} ({@link RuntimeCallGuard}).
+ * <p>Threads: the device thread. Failures: a VAE failure is a {@link RuntimeCallFailure} or a {@link DeviceFault}
+ * ({@link RuntimeCallGuard}).
  */
 final class LatentDecoder {
     private final VaeDecoderRuntime vae;
@@ -32,7 +33,8 @@ final class LatentDecoder {
     }
 
     /** Decodes {@code images} latents of one shape, in order. */
-    List<RgbImage> decode(float[] latents, int images, BatchShape shape, StageClock clock) throws DeviceFault {
+    List<RgbImage> decode(float[] latents, int images, BatchShape shape, StageClock clock)
+            throws DeviceFault, RuntimeCallFailure {
         int latentHeight = shape.latentHeight();
         int latentWidth = shape.latentWidth();
         int itemSize = UNetRuntime.LATENT_CHANNELS * latentHeight * latentWidth;
@@ -44,8 +46,9 @@ final class LatentDecoder {
             for (int i = 0; i < scaled.length; i++) {
                 scaled[i] = scaled[i] / scalingFactor;
             }
-            // Runtime call: shapes are checked here and by the runtime, so a failure is the VAE runtime's:
-            // DeviceFault via RuntimeCallGuard (batch redelivered; fatal after repeats).
+            // Runtime call: shapes are checked here and by the runtime. A RuntimeException leaves as
+            // RuntimeCallFailure for the pipeline to attribute (FaultIsolation: job alone or device); OOM and
+            // linkage errors are DeviceFaults at once (RuntimeCallGuard).
             float[] pixels = guard.call("VAE decoder (" + chunk + " images)", clock,
                     () -> vae.decode(scaled, chunk, latentHeight, latentWidth));
             for (int i = 0; i < chunk; i++) {

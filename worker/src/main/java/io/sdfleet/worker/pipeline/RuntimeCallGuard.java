@@ -3,26 +3,31 @@ package io.sdfleet.worker.pipeline;
 import java.util.function.Supplier;
 
 /**
- * The one place where a failure inside a model runtime call becomes a {@link DeviceFault}, and where the
- * time of each call is measured.
+ * The one place where a failure inside a model runtime call is classified, counted and, when it is the
+ * device's, turned into a {@link DeviceFault}; and where the time of each call is measured.
  *
  * <p>Policy (STYLE habit 12), applied to every call into the text encoder, the UNet and the VAE:
  * <ul>
  *   <li>A {@link RuntimeException} from a call (DJL/ONNX Runtime/TensorRT failures arrive as
- *       {@code InferenceException}; anything else, e.g. a native shape error, is treated alike) is not the
- *       jobs' fault: the runtime failed on inputs the pipeline built and checked. It becomes a non-fatal
- *       DeviceFault, so the batch is not committed and its jobs are delivered again. Failures that are clearly
- *       a job's own (a prompt that cannot be tokenized, a size no engine serves, a scheduler the model's
- *       config cannot drive) are caught before any runtime call and fail only those jobs.
- *   <li>After {@code maxConsecutiveFaults} batches in a row failed this way, the fault is fatal: the runtime
- *       is most likely broken for good (lost GPU, corrupted session) and the worker should restart.
- *   <li>{@link OutOfMemoryError} (Java heap; DJL reports device memory as an exception, above) is non-fatal
- *       the first time, so that a batch too large for this worker goes back to the topic and the next batch
- *       can run; a second one in a row is fatal (memory is not coming back).
+ *       {@code InferenceException}; anything else, e.g. a native shape error, is treated alike) may be the
+ *       device's fault or a job's (an input the model cannot take, such as a size the exported UNet's
+ *       skip connections do not fit). {@link #call} throws it as a {@link RuntimeCallFailure}, uncounted, and
+ *       the pipeline attributes it ({@link FaultIsolation}): jobs at fault fail alone, a device at fault gets
+ *       {@link #deviceFault}, a non-fatal DeviceFault (batch not committed, jobs delivered again).
+ *       Failures that are known to be a job's own (a prompt that cannot be tokenized, a size the UNet or
+ *       its engines cannot take, a scheduler the model's config cannot drive) are caught before any
+ *       runtime call and fail only those jobs.
+ *   <li>After {@code maxConsecutiveFaults} batches in a row failed on the device, the fault is fatal: the
+ *       runtime is most likely broken for good (lost GPU, corrupted session) and the worker should restart.
+ *   <li>{@link OutOfMemoryError} (Java heap; DJL reports device memory as an exception, above) is a device
+ *       fault at once, never isolated: non-fatal the first time, so that a batch too large for this worker
+ *       goes back to the topic and the next batch can run; a second one in a row is fatal (memory is not
+ *       coming back).
  *   <li>{@link LinkageError} (a native library that failed to load or initialise) and any other
- *       {@link VirtualMachineError} are fatal at once: nothing done in this process will fix them.
+ *       {@link VirtualMachineError} are fatal device faults at once: nothing done in this process will fix them.
  * </ul>
- * A batch that completes resets both counters ({@link #batchSucceeded()}).
+ * A batch that completes, or any run that shows the runtime working, resets both counters
+ * ({@link #batchSucceeded()}).
  *
  * <p>Not thread-safe: owned by the pipeline, used by the device thread.
  */
@@ -39,15 +44,19 @@ final class RuntimeCallGuard {
     }
 
     /**
-     * Runs one runtime call, adds its wall time to {@code clock}'s runtime share, and converts its failure.
+     * Runs one runtime call, adds its wall time to {@code clock}'s runtime share, and classifies its failure.
      *
      * @param what the call, for the fault message (e.g. "UNet step 3 of 20, batch 8")
+     * @throws RuntimeCallFailure the runtime threw a RuntimeException: not yet attributed, not counted
+     * @throws DeviceFault an OutOfMemoryError, LinkageError or VirtualMachineError: the device's, counted
      */
-    <T> T call(String what, StageClock clock, Supplier<T> call) throws DeviceFault {
+    <T> T call(String what, StageClock clock, Supplier<T> call) throws DeviceFault, RuntimeCallFailure {
         long start = System.nanoTime();
         try {
             return call.get();
-        } catch (RuntimeException | Error e) {
+        } catch (RuntimeException e) {
+            throw new RuntimeCallFailure(what, e);
+        } catch (Error e) {
             throw fault(what, e);
         } finally {
             clock.addRuntime(System.nanoTime() - start);
@@ -77,6 +86,16 @@ final class RuntimeCallGuard {
         boolean fatal = consecutiveFaults >= maxConsecutiveFaults;
         return new DeviceFault(message + " (" + consecutiveFaults + " batch(es) in a row failed"
                 + (fatal ? ", the limit: the runtime seems broken" : "") + ")", failure, fatal);
+    }
+
+    /**
+     * The DeviceFault for a runtime call failure that isolation attributed to the device, counted towards the
+     * fatal limit.
+     *
+     * @param evidence why the device is blamed, appended to the message (e.g. "each job failed alone too")
+     */
+    DeviceFault deviceFault(String batch, RuntimeCallFailure failure, String evidence) {
+        return fault(batch + ": " + failure.call() + " (" + evidence + ")", failure.getCause());
     }
 
     /** A batch completed: the runtime works, the counters start again. */

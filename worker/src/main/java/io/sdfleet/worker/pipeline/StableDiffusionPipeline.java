@@ -45,8 +45,13 @@ import java.util.OptionalInt;
  *
  * <p>Failures: a batch that mixes shapes, lacks a seed or has a non-positive image count is a caller bug
  * ({@link IllegalArgumentException}, nothing runs). A job that fails for its own reasons gets an
- * {@link ErrorInfo} ({@link JobErrorCodes}) and the others still run. A runtime failure is a
- * {@link DeviceFault} ({@link RuntimeCallGuard} documents fatal or not), and no result is returned.
+ * {@link ErrorInfo} ({@link JobErrorCodes}) and the others still run: known constraints (the UNet's size
+ * multiple, {@link ImageSizeRule}; engine sizes; the scheduler config; the tokenizer) are checked before any
+ * runtime call, so such jobs never reach the runtime. When a runtime call still fails with an exception, one
+ * isolation pass ({@link FaultIsolation}) decides: jobs that fail alone while the device demonstrably works
+ * fail with {@link JobErrorCodes#MODEL_ERROR} (so a poison request is completed, not redelivered to every
+ * worker); otherwise, and at once for out-of-memory and linkage errors, it is a {@link DeviceFault}
+ * ({@link RuntimeCallGuard} documents fatal or not) and no result is returned.
  *
  * <p>Threads: not thread-safe; called by the worker's device thread only. {@link #lastBatchProfile()} may
  * be read from any thread.
@@ -57,6 +62,8 @@ public final class StableDiffusionPipeline implements BatchPipeline {
     private final SchedulerConfig schedulerConfig;
     private final PipelineSettings settings;
     private final RuntimeCallGuard guard;
+    private final FaultIsolation isolation;
+    private final ImageSizeRule sizeRule;
     private final TextConditioning text;
     private final DenoisingLoop denoising;
     private final LatentDecoder decoder;
@@ -67,14 +74,17 @@ public final class StableDiffusionPipeline implements BatchPipeline {
      * Takes ownership of {@code runtimes} (closed by {@link #close()}).
      *
      * @param vaeScalingFactor latents are divided by it before the VAE ({@link ModelFolder#vaeScalingFactor()})
+     * @param unetSizeMultiple image sides the UNet takes are multiples of it ({@link ModelFolder#unetSizeMultiple()})
      */
     public StableDiffusionPipeline(String modelName, ModelRuntimes runtimes, ClipTokenizer tokenizer,
-            SchedulerConfig schedulerConfig, float vaeScalingFactor, PipelineSettings settings) {
+            SchedulerConfig schedulerConfig, float vaeScalingFactor, int unetSizeMultiple, PipelineSettings settings) {
         this.modelName = Objects.requireNonNull(modelName, "modelName");
         this.runtimes = Objects.requireNonNull(runtimes, "runtimes");
         this.schedulerConfig = Objects.requireNonNull(schedulerConfig, "schedulerConfig");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.guard = new RuntimeCallGuard(settings.maxConsecutiveDeviceFaults());
+        this.isolation = new FaultIsolation(guard);
+        this.sizeRule = new ImageSizeRule(unetSizeMultiple);
         this.text = new TextConditioning(Objects.requireNonNull(tokenizer, "tokenizer"), runtimes.textEncoder(), guard);
         this.denoising = new DenoisingLoop(runtimes.unet(), guard);
         this.decoder = new LatentDecoder(runtimes.vaeDecoder(), vaeScalingFactor, settings.vaeBatchImages(), guard);
@@ -102,7 +112,7 @@ public final class StableDiffusionPipeline implements BatchPipeline {
         }
         ModelRuntimes runtimes = ModelRuntimes.open(folder, runtimeSettings);
         return new StableDiffusionPipeline(folder.name(), runtimes, tokenizer, config, folder.vaeScalingFactor(),
-                settings);
+                folder.unetSizeMultiple(), settings);
     }
 
     /** {@link #open(ModelFolder, RuntimeSettings, PipelineSettings)} with default pipeline settings. */
@@ -124,22 +134,100 @@ public final class StableDiffusionPipeline implements BatchPipeline {
         for (JobRequest job : jobs) {
             requireRunnable(job);
         }
-        Optional<ErrorInfo> unsupported = unsupportedScheduler(shape).or(() -> unsupportedSize(shape));
+        Optional<ErrorInfo> unsupported = unsupportedScheduler(shape);
         if (unsupported.isPresent()) {
             lastProfile = BatchProfile.EMPTY;
             return jobs.stream().map(job -> failed(job, unsupported.get(), Map.of())).toList();
         }
+        // Known constraints, per job, before any runtime call: a size the UNet cannot take fails that job at once
+        // (UNSUPPORTED_SIZE) and never reaches the runtime. The batcher groups by size, so in practice all or
+        // none of a batch fail here; per job keeps the rest of a batch running whatever the batcher does.
+        JobResult[] results = new JobResult[jobs.size()];
+        List<JobRequest> runnable = new ArrayList<>();
+        for (int j = 0; j < jobs.size(); j++) {
+            Optional<ErrorInfo> sizeError = unsupportedSize(jobs.get(j));
+            if (sizeError.isPresent()) {
+                results[j] = failed(jobs.get(j), sizeError.get(), Map.of());
+            } else {
+                runnable.add(jobs.get(j));
+            }
+        }
+        if (runnable.isEmpty()) {
+            lastProfile = BatchProfile.EMPTY;
+            return List.of(results);
+        }
+        List<JobResult> ran;
         try {
-            return runSupported(jobs, shape);
+            ran = runAttributingFailures(runnable, shape);
         } catch (OutOfMemoryError e) {
             // Java heap exhausted outside a runtime call (latents, prediction arrays, images): same policy
             // as inside one (RuntimeCallGuard): non-fatal once, fatal when it repeats.
             denoising.releaseBuffers();
             throw guard.fault("batch of " + jobs.size() + " jobs (" + shape + ")", e);
         }
+        int next = 0;
+        for (int j = 0; j < jobs.size(); j++) {
+            if (results[j] == null) {
+                results[j] = ran.get(next++);
+            }
+        }
+        return List.of(results);
     }
 
-    private List<JobResult> runSupported(List<JobRequest> jobs, BatchShape shape) throws DeviceFault {
+    /**
+     * Runs jobs that passed every known check. Runtime calls happen inside: a RuntimeException from one
+     * (RuntimeCallFailure) is attributed by one isolation pass, which re-runs each job alone and, if needed,
+     * a known-good probe ({@link FaultIsolation}): jobs at fault get MODEL_ERROR results (committed like any
+     * completion); a device at fault is a DeviceFault (batch redelivered; fatal after repeats). OOM and linkage
+     * errors are DeviceFaults straight from the guard and are never isolated.
+     */
+    private List<JobResult> runAttributingFailures(List<JobRequest> jobs, BatchShape shape) throws DeviceFault {
+        try {
+            return runSupported(jobs, shape);
+        } catch (RuntimeCallFailure failure) {
+            List<JobResult> isolated = isolation.isolate(jobs, failure,
+                    job -> runSupported(List.of(job), shape).get(0), probe(shape));
+            lastProfile = BatchProfile.EMPTY; // the batch did not run as one; its single-job runs are not a profile
+            return isolated;
+        }
+    }
+
+    /**
+     * The known-good request of fault isolation: the warm-up's shape (the smallest size this model takes, one
+     * step, guided, the batch's scheduler, or its step count if the scheduler needs more than one step).
+     * Empty when the UNet has no engine for that size (static-shape runtimes), so there is nothing known-good
+     * to run.
+     */
+    private Optional<FaultIsolation.Probe> probe(BatchShape failed) {
+        int side = sizeRule.smallestSide();
+        BatchShape oneStep = new BatchShape(side, side, 1, failed.scheduler());
+        BatchShape shape = unsupportedScheduler(oneStep).isEmpty() ? oneStep
+                : new BatchShape(side, side, failed.steps(), failed.scheduler());
+        if (imagesPerChunk(shape).isEmpty()) {
+            return Optional.empty();
+        }
+        JobRequest request = JobRequest.builder("fault isolation probe").jobId("fault-probe").seed(0L)
+                .size(side, side).steps(shape.steps()).scheduler(shape.scheduler()).build();
+        String description = "a " + side + "x" + side + " " + shape.steps() + "-step probe";
+        return Optional.of(new FaultIsolation.Probe() {
+            @Override
+            public boolean run() throws DeviceFault, RuntimeCallFailure {
+                return runSupported(List.of(request), shape).get(0).succeeded();
+            }
+
+            @Override
+            public String description() {
+                return description;
+            }
+        });
+    }
+
+    /**
+     * Runs jobs of one shape through every stage. Runtime calls inside (text encoder, UNet, VAE) go through
+     * the guard: RuntimeCallFailure for the caller to attribute, DeviceFault for OOM and linkage errors.
+     */
+    private List<JobResult> runSupported(List<JobRequest> jobs, BatchShape shape)
+            throws DeviceFault, RuntimeCallFailure {
         StageClock tokenizeClock = new StageClock();
         StageClock encodeClock = new StageClock();
         StageClock denoiseClock = new StageClock();
@@ -251,12 +339,24 @@ public final class StableDiffusionPipeline implements BatchPipeline {
         }
     }
 
-    private Optional<ErrorInfo> unsupportedSize(BatchShape shape) {
+    /** The job's size is not a multiple of the UNet's ({@link ImageSizeRule}), or no engine serves it. */
+    private Optional<ErrorInfo> unsupportedSize(JobRequest job) {
+        Optional<String> violation = sizeRule.violation(job.width(), job.height());
+        if (violation.isPresent()) {
+            return Optional.of(new ErrorInfo(JobErrorCodes.UNSUPPORTED_SIZE, violation.get() + " (model " + modelName
+                    + ")"));
+        }
+        BatchShape shape = BatchShape.of(job);
         if (imagesPerChunk(shape).isPresent()) {
             return Optional.empty();
         }
         return Optional.of(new ErrorInfo(JobErrorCodes.UNSUPPORTED_SIZE, "the " + runtimeName() + " UNet of model "
                 + modelName + " has no engine for " + shape.width() + "x" + shape.height() + " images"));
+    }
+
+    /** The image sizes the loaded UNet takes. */
+    public int unetSizeMultiple() {
+        return sizeRule.multiple();
     }
 
     /**

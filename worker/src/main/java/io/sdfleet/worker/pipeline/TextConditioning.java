@@ -22,7 +22,8 @@ import java.util.Optional;
  * encoder in one call.
  *
  * <p>Threads: the device thread. Failures: a prompt the tokenizer cannot handle throws from
- * {@link #tokenize} (the caller fails that job alone); an encoder failure is a {@link DeviceFault}.
+ * {@link #tokenize} (the caller fails that job alone); an encoder failure is a {@link RuntimeCallFailure}
+ * (attributed by the pipeline) or a {@link DeviceFault}.
  */
 final class TextConditioning {
     private final ClipTokenizer tokenizer;
@@ -66,7 +67,7 @@ final class TextConditioning {
      * @param rowOfUncond filled with each job's negative prompt row, -1 for unguided jobs
      */
     PromptEmbeddings encode(List<JobPrompts> jobs, int[] rowOfCond, int[] rowOfUncond, StageClock clock)
-            throws DeviceFault {
+            throws DeviceFault, RuntimeCallFailure {
         Map<IdRow, Integer> rows = new LinkedHashMap<>();
         for (int j = 0; j < jobs.size(); j++) {
             JobPrompts prompts = jobs.get(j);
@@ -75,8 +76,9 @@ final class TextConditioning {
                     ? rows.computeIfAbsent(new IdRow(prompts.uncondIds()), k -> rows.size()) : -1;
         }
         int[][] ids = rows.keySet().stream().map(IdRow::ids).toArray(int[][]::new);
-        // Runtime call: a failure here is the encoder's, not a prompt's (ids are always 77 valid vocabulary
-        // ids), so RuntimeCallGuard turns it into a DeviceFault and the batch is delivered again.
+        // Runtime call: ids are always 77 valid vocabulary ids, so a failure here is most likely the encoder's;
+        // still, a RuntimeException leaves as RuntimeCallFailure and the pipeline attributes it (FaultIsolation:
+        // a job that fails alone while the device works fails alone, else DeviceFault, batch redelivered).
         float[] table = guard.call("text encoder (" + ids.length + " prompts)", clock, () -> encoder.encode(ids));
         return new PromptEmbeddings(table, ids.length, encoder.hiddenSize());
     }

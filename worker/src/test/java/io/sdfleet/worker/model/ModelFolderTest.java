@@ -46,6 +46,35 @@ class ModelFolderTest {
     }
 
     @Test
+    void theUNetSizeMultipleComesFromBlockOutChannels() throws Exception {
+        ModelFolder tiny = ModelFolder.load(TinyModelFiles.tinyModel());
+        assertEquals(16, tiny.unetSizeMultiple(), "tiny-sd: block_out_channels [32, 64], one down-sampling");
+        assertTrue(tiny.notes().stream().anyMatch(n -> n.contains("UNet size multiple 16 pixels")), tiny.notes()::toString);
+
+        Path copy = TinyModelFiles.copyOfTinyModel(temp);
+        Files.writeString(copy.resolve("unet/config.json"), "{\"block_out_channels\": [320, 640, 1280, 1280]}");
+        assertEquals(64, ModelFolder.load(copy).unetSizeMultiple(), "SD 1.x: three down-samplings of 8-pixel latents");
+    }
+
+    @Test
+    void missingUNetConfigFallsBackToSd15MultipleWithANote() throws Exception {
+        Path copy = TinyModelFiles.copyOfTinyModel(temp);
+        Files.delete(copy.resolve("unet/config.json"));
+        ModelFolder folder = ModelFolder.load(copy);
+        assertEquals(ModelFolder.DEFAULT_UNET_SIZE_MULTIPLE, folder.unetSizeMultiple());
+        assertTrue(folder.notes().stream().anyMatch(n -> n.contains("unet/config.json is absent")), folder.notes()::toString);
+    }
+
+    @Test
+    void unusableBlockOutChannelsAreRejected() throws Exception {
+        Path copy = TinyModelFiles.copyOfTinyModel(temp);
+        Files.writeString(copy.resolve("unet/config.json"), "{\"block_out_channels\": 320}");
+        ModelLoadException e = assertThrows(ModelLoadException.class, () -> ModelFolder.load(copy));
+        assertTrue(e.getMessage().contains("block_out_channels must be a list"), e.getMessage());
+        assertTrue(e.getMessage().contains("unet/config.json"), e.getMessage());
+    }
+
+    @Test
     void everyMissingFileIsNamedWithWhatItIs() throws Exception {
         Path copy = TinyModelFiles.copyOfTinyModel(temp);
         Files.delete(copy.resolve("unet/model.onnx"));

@@ -6,16 +6,23 @@ import io.sdfleet.worker.runtime.TextEncoderRuntime;
 import io.sdfleet.worker.runtime.UNetRuntime;
 import io.sdfleet.worker.runtime.VaeDecoderRuntime;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
  * Small Java stand-ins for the three runtimes, for tests of the pipeline's own logic (prompt caching, fault
- * policy) without native code. Their maths is per item, like the real models'. The UNet can be told to fail.
+ * policy) without native code. Their maths is per item, like the real models'. The UNet can be told to fail:
+ * on every call ({@link #unetFailure}), on calls whose batch is larger than a limit ({@link #unetFailsAboveBatch},
+ * like a device that runs out of memory for a whole batch only), or on any call holding an item conditioned on
+ * a prompt with a poison token ({@link #poisonTokenIds}, like an input the model cannot process).
  */
 final class FakeRuntimes {
     static final int HIDDEN = 4;
+    /** Written into element 0 of an embedding row that holds a poison token (the UNet recognises it). */
+    private static final float POISON_MARK = -1000f;
 
     /** Every id batch the text encoder was called with. */
     final List<int[][]> encoderCalls = new ArrayList<>();
@@ -24,6 +31,10 @@ final class FakeRuntimes {
     int unetCalls;
     /** The batch of every UNet call, in order. */
     final List<Integer> unetBatches = new ArrayList<>();
+    /** Token ids that make the UNet fail on any call whose text states include a row holding one of them. */
+    final Set<Integer> poisonTokenIds = new HashSet<>();
+    /** The UNet fails (InferenceException) on calls with a larger batch; 0 = no limit. */
+    int unetFailsAboveBatch;
     /** What the UNet says its batch limit is (empty: dynamic shapes, like ONNX Runtime). */
     OptionalInt unetMaxBatch = OptionalInt.empty();
 
@@ -40,6 +51,9 @@ final class FakeRuntimes {
                 for (int t = 0; t < SEQUENCE_LENGTH; t++) {
                     for (int d = 0; d < HIDDEN; d++) {
                         out[(n * SEQUENCE_LENGTH + t) * HIDDEN + d] = (tokenIds[n][t] % 97) / 97f + d;
+                    }
+                    if (poisonTokenIds.contains(tokenIds[n][t])) {
+                        out[n * SEQUENCE_LENGTH * HIDDEN] = POISON_MARK;
                     }
                 }
             }
@@ -70,6 +84,15 @@ final class FakeRuntimes {
             }
             int item = sample.length / batch;
             int stateItem = states.length / batch;
+            if (unetFailsAboveBatch > 0 && batch > unetFailsAboveBatch) {
+                throw new InferenceException("simulated: out of device memory for a batch of " + batch, null);
+            }
+            for (int b = 0; b < batch; b++) {
+                if (states[b * stateItem] == POISON_MARK) {
+                    throw new InferenceException("simulated: Concat node: mismatched dimensions\n\tat native frame",
+                            null);
+                }
+            }
             float[] out = new float[sample.length];
             for (int b = 0; b < batch; b++) {
                 float text = states[b * stateItem + 1];

@@ -27,7 +27,7 @@ class PipelineBatchLimitTest {
 
     private static StableDiffusionPipeline pipeline(FakeRuntimes fakes, int maxBatchImages) {
         return new StableDiffusionPipeline("fake", fakes.runtimes(), tokenizer,
-                SchedulerConfig.read(folder.schedulerConfig()), folder.vaeScalingFactor(),
+                SchedulerConfig.read(folder.schedulerConfig()), folder.vaeScalingFactor(), folder.unetSizeMultiple(),
                 new PipelineSettings(maxBatchImages, 1, 3));
     }
 

@@ -36,7 +36,7 @@ class PipelineFaultsAndCachingTest {
     void open() {
         fakes = new FakeRuntimes();
         pipeline = new StableDiffusionPipeline("fake", fakes.runtimes(), tokenizer,
-                SchedulerConfig.read(folder.schedulerConfig()), folder.vaeScalingFactor(),
+                SchedulerConfig.read(folder.schedulerConfig()), folder.vaeScalingFactor(), folder.unetSizeMultiple(),
                 new PipelineSettings(4, 2, 3));
     }
 
@@ -101,7 +101,7 @@ class PipelineFaultsAndCachingTest {
     void aSchedulerTheModelConfigCannotDriveFailsTheJobsNotTheWorker() throws Exception {
         SchedulerConfig unsupported = SchedulerConfig.parse("{\"thresholding\": true}");
         StableDiffusionPipeline strict = new StableDiffusionPipeline("fake", new FakeRuntimes().runtimes(), tokenizer,
-                unsupported, folder.vaeScalingFactor(), PipelineSettings.defaults());
+                unsupported, folder.vaeScalingFactor(), folder.unetSizeMultiple(), PipelineSettings.defaults());
         List<JobResult> results = strict.run(List.of(job("a", "a cat").build(), job("b", "a dog").build()));
         for (JobResult result : results) {
             assertFalse(result.succeeded());
@@ -115,7 +115,8 @@ class PipelineFaultsAndCachingTest {
         JobRequest eight = job("eight", "a cat").numImages(8).build();
         JobResult chunked = pipeline.run(List.of(eight)).get(0);
         StableDiffusionPipeline oneChunk = new StableDiffusionPipeline("fake", new FakeRuntimes().runtimes(), tokenizer,
-                SchedulerConfig.read(folder.schedulerConfig()), folder.vaeScalingFactor(), new PipelineSettings(8, 8, 3));
+                SchedulerConfig.read(folder.schedulerConfig()), folder.vaeScalingFactor(), folder.unetSizeMultiple(),
+                new PipelineSettings(8, 8, 3));
         JobResult whole = oneChunk.run(List.of(eight)).get(0);
         assertEquals(8, chunked.images().size());
         assertEquals(2 * 2, fakes.unetCalls, "two chunks of 4 images, 2 steps each");
