@@ -2,6 +2,7 @@ package io.sdfleet.local;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,9 +15,13 @@ import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
@@ -24,19 +29,29 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Creates topics with an Admin client and waits until they can be used: every partition is in the
- * broker's metadata and has an elected leader, so a producer's first send does not race the creation.
+ * broker's metadata, has an elected leader, and that leader serves it (answers a ListOffsets request), so
+ * a producer's first send does not race the creation.
+ *
+ * <p>Why the last step: a KRaft broker puts a new partition into its metadata cache (what describeTopics
+ * answers from) a moment before its replica manager opens the log and becomes leader; produce requests in
+ * that window fail with NOT_LEADER_OR_FOLLOWER. An idempotent producer with several requests in flight can
+ * then have its first batch refused while a later one is appended (a broker before Kafka 4.5 accepts any
+ * first sequence from a producer it has no state for, KAFKA-15591), after which the first batch fails with
+ * OUT_OF_ORDER_SEQUENCE_NUMBER on every retry until delivery.timeout.ms expires it.
  *
  * <p>Idempotent: a topic that already exists with the wanted partition count is accepted as is; one with
  * another count is an error (silently using it would change which partition a key lands on).
  *
  * <p>Failure: Kafka errors and time-outs become {@link EmbeddedStackException}. Waiting retries
- * "unknown topic" answers until the time-out, since a new topic reaches the metadata cache a moment after
- * the controller accepted it.
+ * "unknown topic" and "not leader yet" answers until the time-out, since a new topic reaches the metadata
+ * cache, and then the replica manager, a moment after the controller accepted it.
  */
 public final class KafkaTopics {
 
     /** Replication factor of every topic on the single-node broker. */
     static final short REPLICATION_FACTOR = 1;
+    /** Bound of one ListOffsets readiness probe (the Admin client retries inside it). */
+    static final Duration LIST_OFFSETS_TIMEOUT = Duration.ofSeconds(2);
     /** Pause between two readiness checks. */
     static final Duration POLL_INTERVAL = Duration.ofMillis(50);
 
@@ -138,7 +153,35 @@ public final class KafkaTopics {
                 problems.add(topic.name() + ": partitions without a leader " + withoutLeader);
             }
         }
-        return problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems));
+        if (!problems.isEmpty()) {
+            return Optional.of(String.join("; ", problems));
+        }
+        return servingProblem(admin, described, deadline);
+    }
+
+    /**
+     * Empty when every partition's leader answers a ListOffsets request for it (its log is open), which it
+     * does only once it serves produce requests too.
+     */
+    private static Optional<String> servingProblem(Admin admin, Map<String, TopicDescription> described,
+            long deadline) throws InterruptedException {
+        Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+        described.values().forEach(d -> d.partitions().forEach(
+                p -> partitions.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
+        long waitMs = Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(remainingNanos(deadline)),
+                LIST_OFFSETS_TIMEOUT.toMillis()));
+        try {
+            admin.listOffsets(partitions, new ListOffsetsOptions().timeoutMs((int) waitMs)).all()
+                    .get(remainingNanos(deadline), TimeUnit.NANOSECONDS);
+            return Optional.empty();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RetriableException) {
+                return Optional.of("partition leaders not serving yet: " + e.getCause().getMessage());
+            }
+            throw new EmbeddedStackException("cannot list offsets of " + described.keySet(), e.getCause());
+        } catch (TimeoutException e) {
+            return Optional.of("listOffsets timed out");
+        }
     }
 
     private static long remainingNanos(long deadline) {

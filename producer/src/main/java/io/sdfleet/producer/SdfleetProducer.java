@@ -44,7 +44,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Failures, by type (what to do): {@link InvalidRequestException} is thrown at the caller before
  * anything is sent (fix the request); {@link KafkaUnavailableException} when no broker or topic was found
  * within {@code max.block.ms} (default 10 s) or the record was not acknowledged within
- * {@code delivery.timeout.ms} (default 15 s) — retry; {@link SubmitFailedException} when Kafka refused the
+ * {@code delivery.timeout.ms} (default 2 min, Kafka's own) — retry; {@link SubmitFailedException} when Kafka refused the
  * record for good. No call waits longer than those bounds; see {@link ClientProperties}.
  *
  * <p>Waiting for completions: {@link #awaitCompletion} reads the completion topic (read_committed) with a

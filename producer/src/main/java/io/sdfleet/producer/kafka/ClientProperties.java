@@ -17,14 +17,27 @@ import java.util.Objects;
  * pass-through properties ({@code SDFLEET_KAFKA_*}), then what sdfleet's guarantees need, which no
  * override can change.
  *
- * <p>Why these defaults: a submit must never hang. {@code max.block.ms} bounds how long a send waits to
- * find a broker and the topic ({@value #DEFAULT_MAX_BLOCK_MS} ms), and {@code delivery.timeout.ms} how
- * long it waits for the acknowledgement ({@value #DEFAULT_DELIVERY_TIMEOUT_MS} ms; Kafka requires it to be
- * at least {@code linger.ms + request.timeout.ms}). So with no broker reachable a submit fails after
- * {@code max.block.ms}; a broker that goes away after accepting the connection fails it after at most
- * {@code max.block.ms + delivery.timeout.ms}. Both are ordinary overrides
+ * <p>Why these defaults: a submit must never hang, and must not fail just because the broker is slow.
+ * {@code max.block.ms} bounds how long a send waits to find a broker and the topic
+ * ({@value #DEFAULT_MAX_BLOCK_MS} ms): with no broker reachable a submit fails after that. Once a record is
+ * handed to a broker, {@code delivery.timeout.ms} ({@value #DEFAULT_DELIVERY_TIMEOUT_MS} ms, Kafka's own
+ * default) bounds how long the acknowledgement may take, retries included; a broker that goes away after
+ * accepting the connection fails the submit after at most {@code max.block.ms + delivery.timeout.ms}. It is
+ * deliberately not short: a batch that expires while in flight is one the client cannot tell written or
+ * not, so the submit fails although the job may be on the topic, and the idempotent producer must reset its
+ * sequence state (a new epoch) before it can write to that partition again. A loaded or failing-over broker
+ * regularly takes more than a few seconds; a timeout of 15 s turned such hiccups into failed submits.
+ * Kafka requires it to be at least {@code linger.ms + request.timeout.ms}. Both are ordinary overrides
  * ({@code SDFLEET_KAFKA_MAX_BLOCK_MS}, {@code SDFLEET_KAFKA_DELIVERY_TIMEOUT_MS}). The same
  * {@code max.block.ms} also bounds how long a completion reader waits for partition metadata.
+ *
+ * <p>Known broker defect (Kafka before 4.5, KAFKA-15591): an idempotent producer with several requests in
+ * flight that writes to a partition in the moment after it was created can have its first batch refused
+ * (NOT_LEADER_OR_FOLLOWER) while a later batch is appended; the first batch then fails with
+ * OUT_OF_ORDER_SEQUENCE_NUMBER on every retry until {@code delivery.timeout.ms} expires it, and those
+ * submits fail with {@code KafkaUnavailableException} (resubmitting them is safe). Create the topics before
+ * producers start (the compose and k8s set-up jobs do), or set
+ * {@code SDFLEET_KAFKA_MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION=1}.
  *
  * <p>Client telemetry push (KIP-714) is off by default: completion readers live for one call, and a
  * push on close only delays it. An override may turn it on.
@@ -41,7 +54,7 @@ public final class ClientProperties {
     /** Default {@code request.timeout.ms} of both clients. */
     public static final long DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
     /** Default {@code delivery.timeout.ms}: how long an acknowledgement may take, retries included. */
-    public static final long DEFAULT_DELIVERY_TIMEOUT_MS = 15_000;
+    public static final long DEFAULT_DELIVERY_TIMEOUT_MS = 120_000;
     /** Default {@code linger.ms}: a short wait so that {@code submitAll} fills batches. */
     public static final long DEFAULT_LINGER_MS = 5;
 

@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -198,20 +199,22 @@ class S3ImageStoreOutageTest {
 
     @Test
     void closeLeavesNoHttpThreadBehind() throws Exception {
+        Set<Thread> before = StoreTestSupport.liveThreads();
         StoreSettings settings = settings(s3.endpoint());
         S3ImageStore store = S3ImageStore.create(settings);
         for (int i = 0; i < 4; i++) {
             store.put(ObjectKeys.imageKey(settings.prefix(), "job-" + i, 0), pngLike(20 + i, 500), Map.of());
         }
-        assertTrue(StoreTestSupport.lingeringHttpThreads().stream().anyMatch(n -> n.startsWith("sdfleet-s3-")),
-                "calls run on the store's own threads: " + StoreTestSupport.lingeringHttpThreads());
+        List<String> started = StoreTestSupport.httpThreadsStartedSince(before);
+        assertTrue(started.stream().anyMatch(n -> n.startsWith("sdfleet-s3-")),
+                "calls run on the store's own threads: " + started);
         store.close();
         store.close();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!StoreTestSupport.lingeringHttpThreads().isEmpty() && System.nanoTime() < deadline) {
+        while (!StoreTestSupport.httpThreadsStartedSince(before).isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
-        assertEquals(List.of(), StoreTestSupport.lingeringHttpThreads());
+        assertEquals(List.of(), StoreTestSupport.httpThreadsStartedSince(before));
     }
 
     private static void awaitRetries(List<Integer> retries, int count) throws InterruptedException {

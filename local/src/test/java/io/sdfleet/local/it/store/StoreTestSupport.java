@@ -14,6 +14,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 
 /** Settings, names and an independent S3 client for the store tests. */
@@ -74,13 +75,23 @@ final class StoreTestSupport {
         return keys;
     }
 
-    /** Non-daemon threads that OkHttp or the store started and that are still alive. */
-    static List<String> lingeringHttpThreads() {
+    /** The threads alive now: a snapshot to tell a store's threads from those other tests left behind. */
+    static Set<Thread> liveThreads() {
+        return Set.copyOf(Thread.getAllStackTraces().keySet());
+    }
+
+    /**
+     * Threads started after {@code before} and still alive that belong to a store's HTTP client: the store's
+     * own dispatcher threads ({@code sdfleet-s3-*}) and non-daemon OkHttp threads (what a client falling back
+     * to OkHttp's default dispatcher would start). Threads that existed before — other tests' MinIO clients,
+     * whose OkHttp dispatcher threads linger a minute — are not counted.
+     */
+    static List<String> httpThreadsStartedSince(Set<Thread> before) {
         List<String> names = new ArrayList<>();
         for (Thread t : Thread.getAllStackTraces().keySet()) {
-            boolean ours = t.getName().startsWith("sdfleet-s3-");
-            boolean okhttp = t.getName().contains("OkHttp");
-            if (t.isAlive() && (ours || okhttp && !t.isDaemon())) {
+            boolean store = t.getName().startsWith("sdfleet-s3-");
+            boolean okhttp = t.getName().contains("OkHttp") && !t.isDaemon();
+            if (t.isAlive() && !before.contains(t) && (store || okhttp)) {
                 names.add(t.getName() + (t.isDaemon() ? " (daemon)" : ""));
             }
         }

@@ -40,7 +40,7 @@ class LongBatchTest {
             }
             requests.forEach(s::send);
 
-            everyRequestHasExactlyOneCompletion(requests, s.completions(requests.size()));
+            everyRequestHasExactlyOneCompletion(requests, s.completions(requests));
             assertEquals(0, worker.revocations(), "partitions revoked while the long batches ran");
             WorkerScenario.await("offsets committed", WorkerScenario.WAIT,
                     () -> s.committedOffsets().equals(WorkerDeliveryTest.nonEmpty(s.endOffsets())));

@@ -34,7 +34,7 @@ class StoreOutageTest {
             s.startWorker("w", new FakePipeline(Duration.ZERO, null, 4), Map.of());
             List<JobRequest> before = List.of(s.request(0, 1), s.request(1, 1));
             before.forEach(s::send);
-            everyRequestHasExactlyOneCompletion(before, s.completions(before.size()));
+            everyRequestHasExactlyOneCompletion(before, s.completions(before));
             WorkerScenario.await("first jobs committed", WorkerScenario.WAIT,
                     () -> s.committedOffsets().equals(WorkerDeliveryTest.nonEmpty(s.endOffsets())));
             Set<String> firstJobs = Set.copyOf(s.sent.keySet());
@@ -55,7 +55,7 @@ class StoreOutageTest {
             }
             List<JobRequest> all = new ArrayList<>(before);
             all.addAll(during);
-            objectsMatchTheCompletions(s, everyRequestHasExactlyOneCompletion(all, s.completions(all.size())));
+            objectsMatchTheCompletions(s, everyRequestHasExactlyOneCompletion(all, s.completions(all)));
             WorkerScenario.await("all committed", WorkerScenario.WAIT,
                     () -> s.committedOffsets().equals(WorkerDeliveryTest.nonEmpty(s.endOffsets())));
             committedOffsetIsLastProcessedPlusOne(s, s.sent.keySet());

@@ -49,7 +49,7 @@ class TwoWorkersTest {
                 requests.add(s.request(i, 1));
                 s.send(requests.get(i));
             }
-            List<Completion> completions = s.completions(requests.size());
+            List<Completion> completions = s.completions(requests);
             Map<String, Completion> byJob = deliveredPerMode(s, requests, completions);
             objectsMatchTheCompletions(s, byJob);
             assertTrue(pipelineB.jobs() >= 12, "the remaining worker took over: " + pipelineB.jobs());

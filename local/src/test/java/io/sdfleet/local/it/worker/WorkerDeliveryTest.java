@@ -49,7 +49,7 @@ class WorkerDeliveryTest {
             requests.forEach(s::send);
 
             Map<String, Completion> byJob = everyRequestHasExactlyOneCompletion(requests,
-                    s.completions(requests.size()));
+                    s.completions(requests));
 
             Completion refused = byJob.remove(s.name + "-100");
             assertEquals(CompletionStatus.FAILED, refused.status());
@@ -93,7 +93,7 @@ class WorkerDeliveryTest {
             }
 
             Map<String, Completion> byJob = everyRequestHasExactlyOneCompletion(requests,
-                    s.completions(requests.size()));
+                    s.completions(requests));
             objectsMatchTheCompletions(s, byJob);
 
             List<ConsumerRecord<byte[], byte[]>> dead = s.readCommitted(s.dlq, bad.size());

@@ -53,7 +53,7 @@ class WorkerProcessTest {
                 assertTrue(first.process().waitFor(10, TimeUnit.SECONDS), "killed");
             }
             try (WorkerChild second = WorkerChild.start(env, Duration.ofMillis(700))) {
-                List<Completion> completions = s.completions(requests.size());
+                List<Completion> completions = s.completions(requests);
                 Map<String, Completion> byJob = deliveredPerMode(s, requests, completions);
                 objectsMatchTheCompletions(s, byJob);
                 WorkerScenario.await("all committed", WorkerScenario.WAIT,

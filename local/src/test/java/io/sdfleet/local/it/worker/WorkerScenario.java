@@ -21,12 +21,17 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -143,12 +148,24 @@ final class WorkerScenario implements AutoCloseable {
         }
     }
 
-    /** Completions a read_committed reader sees, once at least {@code atLeast} arrived (or WAIT passed). */
-    List<Completion> completions(int atLeast) {
+    /**
+     * Completions a read_committed reader sees, once every one of {@code requests} has at least one (or WAIT
+     * passed), plus whatever arrives in one short poll after that (so duplicates show).
+     *
+     * <p>Waits for job ids, not for a count: at-least-once delivery may write a job's completion more than
+     * once, and duplicates of early jobs would otherwise make up the count before the last jobs' completions
+     * are read — a test would then blame the worker for jobs it did complete.
+     */
+    List<Completion> completions(Collection<JobRequest> requests) {
+        Set<String> expected = requests.stream().map(JobRequest::jobId).collect(Collectors.toSet());
+        Set<String> seen = new HashSet<>();
         List<Completion> out = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : readCommitted(completions, atLeast)) {
-            out.add(JobCodec.shared().decodeCompletion(r.value()));
-        }
+        read(completions, record -> {
+            Completion c = JobCodec.shared().decodeCompletion(record.value());
+            out.add(c);
+            seen.add(c.jobId());
+            return seen.containsAll(expected);
+        }, WAIT);
         return out;
     }
 
@@ -157,7 +174,22 @@ final class WorkerScenario implements AutoCloseable {
         return read(topic, atLeast, WAIT);
     }
 
+    /** Records of a topic from the beginning, once at least {@code atLeast} arrived (or {@code wait} passed). */
     List<ConsumerRecord<byte[], byte[]>> read(String topic, int atLeast, Duration wait) {
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        read(topic, record -> {
+            out.add(record);
+            return out.size() >= atLeast;
+        }, wait);
+        return out;
+    }
+
+    /**
+     * Reads a topic (read_committed) from the beginning, handing every record to {@code enough}, until it
+     * answers true or {@code wait} passed; then one more short poll, so that records beyond the expected
+     * ones (duplicates) are seen rather than cut off.
+     */
+    private void read(String topic, Predicate<ConsumerRecord<byte[], byte[]>> enough, Duration wait) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
@@ -166,14 +198,14 @@ final class WorkerScenario implements AutoCloseable {
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
             long deadline = System.nanoTime() + wait.toNanos();
-            while (out.size() < atLeast && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            boolean done = false;
+            while (!done && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    done |= enough.test(r);
+                }
             }
-            // one more short poll: records beyond the expected ones (duplicates) must show, not be cut off
-            consumer.poll(Duration.ofMillis(500)).forEach(out::add);
-            return out;
+            consumer.poll(Duration.ofMillis(500)).forEach(enough::test);
         }
     }
 
