@@ -10,6 +10,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.WakeupException;
 
 /**
  * At-least-once commits (SDFLEET_TRANSACTIONS=false): send the unit's records, wait until every one is
@@ -22,6 +23,9 @@ import org.apache.kafka.common.KafkaException;
  * Authorization and version errors: fatal. The producer is made on first use and kept.
  */
 public final class AtLeastOnceCommitter implements CommitCoordinator {
+
+    /** commitSync attempts when wakeups break it ({@link #commitOffsets}). */
+    static final int MAX_WAKEUP_ATTEMPTS = 3;
 
     private final Producer<byte[], byte[]> producer;
     private final Duration commitTimeout;
@@ -46,7 +50,7 @@ public final class AtLeastOnceCommitter implements CommitCoordinator {
                 ack.get();
             }
             if (!unit.offsets().isEmpty()) {
-                consumer.commitSync(unit.offsets(), commitTimeout);
+                commitOffsets(unit, consumer);
             }
         } catch (ExecutionException e) {
             throw classify("a completion or DLQ send failed", e.getCause());
@@ -55,6 +59,25 @@ public final class AtLeastOnceCommitter implements CommitCoordinator {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CommitRejectedException("interrupted while waiting for acks", e);
+        }
+    }
+
+    /**
+     * commitSync, made again when a wakeup meant for poll ({@link PollWaker}) was still pending and broke it:
+     * whether or not that attempt reached the coordinator, committing the same offsets again is idempotent,
+     * and the records are not sent again. The waker sends at most one wakeup per poll, so a second one in a
+     * row means someone else wakes this consumer: then the unit is rejected as for any failed commit.
+     */
+    private void commitOffsets(CommitUnit unit, Consumer<byte[], byte[]> consumer) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                consumer.commitSync(unit.offsets(), commitTimeout);
+                return;
+            } catch (WakeupException e) {
+                if (attempt >= MAX_WAKEUP_ATTEMPTS) {
+                    throw e;
+                }
+            }
         }
     }
 

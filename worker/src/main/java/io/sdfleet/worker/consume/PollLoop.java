@@ -14,6 +14,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -22,7 +23,8 @@ import org.slf4j.MDC;
  * The poll thread ({@code sdfleet-poll}): owns the KafkaConsumer and, through the {@link CommitCoordinator},
  * the producer; nothing else touches them.
  *
- * <p>Each turn: poll (short timeout) → decode/validate each record into the {@link Batcher} or a dead
+ * <p>Each turn: poll (short timeout, cut short when the device or store pool hands in a result: see
+ * {@link PollWaker}) → decode/validate each record into the {@link Batcher} or a dead
  * letter → take finished work from the {@link WorkInbox} into {@link PartitionOffsets} → commit what is
  * released (records and offsets together) → pause every partition while the jobs taken and not finished
  * reach {@code maxPendingJobs}, resume when they drop below. Polling never stops while a batch is on the
@@ -55,6 +57,7 @@ public final class PollLoop implements Runnable, RebalanceHandler.PartitionHando
     private final PollSettings settings;
     private final String workerId;
     private final RebalanceHandler rebalance;
+    private final PollWaker waker;
     private volatile long lag;
     private volatile int awaiting;
     private boolean draining;
@@ -72,6 +75,8 @@ public final class PollLoop implements Runnable, RebalanceHandler.PartitionHando
         this.settings = settings;
         this.workerId = workerId;
         this.rebalance = new RebalanceHandler(this);
+        this.waker = new PollWaker(consumer);
+        inbox.onArrival(waker);
     }
 
     /** Revocations and losses seen so far (a rebalance took partitions away). */
@@ -82,6 +87,11 @@ public final class PollLoop implements Runnable, RebalanceHandler.PartitionHando
     /** Jobs taken and not yet finished (pending, on the device or in the store pool), as of the last turn. */
     public int awaiting() {
         return awaiting;
+    }
+
+    /** Times finished work woke the poll thread out of poll (tests, debugging). */
+    long wakeups() {
+        return waker.wakeups();
     }
 
     /** Sum of the assigned partitions' lag, as of the last poll. */
@@ -111,9 +121,7 @@ public final class PollLoop implements Runnable, RebalanceHandler.PartitionHando
             if (controller.state() == WorkerState.DRAINING && !draining) {
                 startDrain();
             }
-            // Kafka call: retriable errors are retried inside poll; anything thrown here is unexpected
-            // (authorization, a bug) and ends the loop, which stops the worker.
-            ConsumerRecords<byte[], byte[]> records = consumer.poll(settings.pollTimeout());
+            ConsumerRecords<byte[], byte[]> records = pollUntilRecordsOrResults();
             if (!draining) {
                 take(records);
             }
@@ -132,6 +140,25 @@ public final class PollLoop implements Runnable, RebalanceHandler.PartitionHando
                 }
                 return true;
             }
+        }
+    }
+
+    /**
+     * Polls for at most the poll timeout, less when results are waiting or arrive meanwhile: the
+     * {@link PollWaker} wakes the consumer, and the WakeupException means "go commit". Kafka call:
+     * retriable errors are retried inside poll; anything else thrown here is unexpected (authorization, a
+     * bug) and ends the loop, which stops the worker.
+     */
+    private ConsumerRecords<byte[], byte[]> pollUntilRecordsOrResults() {
+        waker.enterPoll();
+        try {
+            // A result handed in after the last absorbInbox found the waker outside poll: do not block on it.
+            Duration timeout = inbox.hasResults() ? Duration.ZERO : settings.pollTimeout();
+            return consumer.poll(timeout);
+        } catch (WakeupException e) {
+            return ConsumerRecords.empty();
+        } finally {
+            waker.leavePoll();
         }
     }
 
@@ -235,6 +262,19 @@ public final class PollLoop implements Runnable, RebalanceHandler.PartitionHando
 
     @Override
     public void handOver(Collection<TopicPartition> partitions) {
+        // Runs inside poll: no wakeups while this commits and waits on its own; then wake for what came meanwhile.
+        waker.suspend();
+        try {
+            handOverSuspended(partitions);
+        } finally {
+            waker.resume();
+            if (inbox.hasResults()) {
+                waker.run();
+            }
+        }
+    }
+
+    private void handOverSuspended(Collection<TopicPartition> partitions) {
         batcher.removePartitions(partitions).forEach(job -> offsets.abandon(job.partition(), job.offset()));
         long deadline = System.nanoTime() + settings.revokeTimeout().toNanos();
         while (offsets.awaiting(partitions) > 0 && System.nanoTime() < deadline && !controller.failed()) {

@@ -61,6 +61,7 @@ public final class TransactionalCommitter implements CommitCoordinator {
                 p.send(r);
             }
             if (!unit.offsets().isEmpty()) {
+                // groupMetadata() does not block, so a pending consumer wakeup (PollWaker) cannot break it.
                 p.sendOffsetsToTransaction(unit.offsets(), consumer.groupMetadata());
             }
             p.commitTransaction();

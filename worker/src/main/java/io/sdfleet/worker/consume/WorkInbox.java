@@ -3,6 +3,7 @@ package io.sdfleet.worker.consume;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -12,15 +13,25 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link PartitionOffsets} and the Kafka clients: finished work (to be written and committed) and jobs
  * that must be delivered again (the device failed under them).
  *
- * <p>Lock-free queues; the poll thread drains them once per loop (every poll timeout at most), so a
- * result waits at most one poll timeout. Also counts the jobs in flight (taken by the device, not yet
- * handed back) for the in-flight gauge.
+ * <p>Lock-free queues; the poll thread drains them once per loop. Each result handed in also runs the
+ * arrival listener ({@link #onArrival}; the poll loop's {@link PollWaker}), which wakes the poll thread
+ * out of {@code poll()}, so a result is committed at once rather than after up to one poll timeout. Also
+ * counts the jobs in flight (taken by the device, not yet handed back) for the in-flight gauge.
  */
 public final class WorkInbox {
 
     private final Queue<FinishedWork> finished = new ConcurrentLinkedQueue<>();
     private final Queue<PendingJob> redeliver = new ConcurrentLinkedQueue<>();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile Runnable arrivalListener = () -> { };
+
+    /**
+     * Runs {@code listener} on the handing thread after each result handed in (finished or to redeliver).
+     * It must be quick and must not throw; the poll loop sets it once, before the other threads start.
+     */
+    public void onArrival(Runnable listener) {
+        this.arrivalListener = Objects.requireNonNull(listener, "listener");
+    }
 
     /** The device took these jobs. */
     public void started(int jobs) {
@@ -33,12 +44,14 @@ public final class WorkInbox {
         if (fromDevice) {
             inFlight.decrementAndGet();
         }
+        arrivalListener.run();
     }
 
     /** These jobs were not done and must be consumed again (their partitions are rewound). */
     public void redeliver(Collection<PendingJob> jobs) {
         redeliver.addAll(jobs);
         inFlight.addAndGet(-jobs.size());
+        arrivalListener.run();
     }
 
     /** A job in flight was given up without a result (shutdown past the grace period). */
@@ -60,6 +73,11 @@ public final class WorkInbox {
             out.add(j);
         }
         return out;
+    }
+
+    /** Whether results wait to be drained (the poll thread then polls without blocking). */
+    public boolean hasResults() {
+        return !finished.isEmpty() || !redeliver.isEmpty();
     }
 
     /** Jobs taken by the device and not yet handed back. */
