@@ -22,8 +22,14 @@ import java.util.regex.Pattern;
  */
 final class FtfyTextFixer {
 
-    /** ftfy's ANSI_RE; Python's {@code \d} on str is any Unicode decimal digit. */
-    private static final Pattern TERMINAL_ESCAPE = Pattern.compile("\u001B\\[((?:\\p{Nd}|;)*)([a-zA-Z])");
+    /**
+     * ftfy's ANSI_RE, {@code \033\[((?:\d|;)*)([a-zA-Z])}; Python's {@code \d} on str is any Unicode decimal
+     * digit. Written as a character class rather than ftfy's {@code (?:\d|;)*}: the same language, but
+     * Java's engine recurses once per repetition of a group with alternatives, so a prompt of a few thousand
+     * "1;" after ESC[ overflowed the stack (a StackOverflowError on the device thread, for every worker
+     * that took the record). A class loop does not recurse.
+     */
+    private static final Pattern TERMINAL_ESCAPE = Pattern.compile("\u001B\\[([\\p{Nd};]*)([a-zA-Z])");
 
     /** Windows-1252 for bytes 0x80..0x9F; ftfy's "sloppy" codec keeps the 5 undefined bytes as is. */
     private static final char[] SLOPPY_WINDOWS_1252_C1 = {
