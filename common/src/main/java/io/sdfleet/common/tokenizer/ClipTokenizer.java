@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The CLIP BPE tokenizer of Stable Diffusion, reproducing openai/CLIP's {@code simple_tokenizer.py}
@@ -16,8 +17,10 @@ import java.util.Objects;
  *
  * <p>Pipeline: {@link ClipTextCleaner} (ftfy subset, HTML unescaping, white space, lower case) →
  * {@link ClipPreTokenizer} (the CLIP split regex) → {@link BytePairEncoder} (byte-level BPE) →
- * {@code [start] + ids[:75] + [end]}, padded to {@value #MAX_LENGTH} with the end token (Stable
- * Diffusion 1.x; SD 2.x pads with id 0 instead, which this class does not offer).
+ * {@code [start] + ids[:75] + [end]}, padded to {@value #MAX_LENGTH} with the pad token: the end token
+ * (Stable Diffusion 1.x, and always for {@link #bundled()} and {@link #fromFiles}), or, for
+ * {@link #fromDirectory}, the {@code pad_token} the folder's {@code special_tokens_map.json} or
+ * {@code tokenizer_config.json} names (SD 2.x: {@code "!"}, id 0; {@link PadTokenSetting}).
  *
  * <p>Load with {@link #fromDirectory} (a model's {@code tokenizer/} folder), {@link #fromFiles}, or
  * {@link #bundled()} (the OpenAI CLIP files shipped in this jar, MIT licence). Immutable after
@@ -37,9 +40,15 @@ public final class ClipTokenizer {
 
     private final ClipVocabulary vocabulary;
     private final BytePairEncoder encoder;
+    private final int padId;
 
     private ClipTokenizer(ClipVocabulary vocabulary) {
+        this(vocabulary, vocabulary.endOfTextId());
+    }
+
+    private ClipTokenizer(ClipVocabulary vocabulary, int padId) {
         this.vocabulary = vocabulary;
+        this.padId = padId;
         this.encoder = new BytePairEncoder(vocabulary, BytePairEncoder.DEFAULT_CACHE_CAPACITY);
     }
 
@@ -54,14 +63,29 @@ public final class ClipTokenizer {
         }
     }
 
-    /** Loads {@value #VOCAB_FILE} and {@value #MERGES_FILE} from a folder such as a diffusers model's {@code tokenizer/}. */
+    /**
+     * Loads {@value #VOCAB_FILE} and {@value #MERGES_FILE} from a folder such as a diffusers model's
+     * {@code tokenizer/}, padding with the folder's {@code pad_token} when it names one (else the end token).
+     *
+     * @throws TokenizerLoadException also when the named pad token is not in the vocabulary
+     */
     public static ClipTokenizer fromDirectory(Path tokenizerDir) {
         Objects.requireNonNull(tokenizerDir, "tokenizerDir");
         if (!Files.isDirectory(tokenizerDir)) {
             throw new TokenizerLoadException(tokenizerDir + ": not a directory (expected a tokenizer folder with "
                     + VOCAB_FILE + " and " + MERGES_FILE + ")");
         }
-        return fromFiles(tokenizerDir.resolve(VOCAB_FILE), tokenizerDir.resolve(MERGES_FILE));
+        ClipTokenizer loaded = fromFiles(tokenizerDir.resolve(VOCAB_FILE), tokenizerDir.resolve(MERGES_FILE));
+        Optional<String> padToken = PadTokenSetting.read(tokenizerDir);
+        if (padToken.isEmpty()) {
+            return loaded;
+        }
+        int padId = loaded.vocabulary.idOf(padToken.get());
+        if (padId < 0) {
+            throw new TokenizerLoadException(tokenizerDir + ": pad_token \"" + padToken.get()
+                    + "\" is not in " + VOCAB_FILE);
+        }
+        return new ClipTokenizer(loaded.vocabulary, padId);
     }
 
     /** The OpenAI CLIP tokenizer shipped with this library (the one SD 1.x uses); loaded once, shared. */
@@ -90,7 +114,8 @@ public final class ClipTokenizer {
             }
         }
         int used = Math.min(count, MAX_CONTENT_TOKENS);
-        Arrays.fill(ids, 1 + used, MAX_LENGTH, vocabulary.endOfTextId());
+        ids[1 + used] = vocabulary.endOfTextId();
+        Arrays.fill(ids, 2 + used, MAX_LENGTH, padId);
         int truncated = count - used;
         return new Tokenization(ids, kept, count, truncated, decode(cut));
     }
@@ -105,9 +130,14 @@ public final class ClipTokenizer {
         return vocabulary.startOfTextId();
     }
 
-    /** Id of {@code <|endoftext|>} in this vocabulary; also the padding id (SD 1.x). */
+    /** Id of {@code <|endoftext|>} in this vocabulary; also the padding id of SD 1.x. */
     public int endTokenId() {
         return vocabulary.endOfTextId();
+    }
+
+    /** Id the ids are padded with after the end token: {@link #endTokenId()} unless the folder named another. */
+    public int padTokenId() {
+        return padId;
     }
 
     /** Number of entries in the vocabulary. */

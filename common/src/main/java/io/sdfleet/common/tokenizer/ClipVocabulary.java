@@ -85,6 +85,12 @@ final class ClipVocabulary {
         return tokenToId.size();
     }
 
+    /** The id of a token text, or -1 when the vocabulary has no such entry. */
+    int idOf(String token) {
+        Integer id = tokenToId.get(token);
+        return id == null ? -1 : id;
+    }
+
     /** The token text of an id (byte-level characters, possibly ending in {@code </w>}). */
     String token(int id) {
         return idToToken[id];

@@ -15,21 +15,29 @@ import java.util.Optional;
  *
  * <p>Policy, one isolation pass per failed batch:
  * <ol>
- *   <li>With more than one job, each job runs again alone. Images do not depend on the rest of the batch
- *       (batch independence), so a job that succeeds alone has exactly the images it would have had in the
- *       batch and its result is used as is.
+ *   <li>Each job runs again alone, and once more when that fails (a single-job batch, which already ran
+ *       alone, runs once more): a job fails alone only after two failed runs on its own, so a one-off runtime
+ *       failure is never blamed on a job. Images do not depend on the rest of the batch (batch independence),
+ *       so a job that succeeds alone has exactly the images it would have had in the batch and its result is
+ *       used as is.
  *   <li>A job that fails alone is the job's fault when the device demonstrably works: another job of the
  *       batch succeeded alone, or, when none did (or the batch had one job), a known-good probe succeeds
- *       (the warm-up shape: the smallest size the model takes, one step). It gets a FAILED result with
+ *       (a benign prompt, one step, at the smallest size the model takes, or at the batch's own size when
+ *       a static-shape UNet has no engine for the smallest). It gets a FAILED result with
  *       {@link JobErrorCodes#MODEL_ERROR} naming the runtime's error briefly, and is committed like any
  *       completion.
- *   <li>When the probe fails too, or no probe can run here (no engine for the probe size), the device is at
+ *   <li>When the probe fails too, or no probe can run here (no engine for the batch's size), the device is at
  *       fault: the original failure becomes a {@link DeviceFault} via {@link RuntimeCallGuard#deviceFault},
  *       counted once for the batch, and the batch is redelivered as before.
  * </ol>
+ * A job whose solo run fails with a device-side error (device memory could not be allocated,
+ * {@link DeviceSideErrors}) is never blamed: that is a DeviceFault. A probe that runs does not reset the fault
+ * counters, and jobs failed with only a probe as evidence are counted ({@link RuntimeCallGuard#modelErrors}):
+ * too many in a row is a fatal DeviceFault, so a device that runs the probe but no real job cannot fail every
+ * job as MODEL_ERROR while looking healthy.
  * Only RuntimeExceptions from a runtime call are isolated; an OutOfMemoryError or LinkageError is a
  * DeviceFault at once ({@link RuntimeCallGuard}) and so is one thrown during the isolation pass itself.
- * Cost: at most one single-job run per job of the batch plus one probe (a few percent of one job), once.
+ * Cost: at most two single-job runs per job of the batch plus one probe (one step), once.
  *
  * <p>Not thread-safe: the device thread only, inside {@link StableDiffusionPipeline#run}.
  */
@@ -68,14 +76,17 @@ final class FaultIsolation {
         JobResult[] results = new JobResult[jobs.size()];
         RuntimeCallFailure[] failedAlone = new RuntimeCallFailure[jobs.size()];
         boolean deviceWorked = false;
-        if (jobs.size() == 1) {
-            failedAlone[0] = batchFailure; // the batch was this job alone
-        } else {
-            for (int j = 0; j < jobs.size(); j++) {
+        // A single-job batch already ran alone once (the batch); a job of a larger batch gets one solo run, and
+        // a second one when that fails: a job is blamed only after two failures alone, so a one-off runtime
+        // failure never completes a job as MODEL_ERROR.
+        int soloRuns = jobs.size() == 1 ? 1 : 2;
+        for (int j = 0; j < jobs.size(); j++) {
+            for (int attempt = 0; attempt < soloRuns && results[j] == null; attempt++) {
                 try {
                     // Runtime calls again, one job at a time: RuntimeCallFailure = this job fails alone;
                     // a DeviceFault (OOM, linkage) propagates: the device's, never isolated.
                     results[j] = alone.run(jobs.get(j));
+                    failedAlone[j] = null;
                     deviceWorked |= results[j].succeeded();
                 } catch (RuntimeCallFailure e) {
                     failedAlone[j] = e;
@@ -89,7 +100,14 @@ final class FaultIsolation {
             }
         }
         if (culprits.isEmpty()) {
-            return List.of(results); // only the batch as a whole failed; every job made its images alone
+            return List.of(results); // only the batch as a whole failed (or a one-off): every job ran alone
+        }
+        for (int j : culprits) {
+            if (DeviceSideErrors.classify(failedAlone[j].getCause()).isPresent()) {
+                // device memory ran out on this job alone: a device fault whatever else ran (never MODEL_ERROR)
+                throw guard.deviceFault(batch, failedAlone[j], "job " + jobs.get(j).jobId()
+                        + " failed alone with a device-side error, which is never blamed on a job");
+            }
         }
         String evidence;
         if (deviceWorked) {
@@ -110,6 +128,10 @@ final class FaultIsolation {
                         + probe.get().description() + " failed too");
             }
             evidence = probe.get().description() + " ran";
+            Optional<DeviceFault> tooMany = guard.modelErrors(culprits.size(), batch, failedAlone[culprits.get(0)]);
+            if (tooMany.isPresent()) {
+                throw tooMany.get();
+            }
         }
         for (int j : culprits) {
             results[j] = new JobResult(jobs.get(j).jobId(), List.of(), List.of(), Map.of(),

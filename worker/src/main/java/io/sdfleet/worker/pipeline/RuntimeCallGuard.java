@@ -25,9 +25,12 @@ import java.util.function.Supplier;
  *       coming back).
  *   <li>{@link LinkageError} (a native library that failed to load or initialise) and any other
  *       {@link VirtualMachineError} are fatal device faults at once: nothing done in this process will fix them.
+ *   <li>A RuntimeException whose message shows a CUDA/cuBLAS/cuDNN error ({@link DeviceSideErrors}) is a
+ *       device fault at once, counted like the above. After {@value #MAX_CONSECUTIVE_MODEL_ERRORS} jobs in a
+ *       row failed as MODEL_ERROR with only a probe running in between, the fault is fatal ({@link #modelErrors}).
  * </ul>
- * A batch that completes, or any run that shows the runtime working, resets both counters
- * ({@link #batchSucceeded()}).
+ * A batch that completes, or a real job that runs alone, resets the counters ({@link #batchSucceeded()}); a
+ * fault-isolation probe does not.
  *
  * <p>Not thread-safe: owned by the pipeline, used by the device thread.
  */
@@ -35,6 +38,14 @@ final class RuntimeCallGuard {
     private final int maxConsecutiveFaults;
     private int consecutiveFaults;
     private int consecutiveOutOfMemory;
+    private int consecutiveModelErrors;
+
+    /**
+     * Jobs in a row failed as MODEL_ERROR with no real job succeeding in between after which the device, not the
+     * jobs, is blamed and the fault is fatal ({@link #modelErrors}). High enough that a burst of genuinely
+     * unprocessable requests does not stop a healthy worker; any job that makes its images resets the count.
+     */
+    static final int MAX_CONSECUTIVE_MODEL_ERRORS = 10;
 
     RuntimeCallGuard(int maxConsecutiveFaults) {
         if (maxConsecutiveFaults < 1) {
@@ -55,6 +66,9 @@ final class RuntimeCallGuard {
         try {
             return call.get();
         } catch (RuntimeException e) {
+            if (DeviceSideErrors.classify(e).orElse(null) == DeviceSideErrors.Kind.DEVICE) {
+                throw fault(what, e); // a CUDA/cuBLAS/cuDNN error: the device's, isolating it would prove nothing
+            }
             throw new RuntimeCallFailure(what, e);
         } catch (Error e) {
             throw fault(what, e);
@@ -98,9 +112,32 @@ final class RuntimeCallGuard {
         return fault(batch + ": " + failure.call() + " (" + evidence + ")", failure.getCause());
     }
 
-    /** A batch completed: the runtime works, the counters start again. */
+    /**
+     * Real work completed (a batch, or a job run alone): the runtime works, the counters start again. Never
+     * called for a fault-isolation probe: a tiny probe that fits proves little about real jobs.
+     */
     void batchSucceeded() {
         consecutiveFaults = 0;
         consecutiveOutOfMemory = 0;
+        consecutiveModelErrors = 0;
+    }
+
+    /**
+     * Counts jobs that fault isolation failed with MODEL_ERROR while no real job ran since (only a probe did).
+     * A device that runs the probe but no real job (e.g. fragmented device memory) would otherwise fail every
+     * job as MODEL_ERROR and look healthy forever.
+     *
+     * @return a fatal DeviceFault once {@value #MAX_CONSECUTIVE_MODEL_ERRORS} such jobs came in a row, else empty
+     */
+    java.util.Optional<DeviceFault> modelErrors(int jobs, String batch, RuntimeCallFailure failure) {
+        consecutiveModelErrors += jobs;
+        if (consecutiveModelErrors < MAX_CONSECUTIVE_MODEL_ERRORS) {
+            return java.util.Optional.empty();
+        }
+        consecutiveFaults++;
+        return java.util.Optional.of(new DeviceFault(batch + ": " + failure.call() + " failed: " + failure.getCause()
+                + " (" + consecutiveModelErrors + " jobs in a row failed alone with MODEL_ERROR and no real job ran"
+                + " in between: the device most likely cannot run real work; giving up on this process)",
+                failure.getCause(), true));
     }
 }

@@ -5,6 +5,7 @@ import io.sdfleet.common.JobRequest;
 import io.sdfleet.common.JobRequestLimits;
 import io.sdfleet.common.TimingKeys;
 import io.sdfleet.common.tokenizer.ClipTokenizer;
+import io.sdfleet.common.tokenizer.Tokenization;
 import io.sdfleet.common.tokenizer.TokenizerLoadException;
 import io.sdfleet.worker.image.RgbImage;
 import io.sdfleet.worker.model.ModelFolder;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Function;
 
 /**
  * Stable Diffusion (1.x layout) as diffusers' StableDiffusionPipeline runs it, for a micro-batch of jobs.
@@ -77,6 +79,13 @@ public final class StableDiffusionPipeline implements BatchPipeline {
      * @param unetSizeMultiple image sides the UNet takes are multiples of it ({@link ModelFolder#unetSizeMultiple()})
      */
     public StableDiffusionPipeline(String modelName, ModelRuntimes runtimes, ClipTokenizer tokenizer,
+            SchedulerConfig schedulerConfig, float vaeScalingFactor, int unetSizeMultiple, PipelineSettings settings) {
+        this(modelName, runtimes, Objects.requireNonNull(tokenizer, "tokenizer")::tokenize, schedulerConfig,
+                vaeScalingFactor, unetSizeMultiple, settings);
+    }
+
+    /** As the public constructor, with any prompt-to-ids function as the tokenizer (tests inject failures). */
+    StableDiffusionPipeline(String modelName, ModelRuntimes runtimes, Function<String, Tokenization> tokenizer,
             SchedulerConfig schedulerConfig, float vaeScalingFactor, int unetSizeMultiple, PipelineSettings settings) {
         this.modelName = Objects.requireNonNull(modelName, "modelName");
         this.runtimes = Objects.requireNonNull(runtimes, "runtimes");
@@ -183,32 +192,44 @@ public final class StableDiffusionPipeline implements BatchPipeline {
      */
     private List<JobResult> runAttributingFailures(List<JobRequest> jobs, BatchShape shape) throws DeviceFault {
         try {
-            return runSupported(jobs, shape);
+            List<JobResult> results = runSupported(jobs, shape);
+            guard.batchSucceeded();
+            return results;
         } catch (RuntimeCallFailure failure) {
-            List<JobResult> isolated = isolation.isolate(jobs, failure,
-                    job -> runSupported(List.of(job), shape).get(0), probe(shape));
+            List<JobResult> isolated = isolation.isolate(jobs, failure, job -> {
+                JobResult alone = runSupported(List.of(job), shape).get(0);
+                if (alone.succeeded()) {
+                    guard.batchSucceeded(); // a real job ran: the device works (a probe never resets the counters)
+                }
+                return alone;
+            }, probe(shape));
             lastProfile = BatchProfile.EMPTY; // the batch did not run as one; its single-job runs are not a profile
             return isolated;
         }
     }
 
     /**
-     * The known-good request of fault isolation: the warm-up's shape (the smallest size this model takes, one
-     * step, guided, the batch's scheduler, or its step count if the scheduler needs more than one step).
-     * Empty when the UNet has no engine for that size (static-shape runtimes), so there is nothing known-good
-     * to run.
+     * The known-good request of fault isolation: one job with a benign prompt, guided, one step (or the batch's
+     * step count if its scheduler needs more than one step), the batch's scheduler, at the smallest size this
+     * model takes (the warm-up's; a failure there is not the size's fault). When the UNet has no engine for that
+     * size (static-shape runtimes: e.g. TensorRT profiles for 512x512 only), at the failed batch's own size,
+     * which passed the engine check. Empty only when neither can run.
      */
     private Optional<FaultIsolation.Probe> probe(BatchShape failed) {
         int side = sizeRule.smallestSide();
-        BatchShape oneStep = new BatchShape(side, side, 1, failed.scheduler());
-        BatchShape shape = unsupportedScheduler(oneStep).isEmpty() ? oneStep
-                : new BatchShape(side, side, failed.steps(), failed.scheduler());
-        if (imagesPerChunk(shape).isEmpty()) {
+        Optional<BatchShape> runnable = probeShape(side, side, failed);
+        if (runnable.isEmpty()) {
+            runnable = probeShape(failed.width(), failed.height(), failed);
+        }
+        if (runnable.isEmpty()) {
             return Optional.empty();
         }
+        BatchShape shape = runnable.get();
+        int width = shape.width();
+        int height = shape.height();
         JobRequest request = JobRequest.builder("fault isolation probe").jobId("fault-probe").seed(0L)
-                .size(side, side).steps(shape.steps()).scheduler(shape.scheduler()).build();
-        String description = "a " + side + "x" + side + " " + shape.steps() + "-step probe";
+                .size(width, height).steps(shape.steps()).scheduler(shape.scheduler()).build();
+        String description = "a " + width + "x" + height + " " + shape.steps() + "-step probe";
         return Optional.of(new FaultIsolation.Probe() {
             @Override
             public boolean run() throws DeviceFault, RuntimeCallFailure {
@@ -241,8 +262,10 @@ public final class StableDiffusionPipeline implements BatchPipeline {
             try {
                 prompts[j] = text.tokenize(jobs.get(j));
                 active.add(j);
-            } catch (RuntimeException e) {
-                // the tokenizer is pure Java over this job's text: its failure is this job's alone
+            } catch (RuntimeException | StackOverflowError e) {
+                // The tokenizer is pure Java over this job's text: its failure is this job's alone. A
+                // StackOverflowError (a regex recursing per character of a pathological prompt) is caught too, as
+                // a backstop: the thread's stack is unwound by then and the other jobs of the batch go on.
                 errors[j] = new ErrorInfo(JobErrorCodes.PROMPT_NOT_ENCODABLE, "the prompt cannot be tokenized: " + e);
             }
         }
@@ -286,7 +309,6 @@ public final class StableDiffusionPipeline implements BatchPipeline {
             }
             imageCount = tasks.size();
         }
-        guard.batchSucceeded();
 
         BatchProfile profile = new BatchProfile(imageCount, shape.steps(), unetCalls, tokenizeClock.time(),
                 encodeClock.time(), denoiseClock.time(), decodeClock.time());
@@ -310,6 +332,14 @@ public final class StableDiffusionPipeline implements BatchPipeline {
             results.add(new JobResult(job.jobId(), generated, prompts[j].warnings(), timings, null));
         }
         return results;
+    }
+
+    /** A probe shape of this size with the failed batch's scheduler; empty when the UNet has no engine for it. */
+    private Optional<BatchShape> probeShape(int width, int height, BatchShape failed) {
+        BatchShape oneStep = new BatchShape(width, height, 1, failed.scheduler());
+        BatchShape shape = unsupportedScheduler(oneStep).isEmpty() ? oneStep
+                : new BatchShape(width, height, failed.steps(), failed.scheduler());
+        return imagesPerChunk(shape).isPresent() ? Optional.of(shape) : Optional.empty();
     }
 
     /** A caller bug when violated: the worker validates requests before batching them. */

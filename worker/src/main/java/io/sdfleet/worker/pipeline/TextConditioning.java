@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The text stage: prompts to token ids (per job) and ids to embeddings (per batch).
@@ -26,11 +27,16 @@ import java.util.Optional;
  * (attributed by the pipeline) or a {@link DeviceFault}.
  */
 final class TextConditioning {
-    private final ClipTokenizer tokenizer;
+    private final Function<String, Tokenization> tokenizer;
     private final TextEncoderRuntime encoder;
     private final RuntimeCallGuard guard;
 
     TextConditioning(ClipTokenizer tokenizer, TextEncoderRuntime encoder, RuntimeCallGuard guard) {
+        this(tokenizer::tokenize, encoder, guard);
+    }
+
+    /** With any prompt-to-ids function in place of a {@link ClipTokenizer} (tests inject tokenizer failures). */
+    TextConditioning(Function<String, Tokenization> tokenizer, TextEncoderRuntime encoder, RuntimeCallGuard guard) {
         this.tokenizer = tokenizer;
         this.encoder = encoder;
         this.guard = guard;
@@ -40,11 +46,11 @@ final class TextConditioning {
     JobPrompts tokenize(JobRequest job) {
         long start = System.nanoTime();
         List<String> warnings = new ArrayList<>(2);
-        Tokenization prompt = tokenizer.tokenize(job.prompt());
+        Tokenization prompt = tokenizer.apply(job.prompt());
         truncationWarning("prompt", prompt).ifPresent(warnings::add);
         int[] uncondIds = null;
         if (ImageTask.isGuided(job.guidanceScale())) {
-            Tokenization negative = tokenizer.tokenize(job.negativePrompt() == null ? "" : job.negativePrompt());
+            Tokenization negative = tokenizer.apply(job.negativePrompt() == null ? "" : job.negativePrompt());
             truncationWarning("negative prompt", negative).ifPresent(warnings::add);
             uncondIds = negative.inputIds();
         }

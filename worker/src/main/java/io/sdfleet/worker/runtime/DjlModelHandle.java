@@ -9,6 +9,7 @@ import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.providers.OrtCUDAProviderOptions;
 import ai.onnxruntime.providers.OrtTensorRTProviderOptions;
 import io.sdfleet.worker.model.ModelLoadException;
 import java.nio.file.Path;
@@ -32,6 +33,13 @@ final class DjlModelHandle implements AutoCloseable {
     static final String TRT_FP16_ENABLE = "trt_fp16_enable";
     static final String TRT_ENGINE_CACHE_ENABLE = "trt_engine_cache_enable";
     static final String TRT_ENGINE_CACHE_PATH = "trt_engine_cache_path";
+    /**
+     * ONNX Runtime CUDA provider options (names from ONNX Runtime's CUDA EP documentation). The default
+     * {@code cudnn_conv_algo_search=EXHAUSTIVE} benchmarks convolution algorithms at run time, so the algorithm,
+     * and the bytes of an image, may differ between processes, GPUs and batch shapes; HEURISTIC picks it from
+     * cuDNN's heuristics for the shape alone.
+     */
+    static final Map<String, String> CUDA_PROVIDER_OPTIONS = Map.of("cudnn_conv_algo_search", "HEURISTIC");
     /** DJL OrtModel load option carrying a ready SessionOptions object. */
     static final String DJL_SESSION_OPTIONS = "sessionOptions";
     /** DJL TensorRT load option: build the engine in half precision. */
@@ -65,14 +73,26 @@ final class DjlModelHandle implements AutoCloseable {
                 options.setInterOpNumThreads(settings.interOpThreads());
             }
             if (provider == OrtProvider.TENSORRT) {
-                // TensorRT first; DJL then adds CUDA (device is a GPU) for nodes TensorRT does not take
+                // TensorRT first; CUDA below for the nodes TensorRT does not take
                 OrtTensorRTProviderOptions trt = new OrtTensorRTProviderOptions(settings.deviceId());
                 trt.add(TRT_FP16_ENABLE, settings.fp16() ? "1" : "0");
                 trt.add(TRT_ENGINE_CACHE_ENABLE, "1");
                 trt.add(TRT_ENGINE_CACHE_PATH, settings.effectiveTensorRtCacheDir().toString());
                 options.addTensorrt(trt);
             }
-            Device device = provider.usesGpu() ? Device.gpu(settings.deviceId()) : Device.cpu();
+            if (provider.usesGpu()) {
+                // CUDA registered here with CUDA_PROVIDER_OPTIONS, plus ORT's deterministic kernels where it has
+                // them. The DJL model is then created on Device.cpu(): DJL's OrtModel adds a default CUDA
+                // provider for a GPU device, and ORT refuses a provider registered twice. ORT's Java API feeds
+                // host tensors either way and copies them to the GPU itself.
+                OrtCUDAProviderOptions cuda = new OrtCUDAProviderOptions(settings.deviceId());
+                for (Map.Entry<String, String> option : CUDA_PROVIDER_OPTIONS.entrySet()) {
+                    cuda.add(option.getKey(), option.getValue());
+                }
+                options.addCUDA(cuda);
+                options.setDeterministicCompute(true);
+            }
+            Device device = Device.cpu(); // the providers are in the session options (above)
             model = Model.newInstance(role, device, DjlEngineSetup.ONNX_RUNTIME_ENGINE);
             Map<String, Object> loadOptions = new HashMap<>();
             loadOptions.put(DJL_SESSION_OPTIONS, options);

@@ -44,6 +44,7 @@ public final class OnnxRuntimeTextEncoder implements TextEncoderRuntime {
     public static OnnxRuntimeTextEncoder load(Path file, RuntimeSettings settings) throws ModelLoadException {
         OnnxSignature signature = OnnxSignatureReader.read(file);
         SignatureCheck.require(signature, "text encoder", INPUTS, OUTPUTS);
+        SignatureCheck.requireVariableDims(signature, "text encoder", Map.of(INPUT_IDS, Map.of(0, "batch")));
         TensorType idType = signature.input(INPUT_IDS).map(TensorSpec::type).orElseThrow();
         TensorDim hidden = signature.output(LAST_HIDDEN_STATE).orElseThrow().dims().get(2);
         DjlModelHandle handle = DjlModelHandle.loadOnnx(file, "text_encoder", settings);

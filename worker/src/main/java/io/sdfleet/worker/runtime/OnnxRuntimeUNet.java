@@ -19,7 +19,9 @@ import java.util.Set;
  * The UNet on ONNX Runtime (CPU, CUDA or the TensorRT execution provider).
  *
  * <p>The timestep is fed in the element type the file declares: float32 in current diffusers exports,
- * int64 in older ones (scheduler timesteps are whole numbers, so the conversion is exact). It is fed as
+ * int64 in older ones. For int64 the value is truncated toward zero, as diffusers' ONNX pipeline does
+ * ({@code np.array([t], dtype=np.int64)}): Karras-sigma Euler/LMS timesteps are fractional (812.6 is fed as
+ * 812, not rounded to 813); DDIM/PNDM timesteps are whole numbers and pass unchanged. It is fed as
  * {@code [batch]} (the same value per item), or as a scalar when the file declares a scalar.
  *
  * <p>Threads: one caller at a time. Each call's tensors live in a child NDManager closed at the end.
@@ -39,6 +41,11 @@ public final class OnnxRuntimeUNet implements UNetRuntime {
     static final List<TensorExpectation> OUTPUTS = List.of(TensorExpectation.of(OUT_SAMPLE,
             Set.of(TensorType.FLOAT32), 4, Map.of(1, (long) LATENT_CHANNELS), "[batch, 4, height, width] noise"));
 
+    /** Dimensions ONNX Runtime feeds at any size: a file fixing one is refused at load. */
+    static final Map<String, Map<Integer, String>> VARIABLE_DIMS = Map.of(
+            SAMPLE, Map.of(0, "batch", 2, "height", 3, "width"),
+            ENCODER_HIDDEN_STATES, Map.of(0, "batch"));
+
     private final DjlModelHandle handle;
     private final TensorType timestepType;
     private final boolean scalarTimestep;
@@ -53,6 +60,7 @@ public final class OnnxRuntimeUNet implements UNetRuntime {
     public static OnnxRuntimeUNet load(Path file, RuntimeSettings settings) throws ModelLoadException {
         OnnxSignature signature = OnnxSignatureReader.read(file);
         SignatureCheck.require(signature, "UNet", INPUTS, OUTPUTS);
+        SignatureCheck.requireVariableDims(signature, "UNet", VARIABLE_DIMS);
         TensorSpec timestep = signature.input(TIMESTEP).orElseThrow();
         return new OnnxRuntimeUNet(DjlModelHandle.loadOnnx(file, "unet", settings), timestep);
     }
@@ -87,7 +95,7 @@ public final class OnnxRuntimeUNet implements UNetRuntime {
         int count = scalarTimestep ? 1 : batch;
         if (timestepType == TensorType.INT64) {
             long[] values = new long[count];
-            Arrays.fill(values, Math.round(timestep));
+            Arrays.fill(values, (long) timestep); // truncation, as numpy's float-to-int64 cast
             return call.create(values, shape);
         }
         float[] values = new float[count];

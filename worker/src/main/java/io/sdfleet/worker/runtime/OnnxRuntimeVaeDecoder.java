@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.sdfleet.worker.model.ModelLoadException;
+import io.sdfleet.worker.model.OnnxSignature;
 import io.sdfleet.worker.model.OnnxSignatureReader;
 import io.sdfleet.worker.model.TensorType;
 import java.nio.file.Path;
@@ -33,7 +34,10 @@ public final class OnnxRuntimeVaeDecoder implements VaeDecoderRuntime {
 
     /** Checks the file's tensors, then loads it. */
     public static OnnxRuntimeVaeDecoder load(Path file, RuntimeSettings settings) throws ModelLoadException {
-        SignatureCheck.require(OnnxSignatureReader.read(file), "VAE decoder", INPUTS, OUTPUTS);
+        OnnxSignature signature = OnnxSignatureReader.read(file);
+        SignatureCheck.require(signature, "VAE decoder", INPUTS, OUTPUTS);
+        SignatureCheck.requireVariableDims(signature, "VAE decoder",
+                Map.of(LATENT_SAMPLE, Map.of(0, "batch", 2, "height", 3, "width")));
         return new OnnxRuntimeVaeDecoder(DjlModelHandle.loadOnnx(file, "vae_decoder", settings));
     }
 

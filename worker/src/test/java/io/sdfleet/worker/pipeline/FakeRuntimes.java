@@ -33,10 +33,19 @@ final class FakeRuntimes {
     final List<Integer> unetBatches = new ArrayList<>();
     /** Token ids that make the UNet fail on any call whose text states include a row holding one of them. */
     final Set<Integer> poisonTokenIds = new HashSet<>();
+    /** How many of the next UNet calls fail with a one-off InferenceException (then the UNet computes again). */
+    int unetOneOffFailuresLeft;
     /** The UNet fails (InferenceException) on calls with a larger batch; 0 = no limit. */
     int unetFailsAboveBatch;
     /** What the UNet says its batch limit is (empty: dynamic shapes, like ONNX Runtime). */
     OptionalInt unetMaxBatch = OptionalInt.empty();
+    /**
+     * When positive, UNet calls on latents wider than this fail as ONNX Runtime's CUDA provider does when device
+     * memory is taken or fragmented ("Failed to allocate memory"), while smaller calls (a probe) still fit.
+     */
+    int unetAllocationFailsAboveLatentSide;
+    /** When positive, the UNet has engines for square latents of this side only (like TensorRT profiles). */
+    int unetOnlyLatentSide;
 
     ModelRuntimes runtimes() {
         return new ModelRuntimes(new Encoder(), new UNet(), new Vae());
@@ -82,6 +91,14 @@ final class FakeRuntimes {
                 }
                 throw (Error) failure;
             }
+            if (unetAllocationFailsAboveLatentSide > 0 && width > unetAllocationFailsAboveLatentSide) {
+                throw new InferenceException("simulated: BFCArena::AllocateRawInternal Failed to allocate memory for"
+                        + " requested buffer of size 4194304", null);
+            }
+            if (unetOneOffFailuresLeft > 0) {
+                unetOneOffFailuresLeft--;
+                throw new InferenceException("simulated: one-off native failure", null);
+            }
             int item = sample.length / batch;
             int stateItem = states.length / batch;
             if (unetFailsAboveBatch > 0 && batch > unetFailsAboveBatch) {
@@ -105,6 +122,9 @@ final class FakeRuntimes {
 
         @Override
         public OptionalInt maxBatch(int latentHeight, int latentWidth) {
+            if (unetOnlyLatentSide > 0 && (latentHeight != unetOnlyLatentSide || latentWidth != unetOnlyLatentSide)) {
+                return OptionalInt.of(0);
+            }
             return unetMaxBatch;
         }
 

@@ -83,8 +83,8 @@ class PipelineFaultIsolationTest {
         assertTrue(poison.error().message().contains("Concat node: mismatched dimensions"), poison.error()::message);
         assertTrue(poison.error().message().contains("other jobs of its batch ran"), poison.error()::message);
         assertFalse(poison.error().message().contains("\tat "), "no stack trace: " + poison.error().message());
-        // the batch (1 call), then a and c alone (STEPS calls each) and b alone (1 call); no probe needed
-        assertEquals(1 + 2 * STEPS + 1, fakes.unetCalls);
+        // the batch (1 call), then a and c alone (STEPS calls each) and b alone twice (1 call each); no probe
+        assertEquals(1 + 2 * STEPS + 2, fakes.unetCalls);
     }
 
     @Test
@@ -110,10 +110,50 @@ class PipelineFaultIsolationTest {
         assertFalse(fault.fatal());
         assertInstanceOf(InferenceException.class, fault.getCause());
         assertTrue(fault.getMessage().contains("probe failed too"), fault.getMessage());
-        assertEquals(1 + 2 + 1, fakes.unetCalls, "the batch, each job alone, one probe: each stops at its first call");
+        assertEquals(1 + 2 * 2 + 1, fakes.unetCalls,
+                "the batch, each job alone twice, one probe: each stops at its first call");
         assertFalse(assertThrows(DeviceFault.class, () -> pipeline.run(batch)).fatal());
         assertTrue(assertThrows(DeviceFault.class, () -> pipeline.run(batch)).fatal(),
                 "one count per batch: the third failed batch in a row reaches the limit of 3");
+    }
+
+    @Test
+    void aSingleJobBatchHitByAOneOffFailureRunsAgainAndGetsItsImages() throws Exception {
+        JobRequest cat = job("a", "a cat", 1);
+        JobResult expected = pipeline(new FakeRuntimes(), 64).run(List.of(cat)).get(0);
+        FakeRuntimes fakes = new FakeRuntimes();
+        fakes.unetOneOffFailuresLeft = 1;
+
+        JobResult result = pipeline(fakes, 64).run(List.of(cat)).get(0);
+
+        assertSameImages(expected, result);
+    }
+
+    @Test
+    void aJobWhoseSoloRunHitsAOneOffFailureRunsAloneOnceMore() throws Exception {
+        List<JobRequest> batch = List.of(job("a", "a cat", 1), job("b", "a dog", 2));
+        List<JobResult> expected = pipeline(new FakeRuntimes(), 64).run(batch);
+        FakeRuntimes fakes = new FakeRuntimes();
+        fakes.unetOneOffFailuresLeft = 2; // the batch's first call, then a's first solo call
+
+        List<JobResult> results = pipeline(fakes, 64).run(batch);
+
+        assertSameImages(expected.get(0), results.get(0));
+        assertSameImages(expected.get(1), results.get(1));
+    }
+
+    @Test
+    void theProbeRunsAtTheFailedBatchsOwnSizeSoStaticEnginesCanTellAPoisonJob() throws Exception {
+        FakeRuntimes fakes = poisoned();
+        fakes.unetMaxBatch = java.util.OptionalInt.of(8);
+        fakes.unetOnlyLatentSide = 16; // engines for 128x128 images only, none for the smallest size 64x64
+        JobRequest poison = JobRequest.builder("poison").jobId("p").size(128, 128).steps(STEPS)
+                .scheduler(SchedulerName.EULER).seed(7L).build();
+
+        JobResult result = pipeline(fakes, 64).run(List.of(poison)).get(0);
+
+        assertEquals(JobErrorCodes.MODEL_ERROR, result.error().code());
+        assertTrue(result.error().message().contains("128x128 1-step probe ran"), result.error()::message);
     }
 
     @Test

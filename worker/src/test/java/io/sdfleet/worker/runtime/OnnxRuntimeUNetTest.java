@@ -61,6 +61,21 @@ class OnnxRuntimeUNetTest extends UNetRuntimeContract {
     }
 
     @Test
+    void aFractionalTimestepIsTruncatedForAnInt64ModelAsDiffusersCastsIt() throws Exception {
+        try (OnnxRuntimeUNet int64 = OnnxRuntimeUNet.load(TinyModelFiles.fixture("unet-int64-timestep"),
+                RuntimeSettings.defaults())) {
+            float[] sample = latents(1, SIDE, SIDE, 27);
+            float[] states = textStates(1, 28);
+            float[] fed = int64.predictNoise(sample, 812.6f, states, 1, SIDE, SIDE);
+            float[] truncated = runtime().predictNoise(sample, 812f, states, 1, SIDE, SIDE);
+            float[] rounded = runtime().predictNoise(sample, 813f, states, 1, SIDE, SIDE);
+            assertTrue(maxAbsDiff(truncated, rounded) > 1e-4, "the tiny UNet must tell 812 from 813");
+            assertTrue(maxAbsDiff(fed, truncated) < 1e-5, "812.6 must be fed as 812, differs by "
+                    + maxAbsDiff(fed, truncated));
+        }
+    }
+
+    @Test
     void arraysThatDoNotMatchTheStatedShapeAreRejected() {
         assertThrows(IllegalArgumentException.class,
                 () -> runtime().predictNoise(new float[10], 1f, textStates(1, 1), 1, SIDE, SIDE));
