@@ -16,8 +16,8 @@ import java.util.function.Function;
  * The text stage: prompts to token ids (per job) and ids to embeddings (per batch).
  *
  * <p>As diffusers' {@code encode_prompt}: the prompt and the negative prompt are each tokenized to 77 ids,
- * padded with the end token and truncated after 75 content tokens (the empty negative prompt becomes
- * {@code [49406, 49407 x 76]}), and encoded by the text encoder's {@code last_hidden_state}. Identical id
+ * padded with the model's pad token (the end token for SD 1.x, "!" for SD 2.x) and truncated after 75 content
+ * tokens (with SD 1.x the empty negative prompt becomes {@code [49406, 49407 x 76]}), and encoded by the text encoder's {@code last_hidden_state}. Identical id
  * rows within a batch are encoded once: the encoder's output for a row depends on that row alone (checked by
  * the batch-independence tests), so the cache changes no value. All distinct rows of a batch go to the
  * encoder in one call.
