@@ -25,6 +25,17 @@ public final class SdfleetHeaders {
     /** Id of the worker that refused the record. */
     public static final String DLQ_WORKER = "sdfleet-dlq-worker";
 
+    /**
+     * Size in bytes (decimal) of the original value, set when the DLQ record could not carry it whole: the
+     * record with the original value and the DLQ headers would exceed the producer's max.request.size.
+     */
+    public static final String DLQ_ORIGINAL_SIZE = "sdfleet-dlq-original-size";
+    /**
+     * {@code true} when the DLQ record's value is only the first bytes of the original value (possibly none);
+     * absent when the value is the original, untouched. {@link #DLQ_ORIGINAL_SIZE} gives the full size.
+     */
+    public static final String DLQ_VALUE_TRUNCATED = "sdfleet-dlq-value-truncated";
+
     /** Longest {@link #DLQ_MESSAGE} value, in characters; the full list is in the failure event. */
     public static final int MAX_DLQ_MESSAGE_CHARS = 4096;
 

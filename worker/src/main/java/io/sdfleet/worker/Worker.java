@@ -5,6 +5,7 @@ import io.sdfleet.worker.consume.Batcher;
 import io.sdfleet.worker.consume.CommitCoordinator;
 import io.sdfleet.worker.consume.CompletionRecords;
 import io.sdfleet.worker.consume.DeadLetterRecords;
+import io.sdfleet.worker.consume.DeviceFaultPolicy;
 import io.sdfleet.worker.consume.DeviceStage;
 import io.sdfleet.worker.consume.JobIdentity;
 import io.sdfleet.worker.consume.KafkaClientFactory;
@@ -24,6 +25,7 @@ import io.sdfleet.worker.store.ImageStore;
 import io.sdfleet.worker.store.Retrier;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -32,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,20 +87,30 @@ public final class Worker implements AutoCloseable {
                 identity, inbox, controller, metrics, clock, settings.storeThreads());
         DeviceStage device = new DeviceStage(batcher, pipeline, storeStage, completions, identity, inbox, controller,
                 metrics, clock, DEVICE_FAULT_PAUSE);
-        CommitCoordinator committer = settings.transactions()
-                ? new TransactionalCommitter(() -> clients.producer(settings.producerConfig()))
-                : new AtLeastOnceCommitter(clients.producer(settings.producerConfig()),
-                        Duration.ofMillis(defaultApiTimeout(settings)));
         Duration closeTimeout = min(CLOSE_RESERVE, settings.shutdownGrace().dividedBy(4));
         PollSettings pollSettings = new PollSettings(settings.kafka().topicRequests(), settings.pollTimeout(),
                 settings.maxPendingJobs(), settings.revokeTimeout(), closeTimeout);
-        RecordIntake intake = new RecordIntake(new DeadLetterRecords(settings.kafka().topicDlq(), workerId),
-                workerId, clock);
-        if (committer instanceof TransactionalCommitter tx) {
-            tx.start(); // initTransactions now: fences a predecessor with this id before any record is read
+        DeadLetterRecords deadLetters = new DeadLetterRecords(settings.kafka().topicDlq(), workerId,
+                maxRequestSize(settings));
+        RecordIntake intake = new RecordIntake(deadLetters, workerId, clock);
+        CommitCoordinator committer = null;
+        try {
+            committer = settings.transactions()
+                    ? new TransactionalCommitter(() -> clients.producer(settings.producerConfig()), deadLetters)
+                    : new AtLeastOnceCommitter(clients.producer(settings.producerConfig()),
+                            Duration.ofMillis(defaultApiTimeout(settings)), deadLetters);
+            if (committer instanceof TransactionalCommitter tx) {
+                tx.start(); // initTransactions now: fences a predecessor with this id before any record is read
+            }
+            committer.requireTopics(List.of(settings.kafka().topicCompletions(), settings.kafka().topicDlq()));
+            this.pollLoop = new PollLoop(clients.consumer(settings.consumerConfig()), committer, batcher, intake,
+                    inbox, new DeviceFaultPolicy(completions, identity, clock), controller, metrics, pollSettings,
+                    workerId);
+        } catch (RuntimeException | Error e) {
+            // Nothing started yet: release what was made (the producer, the store pool) before failing.
+            closeAfterFailedStart(committer, storeStage, e);
+            throw e;
         }
-        this.pollLoop = new PollLoop(clients.consumer(settings.consumerConfig()), committer, batcher, intake, inbox,
-                controller, metrics, pollSettings, workerId);
         metrics.state(WorkerState.class, controller::state);
         metrics.inFlight(pollLoop::awaiting);
         metrics.consumerLag(pollLoop::lag);
@@ -110,7 +123,10 @@ public final class Worker implements AutoCloseable {
 
     /**
      * Creates the clients and starts the threads. Returns at once; the group is joined by the poll thread.
+     * Before any thread starts it checks that the completions and DLQ topics exist; on any failure here the
+     * producer and the store pool made so far are closed before the exception leaves.
      *
+     * @throws WorkerFatalException a missing completions or DLQ topic (named), or a Kafka start-up failure
      * @param onStateChange told of every {@link WorkerState} change (e.g. to mark the health state)
      */
     public static Worker start(WorkerSettings settings, BatchPipeline pipeline, ImageStore store,
@@ -160,10 +176,12 @@ public final class Worker implements AutoCloseable {
     public void awaitTermination() throws InterruptedException {
         waitFor(pollTask, Long.MAX_VALUE);
         // The poll loop waited for the jobs in flight (or the grace period ran out): stop the rest.
-        long left = Math.max(0, controller.drainNanosLeft());
-        storeStage.shutdown(Duration.ofNanos(Math.min(left, TimeUnit.SECONDS.toNanos(1))));
+        // Device first: it stops taking batches once the worker is draining; a batch it is still on hands its
+        // results to the store pool, which must still accept them (StoreStage drops them quietly if it is shut).
         deviceThread.interrupt();
         waitFor(deviceTask, TimeUnit.SECONDS.toMillis(1));
+        long left = Math.max(0, controller.drainNanosLeft());
+        storeStage.shutdown(Duration.ofNanos(Math.min(left, TimeUnit.SECONDS.toNanos(1))));
         controller.closed();
         Throwable failure = controller.failure();
         if (failure != null) {
@@ -198,6 +216,27 @@ public final class Worker implements AutoCloseable {
     private static long defaultApiTimeout(WorkerSettings settings) {
         Object v = settings.kafka().clientOverrides().get(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG);
         return v == null ? 60_000 : Long.parseLong(v.toString().strip());
+    }
+
+    private static void closeAfterFailedStart(CommitCoordinator committer, StoreStage storeStage, Throwable failure) {
+        try {
+            if (committer != null) {
+                committer.close(Duration.ZERO);
+            }
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+        try {
+            storeStage.close();
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    /** The producer's effective max.request.size (the DLQ record cap is derived from it). */
+    static int maxRequestSize(WorkerSettings settings) {
+        Object v = settings.producerConfig().get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        return v == null ? DeadLetterRecords.DEFAULT_MAX_REQUEST_SIZE : Integer.parseInt(v.toString().strip());
     }
 
     private static Duration min(Duration a, Duration b) {

@@ -3,6 +3,7 @@ package io.sdfleet.worker.consume;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -19,7 +20,9 @@ import org.apache.kafka.common.errors.WakeupException;
  * same object keys (a redelivery overwrites, it never adds objects).
  *
  * <p>Failures: a send that fails after the producer's own retries (delivery.timeout.ms), or a failed
- * commitSync (rebalance, timeout, CommitFailedException): the unit is rejected (rewind and redo).
+ * commitSync (rebalance, timeout, CommitFailedException): the unit is rejected (rewind and redo). A send
+ * that failed for the record itself ({@link UnsendableRecords}: too large, invalid) is replaced by a
+ * minimal DLQ record, sent once; only if that fails too is the unit rejected.
  * Authorization and version errors: fatal. The producer is made on first use and kept.
  */
 public final class AtLeastOnceCommitter implements CommitCoordinator {
@@ -29,10 +32,14 @@ public final class AtLeastOnceCommitter implements CommitCoordinator {
 
     private final Producer<byte[], byte[]> producer;
     private final Duration commitTimeout;
+    private final DeadLetterRecords deadLetters;
 
-    public AtLeastOnceCommitter(Producer<byte[], byte[]> producer, Duration commitTimeout) {
+    /** @param deadLetters makes the minimal DLQ record replacing a record that cannot be sent */
+    public AtLeastOnceCommitter(Producer<byte[], byte[]> producer, Duration commitTimeout,
+            DeadLetterRecords deadLetters) {
         this.producer = producer;
         this.commitTimeout = commitTimeout;
+        this.deadLetters = deadLetters;
     }
 
     @Override
@@ -46,6 +53,15 @@ public final class AtLeastOnceCommitter implements CommitCoordinator {
                 acks.add(producer.send(r));
             }
             producer.flush();
+            Map<Integer, Throwable> unsendable = UnsendableRecords.find(acks);
+            if (!unsendable.isEmpty()) {
+                // The others are sent (or fail below); only the replacements go out, once.
+                CommitUnit replaced = UnsendableRecords.replace(unit, unsendable, deadLetters);
+                for (int i : unsendable.keySet()) {
+                    acks.set(i, producer.send(replaced.records().get(i)));
+                }
+                producer.flush();
+            }
             for (Future<RecordMetadata> ack : acks) {
                 ack.get();
             }
@@ -86,6 +102,11 @@ public final class AtLeastOnceCommitter implements CommitCoordinator {
             return new WorkerFatalException(what + ": " + cause, cause);
         }
         return new CommitRejectedException(what + ": " + cause, cause);
+    }
+
+    @Override
+    public void requireTopics(java.util.Collection<String> topics) {
+        TopicCheck.requireTopics(producer, topics);
     }
 
     @Override

@@ -36,6 +36,9 @@ import org.apache.kafka.common.TopicPartition;
  * Kafka itself delivers each partition in order, so a high-priority request behind a long backlog still
  * waits for the records before it to be read.
  *
+ * <p>Jobs added with {@link #addAlone} (they faulted on the device before: {@link DeviceFaultPolicy}) run
+ * as batches of one, before any other batch, in the order they were added.
+ *
  * <p>Threads: the poll thread adds and removes (revoked partitions, shutdown), the device thread takes.
  * Every method holds one lock; {@link #take} waits on it. Ages come from the injected {@link Clock}, so
  * tests drive time with {@link #pollReady()} instead of sleeping.
@@ -53,6 +56,8 @@ public final class Batcher {
     private final Condition changed = lock.newCondition();
     /** Per key, jobs in arrival order; keys in the order they first appeared (re-sorted when taking). */
     private final Map<BatchKey, ArrayDeque<PendingJob>> byKey = new LinkedHashMap<>();
+    /** Jobs that run as batches of one, first come first served, ahead of every key. */
+    private final ArrayDeque<PendingJob> alone = new ArrayDeque<>();
     private int size;
 
     /**
@@ -85,6 +90,18 @@ public final class Batcher {
         lock.lock();
         try {
             byKey.computeIfAbsent(job.key(), k -> new ArrayDeque<>()).addLast(job);
+            size++;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Adds a job that must run as a batch of one, ready at once ({@link DeviceFaultPolicy}). */
+    public void addAlone(PendingJob job) {
+        lock.lock();
+        try {
+            alone.addLast(job);
             size++;
             changed.signalAll();
         } finally {
@@ -149,6 +166,13 @@ public final class Batcher {
                     queues.remove();
                 }
             }
+            alone.removeIf(job -> {
+                if (gone.contains(job.partition())) {
+                    removed.add(job);
+                    return true;
+                }
+                return false;
+            });
             size -= removed.size();
             return removed;
         } finally {
@@ -161,6 +185,8 @@ public final class Batcher {
         lock.lock();
         try {
             List<PendingJob> all = new ArrayList<>(size);
+            all.addAll(alone);
+            alone.clear();
             byKey.values().forEach(all::addAll);
             byKey.clear();
             size = 0;
@@ -182,6 +208,10 @@ public final class Batcher {
     }
 
     private List<PendingJob> readyBatch(Instant now) {
+        if (!alone.isEmpty()) {
+            size--;
+            return List.of(alone.pollFirst());
+        }
         List<Map.Entry<BatchKey, ArrayDeque<PendingJob>>> ranked = new ArrayList<>(byKey.entrySet());
         ranked.sort(rankAt(now));
         for (Map.Entry<BatchKey, ArrayDeque<PendingJob>> entry : ranked) {
@@ -255,6 +285,9 @@ public final class Batcher {
     }
 
     private long nanosUntilOldestIsDue(Instant now) {
+        if (!alone.isEmpty()) {
+            return 0;
+        }
         long best = Long.MAX_VALUE;
         for (ArrayDeque<PendingJob> queue : byKey.values()) {
             Duration left = Duration.between(now, queue.peekFirst().takenAt().plus(maxWait));

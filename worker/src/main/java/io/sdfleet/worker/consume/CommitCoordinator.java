@@ -21,6 +21,14 @@ public interface CommitCoordinator extends AutoCloseable {
      */
     void commit(CommitUnit unit, Consumer<byte[], byte[]> consumer);
 
+    /**
+     * Fails at start-up when a topic this committer writes to does not exist (bounded by the producer's
+     * max.block.ms).
+     *
+     * @throws WorkerFatalException naming the missing topic
+     */
+    void requireTopics(java.util.Collection<String> topics);
+
     /** Whether commits are transactional (for logs and the consumer's isolation level). */
     boolean transactional();
 

@@ -23,7 +23,8 @@ import org.slf4j.MDC;
  *
  * <p>Runs until the worker stops taking work (draining: the batch on the device is finished first). The
  * pipeline is the native call: a {@link DeviceFault} means the batch is not committed (its jobs are handed
- * back for redelivery); a fatal one, or any other exception from the pipeline (a bug), ends this thread
+ * back for redelivery and counted: {@link DeviceFaultPolicy} is the policy); a fault on a job running alone
+ * while the known-good probe fails too, or any other exception from the pipeline (a bug), ends this thread
  * with a {@link WorkerFatalException}, which the worker's supervisor rethrows on the controlling thread.
  */
 public final class DeviceStage implements Runnable {
@@ -31,6 +32,10 @@ public final class DeviceStage implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceStage.class);
     /** How long one wait for a batch lasts before the stop condition is checked again. */
     static final Duration TAKE_TIMEOUT = Duration.ofMillis(100);
+    /** The known-good probe of {@link DeviceFaultPolicy}: the warm-up shape, the smallest run there is. */
+    static final JobRequest PROBE = JobRequest.builder("device probe").jobId("device-probe").seed(0L).steps(1)
+            .size(64, 64).build();
+    static final String PROBE_DESCRIPTION = "a 64x64 1-step probe";
 
     private final Batcher batcher;
     private final BatchPipeline pipeline;
@@ -42,6 +47,8 @@ public final class DeviceStage implements Runnable {
     private final WorkerMetrics metrics;
     private final Clock clock;
     private final Duration faultPause;
+    /** Faults of jobs running alone (the probe ran) since a real batch last completed. */
+    private int aloneFaultsSinceSuccess;
 
     /**
      * @param faultPause how long to wait after a non-fatal device fault before the next batch (so a device
@@ -107,12 +114,21 @@ public final class DeviceStage implements Runnable {
             // A RuntimeException would be a pipeline bug: it stops the worker rather than loop on a batch.
             results = pipeline.run(requests);
         } catch (DeviceFault fault) {
-            inbox.redeliver(jobs);
-            if (fault.fatal()) {
-                throw new WorkerFatalException("fatal device fault: " + fault.getMessage(), fault);
+            // DeviceFaultPolicy: only a job failing alone while the probe fails too stops the worker.
+            if (jobs.size() == 1 && !probeRuns()) {
+                inbox.redeliver(jobs);
+                throw new WorkerFatalException("fatal device fault: " + fault.getMessage() + "; "
+                        + PROBE_DESCRIPTION + " failed too", fault);
             }
-            LOG.warn("device fault on a batch of {} jobs ({}); they will be delivered again", jobs.size(),
-                    fault.getMessage());
+            if (jobs.size() == 1 && ++aloneFaultsSinceSuccess >= DeviceFaultPolicy.MAX_ALONE_FAULTS_WITHOUT_SUCCESS) {
+                inbox.redeliver(jobs);
+                throw new WorkerFatalException("fatal device fault: " + aloneFaultsSinceSuccess + " jobs in a row"
+                        + " faulted running alone while only the probe ran: " + fault.getMessage(), fault);
+            }
+            inbox.redeliverAfterFault(jobs);
+            LOG.warn("device fault on a batch of {} job(s) ({}); {}", jobs.size(), fault.getMessage(),
+                    jobs.size() == 1 ? PROBE_DESCRIPTION + " ran, so the job is counted and delivered again"
+                            : "they will be delivered again, each alone");
             Thread.sleep(faultPause.toMillis());
             return;
         } catch (RuntimeException e) {
@@ -124,6 +140,7 @@ public final class DeviceStage implements Runnable {
             throw new WorkerFatalException("the pipeline returned " + results.size() + " results for "
                     + jobs.size() + " jobs, or not in their order", null);
         }
+        aloneFaultsSinceSuccess = 0;
         Duration took = Duration.between(started, clock.instant());
         metrics.batchRun(jobs.size(), images);
         // Stages shared by the batch (tokenize, encode, denoise, decode) are the same in every result.
@@ -132,6 +149,20 @@ public final class DeviceStage implements Runnable {
         LOG.debug("batch of {} jobs ({} images) ran in {} ms", jobs.size(), images, took.toMillis());
         for (int i = 0; i < jobs.size(); i++) {
             store.submit(jobs.get(i), results.get(i), jobs.size(), started);
+        }
+    }
+
+    /**
+     * Runs the known-good probe ({@link #PROBE}): true when it made its image, so the device works and a
+     * fault on a job running alone was the job's size; false on any failure of it.
+     */
+    private boolean probeRuns() {
+        try {
+            List<JobResult> results = pipeline.run(List.of(PROBE));
+            return results.size() == 1 && results.get(0).succeeded();
+        } catch (DeviceFault | RuntimeException e) {
+            LOG.warn("{} failed: {}", PROBE_DESCRIPTION, e.toString());
+            return false;
         }
     }
 

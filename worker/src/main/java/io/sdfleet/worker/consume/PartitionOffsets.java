@@ -40,6 +40,8 @@ public final class PartitionOffsets {
     private static final class Track {
         final long session;
         long committedPosition = -1;
+        /** Highest offset ever tracked in this session (also after it was released). */
+        long lastTracked = -1;
         final TreeMap<Long, List<ProducerRecord<byte[], byte[]>>> slots = new TreeMap<>();
         final Set<Long> abandoned = new HashSet<>();
 
@@ -72,16 +74,30 @@ public final class PartitionOffsets {
         return t == null ? -1 : t.session;
     }
 
-    /** Records a taken record as unfinished; offsets of one partition must be tracked in increasing order. */
+    /**
+     * Whether {@code offset} of {@code partition} is not above the highest offset tracked in its session: the
+     * consumer's position moved backwards without a seek of ours (auto.offset.reset after the log was
+     * truncated or deleted). The caller then {@link #forget}s the partition and tracks it in a new session.
+     */
+    public boolean movedBack(TopicPartition partition, long offset) {
+        Track t = tracks.get(partition);
+        return t != null && offset <= t.lastTracked;
+    }
+
+    /**
+     * Records a taken record as unfinished; offsets of one partition must be tracked in increasing order
+     * within a session (check {@link #movedBack} first).
+     */
     public void track(TopicPartition partition, long offset) {
         Track t = track(partition);
-        if (!t.slots.isEmpty() && offset <= t.slots.lastKey()) {
+        if (offset <= t.lastTracked) {
             throw new IllegalStateException("offset " + offset + " of " + partition + " tracked after "
-                    + t.slots.lastKey());
+                    + t.lastTracked + " in the same session");
         }
         if (t.committedPosition < 0) {
             t.committedPosition = offset;
         }
+        t.lastTracked = offset;
         t.slots.put(offset, UNFINISHED);
     }
 

@@ -1,5 +1,6 @@
 package io.sdfleet.worker.consume;
 
+import io.sdfleet.common.CompletionStatus;
 import io.sdfleet.worker.observe.WorkerMetrics;
 import java.time.Duration;
 import java.util.Collection;
@@ -24,14 +25,17 @@ import org.slf4j.MDC;
  * the producer; nothing else touches them.
  *
  * <p>Each turn: poll (short timeout, cut short when the device or store pool hands in a result: see
- * {@link PollWaker}) → decode/validate each record into the {@link Batcher} or a dead
- * letter → take finished work from the {@link WorkInbox} into {@link PartitionOffsets} → commit what is
- * released (records and offsets together) → pause every partition while the jobs taken and not finished
- * reach {@code maxPendingJobs}, resume when they drop below. Polling never stops while a batch is on the
+ * {@link PollWaker}) → decode/validate each record into the {@link Batcher} (alone, or completed FAILED,
+ * when it faulted on the device before: {@link DeviceFaultPolicy}) or a dead letter → take finished work
+ * from the {@link WorkInbox} into {@link PartitionOffsets} → commit what is released (records and offsets
+ * together) → pause every partition while the jobs taken and not finished reach {@code maxPendingJobs},
+ * resume when they drop below. Polling never stops while a batch is on the
  * device, so a long batch never exceeds max.poll.interval.ms and never triggers a rebalance.
  *
  * <p>Failures: a rejected commit, or jobs handed back by the device or store, rewind their partitions
- * (seek to the last committed offset, new tracking session; the records are processed again). A
+ * (seek to the last committed offset, new tracking session; the records are processed again); a commit
+ * whose outcome was unknown seeks to the broker's committed offsets instead. A position that moves back
+ * without a seek of ours (offset reset after truncation) starts a new tracking session too. A
  * {@link WorkerFatalException} or an unexpected Kafka error leaves {@link #run()}; the worker's supervisor
  * rethrows it and the process exits non-zero. Poll errors that Kafka itself retries (leader changes,
  * coordinator moves) never reach here.
@@ -39,7 +43,8 @@ import org.slf4j.MDC;
  * <p>Shutdown (DRAINING): pause everything, drop the jobs not started (they stay uncommitted and are
  * redelivered), wait for the ones in flight until they are done or the grace period minus
  * {@code closeTimeout} is over, make the final commit, close the producer, then {@code consumer.close()}
- * (leave the group).
+ * (leave the group); both closes share one deadline, what is left of the grace period after the final
+ * commit and at most {@code closeTimeout}.
  */
 public final class PollLoop implements Runnable, RebalanceHandler.PartitionHandover {
 
@@ -52,6 +57,7 @@ public final class PollLoop implements Runnable, RebalanceHandler.PartitionHando
     private final PartitionOffsets offsets = new PartitionOffsets();
     private final RecordIntake intake;
     private final WorkInbox inbox;
+    private final DeviceFaultPolicy faults;
     private final ShutdownController controller;
     private final WorkerMetrics metrics;
     private final PollSettings settings;
@@ -63,9 +69,10 @@ public final class PollLoop implements Runnable, RebalanceHandler.PartitionHando
     private boolean draining;
 
     public PollLoop(Consumer<byte[], byte[]> consumer, CommitCoordinator committer, Batcher batcher,
-            RecordIntake intake, WorkInbox inbox, ShutdownController controller, WorkerMetrics metrics,
-            PollSettings settings, String workerId) {
+            RecordIntake intake, WorkInbox inbox, DeviceFaultPolicy faults, ShutdownController controller,
+            WorkerMetrics metrics, PollSettings settings, String workerId) {
         this.consumer = consumer;
+        this.faults = faults;
         this.committer = committer;
         this.batcher = batcher;
         this.intake = intake;
@@ -165,11 +172,27 @@ public final class PollLoop implements Runnable, RebalanceHandler.PartitionHando
     private void take(ConsumerRecords<byte[], byte[]> records) {
         for (ConsumerRecord<byte[], byte[]> record : records) {
             TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+            if (offsets.movedBack(partition, record.offset())) {
+                // The position was reset backwards (auto.offset.reset after truncation): what this session
+                // tracked no longer matches the log. Start over; stale results of the old session are ignored.
+                LOG.warn("{} moved back to offset {} without a seek (offset reset); tracking it afresh",
+                        partition, record.offset());
+                forget(List.of(partition));
+            }
             long session = offsets.session(partition);
             RecordIntake.Taken taken = intake.take(record, session);
             offsets.track(partition, record.offset());
             if (taken.job() != null) {
-                batcher.add(taken.job());
+                switch (faults.verdict(partition, record.offset())) {
+                    case BATCHED -> batcher.add(taken.job());
+                    case ALONE -> batcher.addAlone(taken.job());
+                    case FAIL -> {
+                        LOG.warn("job {} failed on the device each time it ran alone: completing it {}",
+                                taken.job(), DeviceFaultPolicy.RESOURCE_EXHAUSTED);
+                        offsets.finish(faults.resourceExhausted(taken.job()));
+                        metrics.jobFinished(CompletionStatus.FAILED);
+                    }
+                }
             } else {
                 offsets.finish(taken.deadLetter());
                 metrics.dlqRecord(taken.reason());
@@ -185,6 +208,8 @@ public final class PollLoop implements Runnable, RebalanceHandler.PartitionHando
             }
         }
         List<PendingJob> handedBack = inbox.drainRedeliveries();
+        // After the redeliveries: a fault queued with them is counted before their records come back.
+        inbox.drainFaults().forEach(f -> faults.faulted(f.job(), f.alone()));
         if (handedBack.isEmpty()) {
             return;
         }
@@ -208,6 +233,7 @@ public final class PollLoop implements Runnable, RebalanceHandler.PartitionHando
         try {
             committer.commit(unit, consumer);
             offsets.committed(unit);
+            faults.committed(unit.offsets());
         } catch (CommitRejectedException e) {
             LOG.warn("commit rejected, processing {} again from the last committed offsets: {}",
                     unit.rewindTo().keySet(), e.getMessage());
@@ -215,7 +241,7 @@ public final class PollLoop implements Runnable, RebalanceHandler.PartitionHando
                 offsets.forget(p);
                 batcher.removePartitions(List.of(p));
             }
-            seek(unit.rewindTo());
+            seek(e.resumeAt().orElse(unit.rewindTo()));
         }
     }
 
@@ -299,18 +325,26 @@ public final class PollLoop implements Runnable, RebalanceHandler.PartitionHando
         partitions.forEach(offsets::forget);
     }
 
+    /**
+     * Closes the producer, then the consumer, against one deadline: what is left of the grace period after
+     * the final commit, at most {@code closeTimeout} (so a slow final commit shortens the closes instead of
+     * pushing them past the grace period and into a SIGKILL).
+     */
     private void closeClients(boolean clean) {
         rebalance.closing();
         controller.closing();
-        Duration timeout = clean ? settings.closeTimeout() : Duration.ZERO;
+        long budget = clean
+                ? Math.max(0, Math.min(settings.closeTimeout().toNanos(), controller.drainNanosLeft())) : 0;
+        long deadline = System.nanoTime() + budget;
         try {
-            committer.close(timeout);
+            committer.close(Duration.ofNanos(budget));
         } catch (KafkaException e) {
             LOG.warn("closing the producer: {}", e.toString());
         }
         try {
             // Leaves the group: the partitions move to the other workers without waiting for a session timeout.
-            consumer.close(CloseOptions.timeout(clean ? timeout : Duration.ofSeconds(1)));
+            Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+            consumer.close(CloseOptions.timeout(clean ? left : Duration.ofSeconds(1)));
         } catch (KafkaException e) {
             LOG.warn("closing the consumer: {}", e.toString());
         }

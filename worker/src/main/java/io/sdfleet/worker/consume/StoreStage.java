@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -91,8 +92,20 @@ public final class StoreStage implements AutoCloseable {
                 });
     }
 
-    /** Queues one job of a finished batch; returns at once. */
+    /**
+     * Queues one job of a finished batch; returns at once. After {@link #shutdown} (the worker stopped while
+     * the device still finished a batch) the job is dropped: it is not committed, so it is delivered again.
+     */
     public void submit(PendingJob job, JobResult result, int batchSize, Instant batchStarted) {
+        try {
+            execute(job, result, batchSize, batchStarted);
+        } catch (RejectedExecutionException e) {
+            inbox.abandoned();
+            LOG.info("store pool already shut down; {} is left for redelivery", job);
+        }
+    }
+
+    private void execute(PendingJob job, JobResult result, int batchSize, Instant batchStarted) {
         pool.execute(() -> {
             MDC.put("workerId", identity.workerId());
             MDC.put("jobId", job.jobId());

@@ -22,6 +22,7 @@ public final class WorkInbox {
 
     private final Queue<FinishedWork> finished = new ConcurrentLinkedQueue<>();
     private final Queue<PendingJob> redeliver = new ConcurrentLinkedQueue<>();
+    private final Queue<Fault> faults = new ConcurrentLinkedQueue<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile Runnable arrivalListener = () -> { };
 
@@ -52,6 +53,31 @@ public final class WorkInbox {
         redeliver.addAll(jobs);
         inFlight.addAndGet(-jobs.size());
         arrivalListener.run();
+    }
+
+    /**
+     * A device fault handed these jobs (one batch) back: they are counted by the poll thread's
+     * {@link DeviceFaultPolicy} and consumed again. The faults are queued before the redeliveries, so the
+     * poll thread, which drains redeliveries first and faults second, counts them before it takes the
+     * records again.
+     */
+    public void redeliverAfterFault(List<PendingJob> jobs) {
+        boolean alone = jobs.size() == 1;
+        jobs.forEach(job -> faults.add(new Fault(job, alone)));
+        redeliver(jobs);
+    }
+
+    /** A job handed back by a device fault; {@code alone} when it was the only job on the device. */
+    public record Fault(PendingJob job, boolean alone) {
+    }
+
+    /** Device faults handed in since the last call (drain after {@link #drainRedeliveries()}). */
+    public List<Fault> drainFaults() {
+        List<Fault> out = new ArrayList<>();
+        for (Fault f; (f = faults.poll()) != null; ) {
+            out.add(f);
+        }
+        return out;
     }
 
     /** A job in flight was given up without a result (shutdown past the grace period). */

@@ -18,7 +18,8 @@ class AtLeastOnceCommitterTest {
 
     private final MockProducer<byte[], byte[]> producer =
             new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
-    private final AtLeastOnceCommitter committer = new AtLeastOnceCommitter(producer, Duration.ofSeconds(5));
+    private final AtLeastOnceCommitter committer = new AtLeastOnceCommitter(producer, Duration.ofSeconds(5),
+            new DeadLetterRecords("dlq", "w1"));
     private final CommitUnit unit = new CommitUnit(
             List.of(new ProducerRecord<>("completions", "job-a".getBytes(StandardCharsets.UTF_8), new byte[0])),
             Map.of(Jobs.P0, new OffsetAndMetadata(8)), Map.of(Jobs.P0, 7L));
@@ -54,5 +55,23 @@ class AtLeastOnceCommitterTest {
         };
         assertThrows(CommitRejectedException.class, () -> committer.commit(unit, consumer));
         assertEquals(0, consumer.commits().size());
+    }
+
+    @Test
+    void aRecordTheProducerCannotSendIsReplacedByAMinimalDeadLetterAndTheOffsetsCommit() {
+        TransactionalCommitterTest.RefusingProducer refusing = new TransactionalCommitterTest.RefusingProducer(true);
+        AtLeastOnceCommitter c = new AtLeastOnceCommitter(refusing, Duration.ofSeconds(5),
+                new DeadLetterRecords("dlq", "w1"));
+        CommitUnit withHuge = new CommitUnit(List.of(unit.records().get(0),
+                new ProducerRecord<>("dlq", "job-b".getBytes(StandardCharsets.UTF_8), new byte[2_000_000])),
+                unit.offsets(), unit.rewindTo());
+        WakeableMockConsumer consumer = new WakeableMockConsumer();
+
+        c.commit(withHuge, consumer);
+
+        assertEquals(List.of(Map.of(Jobs.P0, new OffsetAndMetadata(8))), consumer.commits());
+        assertEquals(2, refusing.history().size());
+        assertEquals("dlq", refusing.history().get(1).topic());
+        assertEquals(0, refusing.history().get(1).value().length);
     }
 }

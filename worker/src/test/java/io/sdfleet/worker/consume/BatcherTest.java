@@ -168,4 +168,15 @@ class BatcherTest {
         }
         assertTrue(waited.compareTo(batcher.priorityAging()) >= 0, "it waited for its aging, not less");
     }
+
+    @Test
+    void aJobAddedAloneRunsAsABatchOfOneAtOnceAndLeavesWithItsPartition() {
+        batcher.add(Jobs.job("a", 1, clock.instant()));
+        batcher.addAlone(Jobs.job("b", 1, clock.instant()));
+        batcher.addAlone(Jobs.job("c", 1, clock.instant()));
+        assertEquals(List.of("b"), ids(batcher.pollReady().orElseThrow()), "no wait, and alone");
+        assertEquals(2, batcher.size());
+        assertEquals(java.util.Set.of("a", "c"), java.util.Set.copyOf(ids(batcher.removePartitions(List.of(Jobs.P0)))));
+        assertEquals(0, batcher.size());
+    }
 }

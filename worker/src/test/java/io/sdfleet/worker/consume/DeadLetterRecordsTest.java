@@ -68,4 +68,42 @@ class DeadLetterRecordsTest {
         assertEquals(SdfleetHeaders.MAX_DLQ_MESSAGE_CHARS, header(r, SdfleetHeaders.DLQ_MESSAGE).length());
         assertNull(r.key(), "a null key stays null");
     }
+
+    @Test
+    void aRecordTooLargeForTheProducerKeepsItsHeadersAndATruncatedValue() {
+        byte[] key = "job-big".getBytes(StandardCharsets.UTF_8);
+        byte[] value = new byte[1_047_000];
+        java.util.Arrays.fill(value, (byte) 'x'); // not JSON: refused with a long message
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("traceparent", "00-abc".getBytes(StandardCharsets.UTF_8));
+        InvalidRecordException why = new InvalidRecordException(FailureReason.MALFORMED_JSON,
+                List.of(new Violation("$", "y".repeat(10_000))), null);
+        DeadLetterRecords capped = new DeadLetterRecords("sd.requests.dlq", "worker-7", 1024 * 1024);
+
+        ProducerRecord<byte[], byte[]> r = capped.toDeadLetter(source(key, value, headers), why);
+
+        int size = r.key().length + r.value().length;
+        for (var h : r.headers()) {
+            size += h.key().length() + h.value().length;
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(size <= capped.maxRecordBytes(), "record bytes " + size);
+        org.junit.jupiter.api.Assertions.assertTrue(r.value().length > 0 && r.value().length < value.length);
+        assertArrayEquals(java.util.Arrays.copyOf(value, r.value().length), r.value());
+        assertEquals("1047000", header(r, SdfleetHeaders.DLQ_ORIGINAL_SIZE));
+        assertEquals("true", header(r, SdfleetHeaders.DLQ_VALUE_TRUNCATED));
+        assertEquals("00-abc", header(r, "traceparent"));
+        assertEquals(FailureReason.MALFORMED_JSON.code(), header(r, SdfleetHeaders.DLQ_REASON));
+    }
+
+    @Test
+    void aRecordThatFitsIsNotMarkedTruncated() {
+        byte[] value = new byte[500_000];
+        InvalidRecordException why = assertThrows(InvalidRecordException.class,
+                () -> JobCodec.shared().decodeRequest(value));
+        ProducerRecord<byte[], byte[]> r = new DeadLetterRecords("dlq", "w", 1024 * 1024)
+                .toDeadLetter(source(null, value, new RecordHeaders()), why);
+        assertArrayEquals(value, r.value());
+        assertNull(header(r, SdfleetHeaders.DLQ_VALUE_TRUNCATED));
+        assertNull(header(r, SdfleetHeaders.DLQ_ORIGINAL_SIZE));
+    }
 }

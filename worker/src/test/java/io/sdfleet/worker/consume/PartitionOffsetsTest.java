@@ -100,4 +100,19 @@ class PartitionOffsetsTest {
         assertEquals(OptionalLong.empty(), offsets.forget(Jobs.P0));
         assertEquals(-1, offsets.currentSession(Jobs.P0));
     }
+
+    @Test
+    void aPositionThatMovedBackIsSeenAlsoAfterTheTrackedRecordsWereReleased() {
+        offsets.track(Jobs.P0, 5);
+        assertTrue(offsets.finish(done(Jobs.P0, 5)));
+        CommitUnit unit = offsets.release();
+        offsets.committed(unit);
+        long before = offsets.session(Jobs.P0);
+
+        assertTrue(offsets.movedBack(Jobs.P0, 0), "offset reset to the start of the log");
+        assertFalse(offsets.movedBack(Jobs.P0, 6));
+        offsets.forget(Jobs.P0);
+        offsets.track(Jobs.P0, 0); // a new session takes it from there
+        assertTrue(offsets.session(Jobs.P0) != before);
+    }
 }

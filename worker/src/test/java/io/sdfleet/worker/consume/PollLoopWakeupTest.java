@@ -40,8 +40,11 @@ class PollLoopWakeupTest {
     private final WorkInbox inbox = new WorkInbox();
     private final Batcher batcher = new Batcher(1, Duration.ofMillis(1), Clock.systemUTC());
     private final ShutdownController controller = new ShutdownController(state -> { });
-    private final PollLoop loop = new PollLoop(consumer, new AtLeastOnceCommitter(producer, Duration.ofSeconds(5)),
+    private final PollLoop loop = new PollLoop(consumer, new AtLeastOnceCommitter(producer, Duration.ofSeconds(5),
+            new DeadLetterRecords("dlq", "w1")),
             batcher, new RecordIntake(new DeadLetterRecords("dlq", "w1"), "w1", Clock.systemUTC()), inbox,
+            new DeviceFaultPolicy(new CompletionRecords("completions"), new JobIdentity("w1", "m", "r"),
+                    Clock.systemUTC()),
             controller, new WorkerMetrics(new SimpleMeterRegistry()),
             new PollSettings(P0.topic(), LONG_POLL, 32, Duration.ofSeconds(1), Duration.ofSeconds(1)), "w1");
     private Thread pollThread;
