@@ -21,8 +21,10 @@ import java.util.function.Supplier;
  *       runtime is most likely broken for good (lost GPU, corrupted session) and the worker should restart.
  *   <li>{@link OutOfMemoryError} (Java heap; DJL reports device memory as an exception, above) is a device
  *       fault at once, never isolated: non-fatal the first time, so that a batch too large for this worker
- *       goes back to the topic and the next batch can run; a second one in a row is fatal (memory is not
- *       coming back).
+ *       goes back to the topic and the next batch can run; a second one in a row is marked fatal here. The
+ *       consumer loop has the last word on non-job faults ({@code io.sdfleet.worker.consume.DeviceFaultPolicy}):
+ *       it re-runs a faulted batch's jobs one at a time, probes the device, and completes a job that faults
+ *       alone twice as RESOURCE_EXHAUSTED instead of letting it crash worker after worker.
  *   <li>{@link LinkageError} (a native library that failed to load or initialise) and any other
  *       {@link VirtualMachineError} are fatal device faults at once: nothing done in this process will fix them.
  *   <li>A RuntimeException whose message shows a CUDA/cuBLAS/cuDNN error ({@link DeviceSideErrors}) is a
