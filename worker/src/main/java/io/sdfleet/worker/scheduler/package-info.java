@@ -17,7 +17,7 @@
  *
  * <p>Numerics: tensor math is float32 exactly where diffusers uses torch float32 tensors, and float64 where
  * diffusers uses numpy float64 (timesteps and sigmas before their conversion to float32). The golden vectors
- * in {@code ../shared/golden/schedulers} are the reference.
+ * (a copy in {@code worker/src/test/resources/golden/schedulers}, read by the golden tests) are the reference.
  *
  * <p>Dependencies: this package depends only on the JDK, Jackson (for parsing the config) and
  * {@code io.sdfleet.common.SchedulerName}. It has no native code and no knowledge of the batch size: every
