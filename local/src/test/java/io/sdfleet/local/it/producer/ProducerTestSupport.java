@@ -7,7 +7,6 @@ import io.sdfleet.common.JobRequest;
 import io.sdfleet.local.KafkaTopics;
 import io.sdfleet.local.LocalStack;
 import io.sdfleet.local.TopicSpec;
-import io.sdfleet.producer.cli.SdfleetCli;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -20,9 +19,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,7 +28,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-/** Topics, plain Kafka clients and in-process CLI runs for the producer integration tests. */
+/** Topics and plain Kafka clients for the producer integration tests (CLI runs: {@link io.sdfleet.local.it.CliRun}). */
 final class ProducerTestSupport {
 
     /** Upper bound for anything a test waits for on the embedded broker. */
@@ -104,24 +100,5 @@ final class ProducerTestSupport {
                 512, 512, 42L, "0".repeat(64));
         return Completion.succeeded(request, List.of(image), "worker-test", 1, Map.of("total", 1234.0),
                 "tiny-sd", "onnxruntime/cpu", List.of(), Instant.now());
-    }
-
-    /** One in-process run of the CLI. */
-    record CliRun(int exitCode, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + exitCode + "\n--- out:\n" + out + "--- err:\n" + err;
-        }
-    }
-
-    static CliRun cli(Map<String, String> env, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code;
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            code = SdfleetCli.run(args, o, e, env);
-        }
-        return new CliRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 }

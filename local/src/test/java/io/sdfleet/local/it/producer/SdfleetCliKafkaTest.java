@@ -4,6 +4,7 @@ import io.sdfleet.common.Completion;
 import io.sdfleet.common.JobCodec;
 import io.sdfleet.local.LocalStack;
 import io.sdfleet.local.LocalStackExtension;
+import io.sdfleet.local.it.CliRun;
 import io.sdfleet.producer.cli.ExitCodes;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Tag;
@@ -34,8 +35,8 @@ class SdfleetCliKafkaTest {
     void submitWaitReturnsWhenTheCompletionAppears(LocalStack stack) throws Exception {
         ProducerTestSupport.Topics topics = ProducerTestSupport.createTopics(stack, "cli-wait");
         String jobId = "cli-wait-" + System.nanoTime();
-        CompletableFuture<ProducerTestSupport.CliRun> run = CompletableFuture.supplyAsync(() ->
-                ProducerTestSupport.cli(topics.env(stack), "submit", "a cat", "--job-id", jobId, "--wait",
+        CompletableFuture<CliRun> run = CompletableFuture.supplyAsync(() ->
+                CliRun.execute(topics.env(stack), "submit", "a cat", "--job-id", jobId, "--wait",
                         "--timeout", "30s", "--json"));
 
         // The request must be on the topic before the "worker" answers, as in real life.
@@ -45,7 +46,7 @@ class SdfleetCliKafkaTest {
         Completion completion = ProducerTestSupport.succeeded(jobId);
         ProducerTestSupport.publish(stack, topics.completions(), List.of(completion));
 
-        ProducerTestSupport.CliRun result = run.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        CliRun result = run.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         assertEquals(ExitCodes.OK, result.exitCode(), result.toString());
         String line = result.out().strip();
         assertEquals(1, line.lines().count(), result.toString());
@@ -56,14 +57,14 @@ class SdfleetCliKafkaTest {
     void submitWaitHumanOutputShowsStatusAndImages(LocalStack stack) throws Exception {
         ProducerTestSupport.Topics topics = ProducerTestSupport.createTopics(stack, "cli-human");
         String jobId = "cli-human-" + System.nanoTime();
-        CompletableFuture<ProducerTestSupport.CliRun> run = CompletableFuture.supplyAsync(() ->
-                ProducerTestSupport.cli(topics.env(stack), "submit", "a cat", "--job-id", jobId, "--wait",
+        CompletableFuture<CliRun> run = CompletableFuture.supplyAsync(() ->
+                CliRun.execute(topics.env(stack), "submit", "a cat", "--job-id", jobId, "--wait",
                         "--timeout", "30s"));
         ProducerTestSupport.readAll(stack, topics.requests(), 1);
         Completion completion = ProducerTestSupport.succeeded(jobId);
         ProducerTestSupport.publish(stack, topics.completions(), List.of(completion));
 
-        ProducerTestSupport.CliRun result = run.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        CliRun result = run.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         assertEquals(ExitCodes.OK, result.exitCode(), result.toString());
         assertTrue(result.out().startsWith(jobId + "\n"), result.toString());
         assertTrue(result.out().contains("SUCCEEDED"), result.toString());
@@ -76,7 +77,7 @@ class SdfleetCliKafkaTest {
         ProducerTestSupport.Topics topics = ProducerTestSupport.createTopics(stack, "cli-timeout");
         long start = System.nanoTime();
 
-        ProducerTestSupport.CliRun result = ProducerTestSupport.cli(topics.env(stack), "submit", "nobody answers",
+        CliRun result = CliRun.execute(topics.env(stack), "submit", "nobody answers",
                 "--wait", "--timeout", "2s");
 
         long tookMs = (System.nanoTime() - start) / 1_000_000;
@@ -99,7 +100,7 @@ class SdfleetCliKafkaTest {
                 "{\"prompt\":\"four\",",
                 "{\"prompt\":\"five\",\"jobId\":\"file-job-5\"}") + "\n");
 
-        ProducerTestSupport.CliRun result = ProducerTestSupport.cli(topics.env(stack), "submit", "--file", file.toString());
+        CliRun result = CliRun.execute(topics.env(stack), "submit", "--file", file.toString());
 
         assertEquals(ExitCodes.SOME_FAILED, result.exitCode(), result.toString());
         assertTrue(result.err().contains(file + ":2: ") && result.err().contains("width"), result.toString());
@@ -120,7 +121,7 @@ class SdfleetCliKafkaTest {
                 ProducerTestSupport.succeeded("watch-b"), ProducerTestSupport.succeeded("watch-c"));
         ProducerTestSupport.publish(stack, topics.completions(), published);
 
-        ProducerTestSupport.CliRun result = ProducerTestSupport.cli(topics.env(stack), "watch", "--json",
+        CliRun result = CliRun.execute(topics.env(stack), "watch", "--json",
                 "--from-beginning", "--max", "2", "--timeout", "30s");
 
         assertEquals(ExitCodes.OK, result.exitCode(), result.toString());
@@ -136,7 +137,7 @@ class SdfleetCliKafkaTest {
         ProducerTestSupport.publish(stack, topics.completions(), List.of(ProducerTestSupport.succeeded("keep-me"),
                 ProducerTestSupport.succeeded("skip-me")));
 
-        ProducerTestSupport.CliRun result = ProducerTestSupport.cli(topics.env(stack), "watch", "--from-beginning",
+        CliRun result = CliRun.execute(topics.env(stack), "watch", "--from-beginning",
                 "--job", "keep-me", "--max", "2", "--timeout", "3s");
 
         assertEquals(ExitCodes.WAIT_TIMED_OUT, result.exitCode(), result.toString());

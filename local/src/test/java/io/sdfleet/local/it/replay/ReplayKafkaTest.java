@@ -8,6 +8,7 @@ import io.sdfleet.common.SchedulerName;
 import io.sdfleet.common.SdfleetHeaders;
 import io.sdfleet.local.LocalStack;
 import io.sdfleet.local.LocalStackExtension;
+import io.sdfleet.local.it.CliRun;
 import io.sdfleet.producer.JobIdGenerator;
 import io.sdfleet.producer.SdfleetProducer;
 import io.sdfleet.producer.cli.ExitCodes;
@@ -98,7 +99,7 @@ class ReplayKafkaTest {
         List<String> insideIds = List.copyOf(inside.keySet());
         Set<String> wanted = Set.of(insideIds.get(1), insideIds.get(2));
 
-        ReplayTestSupport.CliRun run = ReplayTestSupport.cli(fleet.env(stack), "replay", "--from", from.toString(),
+        CliRun run = CliRun.execute(fleet.env(stack), "replay", "--from", from.toString(),
                 "--to", to.toString(), "--job", insideIds.get(1), insideIds.get(2),
                 before.keySet().iterator().next(), after.keySet().iterator().next(), "--json");
 
@@ -133,7 +134,7 @@ class ReplayKafkaTest {
         }
         Map<String, JobRequest> published = onTopic(stack, fleet.requests());
 
-        ReplayTestSupport.CliRun run = ReplayTestSupport.cli(fleet.env(stack), "replay", "--from-offset", "0",
+        CliRun run = CliRun.execute(fleet.env(stack), "replay", "--from-offset", "0",
                 "--meta", "tenant=acme", "--steps", "12", "--size", "640x384", "--scheduler", "ddim",
                 "--guidance", "4", "--model", "tiny-sd-v2", "--json");
 
@@ -159,7 +160,7 @@ class ReplayKafkaTest {
         }
         Map<String, JobRequest> published = onTopic(stack, fleet.requests());
 
-        ReplayTestSupport.CliRun run = ReplayTestSupport.cli(fleet.env(stack), "replay", "--from-offset", "0",
+        CliRun run = CliRun.execute(fleet.env(stack), "replay", "--from-offset", "0",
                 "--dry-run");
 
         assertEquals(ExitCodes.OK, run.exitCode(), run.toString());
@@ -185,7 +186,7 @@ class ReplayKafkaTest {
             submit(producer, List.of(JobRequest.builder("good two").build()));
         }
 
-        ReplayTestSupport.CliRun run = ReplayTestSupport.cli(fleet.env(stack), "replay", "--from-offset", "0");
+        CliRun run = CliRun.execute(fleet.env(stack), "replay", "--from-offset", "0");
 
         assertEquals(ExitCodes.SOME_FAILED, run.exitCode(), run.toString());
         assertTrue(run.err().contains("skipped " + fleet.requests() + "-" + junk.partition() + "@" + junk.offset()
@@ -212,7 +213,7 @@ class ReplayKafkaTest {
         ReplayTestSupport.sendRaw(stack, fleet.dlq(), "dlq-ok", CODEC.encode(fine), headers);
         RecordMetadata bad = ReplayTestSupport.sendRaw(stack, fleet.dlq(), "dlq-bad", stillBad, headers);
 
-        ReplayTestSupport.CliRun run = ReplayTestSupport.cli(fleet.env(stack), "replay", "--dlq", "--from-offset", "0",
+        CliRun run = CliRun.execute(fleet.env(stack), "replay", "--dlq", "--from-offset", "0",
                 "--json");
 
         assertEquals(ExitCodes.SOME_FAILED, run.exitCode(), run.toString());

@@ -4,7 +4,6 @@ import io.sdfleet.local.KafkaTopics;
 import io.sdfleet.local.LocalStack;
 import io.sdfleet.local.TopicSpec;
 import io.sdfleet.producer.SdfleetProducer;
-import io.sdfleet.producer.cli.SdfleetCli;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -19,8 +18,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,7 +27,10 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
-/** Topics, a worker group, plain Kafka clients and in-process CLI runs for the replay integration tests. */
+/**
+ * Topics, a worker group and plain Kafka clients for the replay integration tests (CLI runs:
+ * {@link io.sdfleet.local.it.CliRun}).
+ */
 final class ReplayTestSupport {
 
     /** Upper bound for anything a test waits for on the embedded broker. */
@@ -108,24 +108,5 @@ final class ReplayTestSupport {
                 new ByteArrayDeserializer());
         consumer.subscribe(List.of(topic));
         return consumer;
-    }
-
-    /** One in-process run of the CLI. */
-    record CliRun(int exitCode, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + exitCode + "\n--- out:\n" + out + "--- err:\n" + err;
-        }
-    }
-
-    static CliRun cli(Map<String, String> env, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code;
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            code = SdfleetCli.run(args, o, e, env);
-        }
-        return new CliRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sdfleet.common.JobRequest;
 import io.sdfleet.local.LocalStack;
 import io.sdfleet.local.LocalStackExtension;
+import io.sdfleet.local.it.CliRun;
 import io.sdfleet.producer.SdfleetProducer;
 import io.sdfleet.producer.cli.ExitCodes;
 import org.apache.kafka.clients.admin.Admin;
@@ -97,7 +98,7 @@ class ResetOffsetsKafkaTest {
         assertEquals(ends, committed(stack, fleet.workerGroup(), fleet.requests()));
         Map<Integer, Long> expected = expectedAt(records, time);
 
-        ReplayTestSupport.CliRun dry = ReplayTestSupport.cli(fleet.env(stack), "replay", "reset-offsets", "--to",
+        CliRun dry = CliRun.execute(fleet.env(stack), "replay", "reset-offsets", "--to",
                 time.toString(), "--dry-run", "--json");
 
         assertEquals(ExitCodes.OK, dry.exitCode(), dry.toString());
@@ -112,7 +113,7 @@ class ResetOffsetsKafkaTest {
         }
         assertEquals(ends, committed(stack, fleet.workerGroup(), fleet.requests()), "a dry run changes nothing");
 
-        ReplayTestSupport.CliRun run = ReplayTestSupport.cli(fleet.env(stack), "replay", "reset-offsets", "--to",
+        CliRun run = CliRun.execute(fleet.env(stack), "replay", "reset-offsets", "--to",
                 time.toString());
 
         assertEquals(ExitCodes.OK, run.exitCode(), run.toString());
@@ -139,7 +140,7 @@ class ResetOffsetsKafkaTest {
             }
             assertTrue(!worker.assignment().isEmpty(), "the consumer joined the group");
 
-            ReplayTestSupport.CliRun run = ReplayTestSupport.cli(fleet.env(stack), "replay", "reset-offsets",
+            CliRun run = CliRun.execute(fleet.env(stack), "replay", "reset-offsets",
                     "--to", "-1h");
 
             assertEquals(ExitCodes.SOME_FAILED, run.exitCode(), run.toString());
@@ -147,7 +148,7 @@ class ResetOffsetsKafkaTest {
             assertEquals(before, committed(stack, fleet.workerGroup(), fleet.requests()), "nothing changed");
         }
 
-        ReplayTestSupport.CliRun afterLeaving = ReplayTestSupport.cli(fleet.env(stack), "replay", "reset-offsets",
+        CliRun afterLeaving = CliRun.execute(fleet.env(stack), "replay", "reset-offsets",
                 "--to", "-1h");
         assertEquals(ExitCodes.OK, afterLeaving.exitCode(), afterLeaving.toString());
         Map<Integer, Long> zeros = new HashMap<>();
