@@ -6,7 +6,6 @@ import io.sdfleet.common.config.KafkaSettings;
 import io.sdfleet.common.config.Setting;
 import io.sdfleet.worker.observe.ObserveSettings;
 import io.sdfleet.worker.pipeline.PipelineSettings;
-import io.sdfleet.worker.runtime.RuntimeKind;
 import io.sdfleet.worker.runtime.RuntimeSettings;
 import io.sdfleet.worker.store.StoreRetrySettings;
 import io.sdfleet.worker.store.StoreSettings;
@@ -90,8 +89,6 @@ public record WorkerSettings(KafkaSettings kafka, StoreSettings store, StoreRetr
             WorkerSettings::parseWorkerId);
     public static final Setting<String> MODEL_DIR = Setting.nonBlank("SDFLEET_MODEL_DIR", DEFAULT_MODEL_DIR,
             "Folder of the model in diffusers' ONNX layout.");
-    /** {@code SDFLEET_RUNTIME}, declared with the other runtime settings ({@link RuntimeSettings#KIND}). */
-    public static final Setting<RuntimeKind> RUNTIME = RuntimeSettings.KIND;
     public static final Setting<Integer> BATCH_MAX_IMAGES = Setting.integer("SDFLEET_BATCH_MAX_IMAGES",
             DEFAULT_BATCH_MAX_IMAGES, 0, PipelineSettings.MAX_BATCH_IMAGES,
             "Most images in one device batch; 0 means the pipeline's maximum (larger values are capped to it).");
@@ -217,11 +214,6 @@ public record WorkerSettings(KafkaSettings kafka, StoreSettings store, StoreRetr
         } catch (NumberFormatException e) {
             return fallback; // Kafka itself reports the bad value when the client is made
         }
-    }
-
-    /** The UNet's runtime ({@code SDFLEET_RUNTIME}); short for {@code runtimeSettings().kind()}. */
-    public RuntimeKind runtime() {
-        return runtimeSettings.kind();
     }
 
     /** The producer's transactional id: stable per worker instance. */

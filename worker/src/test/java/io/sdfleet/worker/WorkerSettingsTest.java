@@ -29,7 +29,7 @@ class WorkerSettingsTest {
         WorkerSettings s = WorkerSettings.fromEnv(Map.of(), () -> "pod-3");
         assertEquals("pod-3", s.workerId());
         assertEquals("sdfleet-worker-pod-3", s.transactionalId());
-        assertEquals(RuntimeKind.ONNXRUNTIME, s.runtime());
+        assertEquals(RuntimeKind.ONNXRUNTIME, s.runtimeSettings().kind());
         assertEquals(Duration.ofMillis(50), s.batchMaxWait());
         assertTrue(s.transactions());
         assertEquals(Duration.ofSeconds(30), s.shutdownGrace());
@@ -42,7 +42,7 @@ class WorkerSettingsTest {
     void runtimeAndPipelineSettingsComeFromTheEnvironment() {
         WorkerSettings s = WorkerSettings.fromEnv(Map.of("SDFLEET_RUNTIME", "tensorrt", "SDFLEET_ORT_PROVIDER", "cuda",
                 "SDFLEET_DEVICE_ID", "1", "SDFLEET_VAE_BATCH_IMAGES", "2", "SDFLEET_BATCH_MAX_IMAGES", "8"), () -> "h");
-        assertEquals(RuntimeKind.TENSORRT, s.runtime());
+        assertEquals(RuntimeKind.TENSORRT, s.runtimeSettings().kind());
         assertEquals(OrtProvider.CUDA, s.runtimeSettings().ortProvider());
         assertEquals(1, s.runtimeSettings().deviceId());
         assertEquals(new PipelineSettings(8, 2, PipelineSettings.DEFAULT_MAX_CONSECUTIVE_DEVICE_FAULTS), s.pipeline(),
