@@ -53,11 +53,22 @@ class ClipTokenizerGoldenTest {
 
     @Test
     void goldenTokenizationsAreConsistentWithTheirIds() throws IOException {
-        JsonNode cases = new ObjectMapper().readTree(goldenClipDir().resolve("tokenizer_cases.json").toFile());
+        ObjectMapper json = new ObjectMapper();
+        JsonNode cases = json.readTree(goldenClipDir().resolve("tokenizer_cases.json").toFile());
+        JsonNode vocab = json.readTree(goldenClipDir().resolve("vocab.json").toFile());
+        assertFalse(cases.isEmpty(), "no tokenizer cases");
         ClipTokenizer tokenizer = ClipTokenizer.bundled();
         for (JsonNode testCase : cases) {
-            Tokenization t = tokenizer.tokenize(testCase.get("prompt").asText());
+            String prompt = testCase.get("prompt").asText();
+            Tokenization t = tokenizer.tokenize(prompt);
             int kept = t.tokens().size();
+            // The reported tokens are exactly the golden ids between the start token and the end token.
+            JsonNode ids = testCase.get("input_ids");
+            for (int i = 0; i < kept; i++) {
+                assertEquals(ids.get(i + 1).asInt(), vocab.get(t.tokens().get(i)).asInt(),
+                        "token " + i + " of " + quoted(prompt));
+            }
+            assertEquals(tokenizer.endTokenId(), ids.get(kept + 1).asInt(), "end token after the kept tokens");
             assertEquals(Math.min(t.tokenCount(), ClipTokenizer.MAX_CONTENT_TOKENS), kept);
             assertEquals(t.tokenCount() - kept, t.truncatedTokens());
             assertEquals(t.truncatedTokens() > 0, !t.truncatedText().isEmpty());
