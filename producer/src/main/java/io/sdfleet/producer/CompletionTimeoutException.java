@@ -1,5 +1,6 @@
 package io.sdfleet.producer;
 
+import io.sdfleet.common.config.DurationText;
 import io.sdfleet.common.Completion;
 
 import java.time.Duration;
@@ -25,7 +26,7 @@ public class CompletionTimeoutException extends RuntimeException {
     private final Duration timeout;
 
     public CompletionTimeoutException(Set<String> missing, Map<String, Completion> received, Duration timeout) {
-        super("no completion within " + DurationText.of(timeout) + " for " + missing.size() + " job(s): "
+        super("no completion within " + DurationText.format(timeout) + " for " + missing.size() + " job(s): "
                 + preview(missing));
         this.missing = Collections.unmodifiableSet(new LinkedHashSet<>(missing));
         this.received = Collections.unmodifiableMap(new LinkedHashMap<>(received));

@@ -1,5 +1,6 @@
 package io.sdfleet.producer;
 
+import io.sdfleet.common.config.DurationText;
 import io.sdfleet.common.Completion;
 import io.sdfleet.common.InvalidRequestException;
 import io.sdfleet.common.JobCodec;
@@ -271,12 +272,12 @@ public final class SdfleetProducer implements AutoCloseable {
     private RuntimeException translate(Exception error, String jobId, boolean beforeSendReturned) {
         if (error instanceof TimeoutException && beforeSendReturned) {
             return new KafkaUnavailableException("no Kafka broker reachable at " + options.bootstrapServers()
-                    + " within " + DurationText.of(options.maxBlock()) + " (or topic " + options.requestsTopic()
+                    + " within " + DurationText.format(options.maxBlock()) + " (or topic " + options.requestsTopic()
                     + " does not exist there); job " + jobId + " was not sent", error);
         }
         if (error instanceof TimeoutException) {
             return new KafkaUnavailableException("job " + jobId + " was not acknowledged by Kafka at "
-                    + options.bootstrapServers() + " within " + DurationText.of(options.deliveryTimeout())
+                    + options.bootstrapServers() + " within " + DurationText.format(options.deliveryTimeout())
                     + "; it may or may not have been written (resubmitting the same request is safe)", error);
         }
         if (error instanceof RetriableException) {
@@ -311,7 +312,7 @@ public final class SdfleetProducer implements AutoCloseable {
             throw new SubmitFailedException(prepared.jobId(), e.getCause().toString(), e.getCause());
         } catch (java.util.concurrent.TimeoutException e) {
             throw new KafkaUnavailableException("job " + prepared.jobId() + " got no answer from Kafka at "
-                    + options.bootstrapServers() + " within " + DurationText.of(bound), e);
+                    + options.bootstrapServers() + " within " + DurationText.format(bound), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KafkaUnavailableException("interrupted while waiting for Kafka to acknowledge job "

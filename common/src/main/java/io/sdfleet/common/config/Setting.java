@@ -1,11 +1,9 @@
 package io.sdfleet.common.config;
 
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -38,8 +36,6 @@ public final class Setting<T> {
          */
         T parse(String raw);
     }
-
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,12})\\s*(ms|s|m|h)");
 
     private final String name;
     private final Class<T> type;
@@ -150,17 +146,17 @@ public final class Setting<T> {
     }
 
     /**
-     * A duration in [min, max], written {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h} or ISO-8601
-     * ({@code PT30S}).
+     * A duration in [min, max], written as {@link DurationText#parse} reads it: {@code 500ms}, {@code 30s},
+     * {@code 5m}, {@code 2h}, {@code 1d} or ISO-8601 ({@code PT30S}).
      */
     public static Setting<Duration> duration(String name, Duration defaultValue, Duration min, Duration max,
             String description) {
-        return of(name, Duration.class, defaultValue, durationText(defaultValue),
-                durationText(min) + " .. " + durationText(max) + " (e.g. 500ms, 30s, 5m, 2h)", description, raw -> {
-                    Duration d = parseDuration(raw.strip());
+        String range = DurationText.format(min) + " .. " + DurationText.format(max);
+        return of(name, Duration.class, defaultValue, DurationText.format(defaultValue),
+                range + " (e.g. 500ms, 30s, 5m, 2h)", description, raw -> {
+                    Duration d = DurationText.parse(raw.strip());
                     if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
-                        throw new IllegalArgumentException("out of range " + durationText(min) + " .. "
-                                + durationText(max));
+                        throw new IllegalArgumentException("out of range " + range);
                     }
                     return d;
                 });
@@ -243,48 +239,5 @@ public final class Setting<T> {
             throw new IllegalArgumentException("out of range " + min + " .. " + max);
         }
         return parsed;
-    }
-
-    private static Duration parseDuration(String v) {
-        Matcher m = DURATION.matcher(v.toLowerCase(Locale.ROOT));
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            switch (m.group(2)) {
-                case "ms":
-                    return Duration.ofMillis(n);
-                case "s":
-                    return Duration.ofSeconds(n);
-                case "m":
-                    return Duration.ofMinutes(n);
-                default:
-                    return Duration.ofHours(n);
-            }
-        }
-        try {
-            return Duration.parse(v);
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("not a duration; write e.g. 500ms, 30s, 5m, 2h or PT30S");
-        }
-    }
-
-    /** A duration for people: 500ms, 30s, 5m, 2h, or ISO-8601 when it is not a whole number of one unit. */
-    static String durationText(Duration d) {
-        if (d == null) {
-            return "(none)";
-        }
-        long ms = d.toMillis();
-        if (!d.equals(Duration.ofMillis(ms))) {
-            return d.toString();
-        }
-        if (ms % 3_600_000 == 0 && ms != 0) {
-            return ms / 3_600_000 + "h";
-        }
-        if (ms % 60_000 == 0 && ms != 0) {
-            return ms / 60_000 + "m";
-        }
-        if (ms % 1000 == 0) {
-            return ms / 1000 + "s";
-        }
-        return ms + "ms";
     }
 }

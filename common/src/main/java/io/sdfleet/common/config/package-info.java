@@ -4,7 +4,9 @@
  * <p>What lives here: {@link io.sdfleet.common.config.Setting} (one declared variable: name, type, default,
  * allowed values, description), {@link io.sdfleet.common.config.ConfigReader} (reads a {@code Map} of
  * variables and collects every problem), {@link io.sdfleet.common.config.ConfigException} (fatal; lists them
- * all), {@link io.sdfleet.common.config.SettingsTable} (the README table) and
+ * all), {@link io.sdfleet.common.config.SettingsTable} (the README table),
+ * {@link io.sdfleet.common.config.DurationText} (the one grammar for durations people write, also used by
+ * the CLI and replay times) and
  * {@link io.sdfleet.common.config.KafkaSettings} (brokers, topics, group, {@code SDFLEET_KAFKA_*} pass-through).
  *
  * <p>Rule: every setting is declared once as a constant and read through a {@code ConfigReader}, all of them

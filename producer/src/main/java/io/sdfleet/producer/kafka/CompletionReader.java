@@ -1,7 +1,7 @@
 package io.sdfleet.producer.kafka;
 
 import io.sdfleet.common.Completion;
-import io.sdfleet.producer.DurationText;
+import io.sdfleet.common.config.DurationText;
 import io.sdfleet.producer.KafkaUnavailableException;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -158,7 +158,7 @@ public final class CompletionReader implements AutoCloseable {
 
     private KafkaUnavailableException unavailable(Duration waited, KafkaException cause) {
         return new KafkaUnavailableException("no Kafka broker reachable at " + bootstrapServers + " within "
-                + DurationText.of(waited) + " (reading topic " + topic + ")", cause);
+                + DurationText.format(waited) + " (reading topic " + topic + ")", cause);
     }
 
     /** Makes a blocked or the next {@link #poll(Duration)} return early; safe from any thread. */

@@ -1,5 +1,7 @@
 package io.sdfleet.producer.replay;
 
+import io.sdfleet.common.config.DurationText;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -123,26 +125,16 @@ public sealed interface RangeBound {
     }
 
     private static Duration parseAgo(String d, String text) {
-        Matcher m = Patterns.AGO.matcher(d);
-        if (m.matches()) {
-            long n = parseLong(m.group(1), text);
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
-        }
+        Duration parsed;
         try {
-            Duration parsed = Duration.parse(d);
-            if (parsed.isNegative()) {
-                throw new InvalidReplaySpecException("'" + text + "': write a time before now as -DURATION");
-            }
-            return parsed;
-        } catch (DateTimeParseException e) {
+            parsed = DurationText.parse(d);
+        } catch (IllegalArgumentException e) {
             throw new InvalidReplaySpecException("'" + text + "' is not a time before now like -30m, -2h, -1d or -PT2H");
         }
+        if (parsed.isNegative()) {
+            throw new InvalidReplaySpecException("'" + text + "': write a time before now as -DURATION");
+        }
+        return parsed;
     }
 
     private static long parseLong(String digits, String text) {
@@ -157,7 +149,6 @@ public sealed interface RangeBound {
     final class Patterns {
         static final Pattern NUMBER = Pattern.compile("\\d{1,19}");
         static final Pattern PAIR = Pattern.compile("(\\d{1,9}):(\\d{1,19})");
-        static final Pattern AGO = Pattern.compile("(\\d{1,12})(ms|s|m|h|d)");
 
         private Patterns() {
         }

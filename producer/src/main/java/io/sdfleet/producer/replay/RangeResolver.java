@@ -1,6 +1,6 @@
 package io.sdfleet.producer.replay;
 
-import io.sdfleet.producer.DurationText;
+import io.sdfleet.common.config.DurationText;
 import io.sdfleet.producer.KafkaUnavailableException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.PartitionInfo;
@@ -69,7 +69,7 @@ final class RangeResolver {
             return ranges(chosen, beginnings, ends, spec.from(), spec.to(), fromTimes, toTimes);
         } catch (TimeoutException e) {
             throw new KafkaUnavailableException("no Kafka broker answered at " + bootstrapServers + " within "
-                    + DurationText.of(timeout) + " (looking up the offsets of topic " + topic + ")", e);
+                    + DurationText.format(timeout) + " (looking up the offsets of topic " + topic + ")", e);
         }
     }
 

@@ -2,7 +2,7 @@ package io.sdfleet.producer.replay;
 
 import io.sdfleet.common.JobRequest;
 import io.sdfleet.common.config.KafkaSettings;
-import io.sdfleet.producer.DurationText;
+import io.sdfleet.common.config.DurationText;
 import io.sdfleet.producer.JobIdGenerator;
 import io.sdfleet.producer.KafkaUnavailableException;
 import io.sdfleet.producer.SubmitResult;
@@ -171,7 +171,7 @@ public final class Replayer {
                 lastProgress = System.nanoTime();
             } else if (System.nanoTime() - lastProgress > idleTimeout.toNanos()) {
                 run.abort("no record arrived from " + settings.bootstrapServers() + " for "
-                        + DurationText.of(idleTimeout) + " with partitions " + partitionsOf(open) + " unfinished");
+                        + DurationText.format(idleTimeout) + " with partitions " + partitionsOf(open) + " unfinished");
             }
         }
     }

@@ -1,7 +1,7 @@
 package io.sdfleet.producer.replay;
 
 import io.sdfleet.common.config.KafkaSettings;
-import io.sdfleet.producer.DurationText;
+import io.sdfleet.common.config.DurationText;
 import io.sdfleet.producer.KafkaUnavailableException;
 import io.sdfleet.producer.kafka.ClientProperties;
 import org.apache.kafka.clients.admin.Admin;
@@ -174,7 +174,7 @@ public final class WorkerGroupReset {
 
     private KafkaUnavailableException unavailable(String what, Exception cause) {
         return new KafkaUnavailableException("no Kafka broker answered at " + settings.bootstrapServers() + " within "
-                + DurationText.of(timeout) + " (" + what + ")", cause);
+                + DurationText.format(timeout) + " (" + what + ")", cause);
     }
 
     private static Duration lookupTimeoutOf(KafkaSettings settings) {
