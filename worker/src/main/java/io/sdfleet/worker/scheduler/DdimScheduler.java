@@ -46,16 +46,6 @@ public final class DdimScheduler extends TrajectoryScheduler {
     }
 
     @Override
-    public boolean integerTimesteps() {
-        return true;
-    }
-
-    @Override
-    public float initNoiseSigma() {
-        return 1.0f;
-    }
-
-    @Override
     protected float[] doStep(float[] modelOutput, int stepIndex, float[] sample, NoiseSource noise) {
         int t = (int) timesteps[stepIndex];
         int prevT = t - config.numTrainTimesteps() / numInferenceSteps;

@@ -1,7 +1,5 @@
 package io.sdfleet.worker.scheduler;
 
-import java.util.Optional;
-
 /**
  * DPM-Solver++ multistep (Lu et al. 2022), diffusers' {@code DPMSolverMultistepScheduler} with
  * {@code algorithm_type="dpmsolver++"}: "DPM++ 2M" with {@code solver_order=2}, "DPM++ 2M Karras" with
@@ -18,33 +16,21 @@ import java.util.Optional;
  * {@code euler_at_final}, {@code use_karras_sigmas}, {@code final_sigmas_type}, {@code lambda_min_clipped}.
  * Rejected: SDE variants, order 3, {@code variance_type}, Lu lambdas.
  */
-public final class DpmSolverMultistepScheduler extends TrajectoryScheduler {
+public final class DpmSolverMultistepScheduler extends MultistepScheduler {
 
-    /** The "2M" solvers combine at most two model outputs; diffusers' third-order update is not ported. */
-    private static final int MAX_ORDER = 2;
     /** diffusers uses lower-order steps near the end only for short trajectories (fewer than 15 steps). */
     private static final int LOWER_ORDER_FINAL_MAX_STEPS = 15;
 
-    private final TimestepSpacing spacing;
-    private final PredictionType prediction;
     private final boolean heun;
-    private final float finalSigma;
-    private float[] sigmas;
     /** x0 predictions: [0] the previous step's, [1] the current step's. */
     private float[] previousX0;
     private int lowerOrderNums;
 
     public DpmSolverMultistepScheduler(SchedulerConfig config) {
         super(config);
-        this.spacing = config.spacingOr(TimestepSpacing.LINSPACE);
-        this.prediction = PredictionType.parse(config.predictionType());
         if (!"dpmsolver++".equals(config.algorithmType())) {
             throw new UnsupportedSchedulerConfigException("algorithm_type", config.algorithmType(),
                     "only dpmsolver++ is supported");
-        }
-        if (config.solverOrder() < 1 || config.solverOrder() > MAX_ORDER) {
-            throw new UnsupportedSchedulerConfigException("solver_order", config.solverOrder(),
-                    "only 1 and 2 are supported");
         }
         String solverType = config.solverType().orElse("midpoint");
         switch (solverType) {
@@ -57,7 +43,6 @@ public final class DpmSolverMultistepScheduler extends TrajectoryScheduler {
             throw new UnsupportedSchedulerConfigException("variance_type", v, "only null is supported");
         });
         SchedulerConfig.rejectIfTrue("use_lu_lambdas", config.useLuLambdas());
-        this.finalSigma = EulerDiscreteScheduler.finalSigma(config, schedule);
     }
 
     @Override
@@ -66,12 +51,10 @@ public final class DpmSolverMultistepScheduler extends TrajectoryScheduler {
     }
 
     @Override
-    protected double[] layOut(int n) {
+    protected MultistepSigmas sigmaLayout(int n) {
         previousX0 = null;
         lowerOrderNums = 0;
-        MultistepSigmas layout = MultistepSigmas.layOut(schedule, spacing, config, n, lastTimestep(), finalSigma);
-        sigmas = layout.sigmas();
-        return layout.timesteps();
+        return MultistepSigmas.layOut(schedule, spacing, config, n, lastTimestep(), finalSigma);
     }
 
     /** N minus the number of training timesteps whose lambda is below {@code lambda_min_clipped}. */
@@ -97,29 +80,13 @@ public final class DpmSolverMultistepScheduler extends TrajectoryScheduler {
     }
 
     @Override
-    public boolean integerTimesteps() {
-        return true;
-    }
-
-    @Override
-    public Optional<float[]> sigmas() {
-        requireTimesteps();
-        return Optional.of(sigmas.clone());
-    }
-
-    @Override
-    public float initNoiseSigma() {
-        return 1.0f;
-    }
-
-    @Override
     protected float[] doStep(float[] modelOutput, int stepIndex, float[] sample, NoiseSource noise) {
         int steps = timesteps.length;
         boolean shortRun = config.lowerOrderFinal() && steps < LOWER_ORDER_FINAL_MAX_STEPS;
         boolean lowerOrderFinal = stepIndex == steps - 1
                 && (config.eulerAtFinal() || shortRun || "zero".equals(config.finalSigmasType()));
 
-        AlphaSigma s0 = AlphaSigma.of(sigmas[stepIndex]);
+        AlphaSigma s0 = alphaSigma(stepIndex);
         float[] x0 = s0.dataPrediction(prediction, sample, modelOutput);
         float[] older = previousX0;
         previousX0 = x0;
@@ -138,8 +105,8 @@ public final class DpmSolverMultistepScheduler extends TrajectoryScheduler {
 
     /** DPM-Solver++ 1 (the same as DDIM in x0 form). */
     private float[] firstOrder(float[] x0, int stepIndex, float[] sample) {
-        AlphaSigma t = AlphaSigma.of(sigmas[stepIndex + 1]);
-        AlphaSigma s = AlphaSigma.of(sigmas[stepIndex]);
+        AlphaSigma t = alphaSigma(stepIndex + 1);
+        AlphaSigma s = alphaSigma(stepIndex);
         float h = t.lambda() - s.lambda();
         float sampleCoeff = t.sigma() / s.sigma();
         float x0Coeff = t.alpha() * ((float) Math.exp(-h) - 1.0f);
@@ -152,9 +119,9 @@ public final class DpmSolverMultistepScheduler extends TrajectoryScheduler {
 
     /** DPM-Solver++ 2M: the current x0 plus a finite-difference correction from the previous one. */
     private float[] secondOrder(float[] m0, float[] m1, int stepIndex, float[] sample) {
-        AlphaSigma t = AlphaSigma.of(sigmas[stepIndex + 1]);
-        AlphaSigma s0 = AlphaSigma.of(sigmas[stepIndex]);
-        AlphaSigma s1 = AlphaSigma.of(sigmas[stepIndex - 1]);
+        AlphaSigma t = alphaSigma(stepIndex + 1);
+        AlphaSigma s0 = alphaSigma(stepIndex);
+        AlphaSigma s1 = alphaSigma(stepIndex - 1);
         float h = t.lambda() - s0.lambda();
         float h0 = s0.lambda() - s1.lambda();
         float r0 = h0 / h;

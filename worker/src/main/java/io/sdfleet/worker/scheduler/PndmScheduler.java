@@ -65,16 +65,6 @@ public final class PndmScheduler extends TrajectoryScheduler {
     }
 
     @Override
-    public boolean integerTimesteps() {
-        return true;
-    }
-
-    @Override
-    public float initNoiseSigma() {
-        return 1.0f;
-    }
-
-    @Override
     protected float[] doStep(float[] modelOutput, int stepIndex, float[] sample, NoiseSource noise) {
         int ratio = config.numTrainTimesteps() / numInferenceSteps;
         int timestep = (int) timesteps[stepIndex];

@@ -53,6 +53,18 @@ abstract class TrajectoryScheduler implements Scheduler {
         return timesteps.clone();
     }
 
+    /** Integer timesteps by default, as the variance-preserving schedulers (DDIM, PNDM, multistep) use. */
+    @Override
+    public boolean integerTimesteps() {
+        return true;
+    }
+
+    /** 1 by default: the variance-preserving schedulers start from unit-variance noise. */
+    @Override
+    public float initNoiseSigma() {
+        return 1.0f;
+    }
+
     @Override
     public Optional<float[]> sigmas() {
         return Optional.empty();

@@ -1,7 +1,5 @@
 package io.sdfleet.worker.scheduler;
 
-import java.util.Optional;
-
 /**
  * UniPC (Zhao et al. 2023), diffusers' {@code UniPCMultistepScheduler} in its default form: data prediction
  * ({@code predict_x0=true}), B(h) = e^h - 1 ({@code solver_type="bh2"}; bh1 = h also supported), order 2.
@@ -17,16 +15,10 @@ import java.util.Optional;
  * {@code lower_order_final}, {@code disable_corrector}, {@code use_karras_sigmas}, {@code final_sigmas_type}.
  * Rejected: {@code predict_x0=false}, {@code solver_p}, orders above 2.
  */
-public final class UniPcMultistepScheduler extends TrajectoryScheduler {
+public final class UniPcMultistepScheduler extends MultistepScheduler {
 
-    private static final int MAX_ORDER = 2;
-
-    private final TimestepSpacing spacing;
-    private final PredictionType prediction;
     private final boolean bh2;
-    private final float finalSigma;
     private final int solverOrder;
-    private float[] sigmas;
     /** x0 predictions of the last two steps: [0] older, [1] newer (null until filled). */
     private final float[][] x0History = new float[MAX_ORDER][];
     /** The sample the last predictor step started from (diffusers' {@code last_sample}). */
@@ -36,12 +28,6 @@ public final class UniPcMultistepScheduler extends TrajectoryScheduler {
 
     public UniPcMultistepScheduler(SchedulerConfig config) {
         super(config);
-        this.spacing = config.spacingOr(TimestepSpacing.LINSPACE);
-        this.prediction = PredictionType.parse(config.predictionType());
-        if (config.solverOrder() < 1 || config.solverOrder() > MAX_ORDER) {
-            throw new UnsupportedSchedulerConfigException("solver_order", config.solverOrder(),
-                    "only 1 and 2 are supported");
-        }
         this.solverOrder = config.solverOrder();
         String solverType = config.solverType().orElse("bh2");
         switch (solverType) {
@@ -56,7 +42,6 @@ public final class UniPcMultistepScheduler extends TrajectoryScheduler {
         if (config.solverP()) {
             throw new UnsupportedSchedulerConfigException("solver_p", "<scheduler>", "only null is supported");
         }
-        this.finalSigma = EulerDiscreteScheduler.finalSigma(config, schedule);
     }
 
     @Override
@@ -65,38 +50,20 @@ public final class UniPcMultistepScheduler extends TrajectoryScheduler {
     }
 
     @Override
-    protected double[] layOut(int n) {
+    protected MultistepSigmas sigmaLayout(int n) {
         x0History[0] = null;
         x0History[1] = null;
         lastSample = null;
         thisOrder = 0;
         lowerOrderNums = 0;
-        MultistepSigmas layout = MultistepSigmas.layOut(schedule, spacing, config, n, config.numTrainTimesteps(),
-                finalSigma, "sigma_min".equals(config.finalSigmasType()));
-        sigmas = layout.sigmas();
-        return layout.timesteps();
-    }
-
-    @Override
-    public boolean integerTimesteps() {
-        return true;
-    }
-
-    @Override
-    public Optional<float[]> sigmas() {
-        requireTimesteps();
-        return Optional.of(sigmas.clone());
-    }
-
-    @Override
-    public float initNoiseSigma() {
-        return 1.0f;
+        return MultistepSigmas.layOut(schedule, spacing, config, n, config.numTrainTimesteps(), finalSigma,
+                "sigma_min".equals(config.finalSigmasType()));
     }
 
     @Override
     protected float[] doStep(float[] modelOutput, int stepIndex, float[] sample, NoiseSource noise) {
         boolean useCorrector = stepIndex > 0 && !correctorDisabledAfter(stepIndex - 1) && lastSample != null;
-        float[] x0 = AlphaSigma.of(sigmas[stepIndex]).dataPrediction(prediction, sample, modelOutput);
+        float[] x0 = alphaSigma(stepIndex).dataPrediction(prediction, sample, modelOutput);
         float[] x = useCorrector ? correct(x0, stepIndex, sample) : sample;
 
         x0History[0] = x0History[1];
@@ -122,8 +89,8 @@ public final class UniPcMultistepScheduler extends TrajectoryScheduler {
 
     /** UniP-bh: the predictor from sigmas[i] to sigmas[i + 1]. */
     private float[] predict(float[] x, int stepIndex, int order) {
-        AlphaSigma t = AlphaSigma.of(sigmas[stepIndex + 1]);
-        AlphaSigma s0 = AlphaSigma.of(sigmas[stepIndex]);
+        AlphaSigma t = alphaSigma(stepIndex + 1);
+        AlphaSigma s0 = alphaSigma(stepIndex);
         float h = t.lambda() - s0.lambda();
         float[] m0 = x0History[1];
         float hh = -h;
@@ -140,7 +107,7 @@ public final class UniPcMultistepScheduler extends TrajectoryScheduler {
             return out;
         }
         float[] m1 = x0History[0];
-        float rk = (AlphaSigma.of(sigmas[stepIndex - 1]).lambda() - s0.lambda()) / h;
+        float rk = (alphaSigma(stepIndex - 1).lambda() - s0.lambda()) / h;
         float rho = 0.5f; // diffusers' fixed weight for the order-2 predictor
         for (int i = 0; i < out.length; i++) {
             float d1 = (m1[i] - m0[i]) / rk;
@@ -156,8 +123,8 @@ public final class UniPcMultistepScheduler extends TrajectoryScheduler {
      */
     private float[] correct(float[] modelT, int stepIndex, float[] thisSample) {
         int order = thisOrder;
-        AlphaSigma t = AlphaSigma.of(sigmas[stepIndex]);
-        AlphaSigma s0 = AlphaSigma.of(sigmas[stepIndex - 1]);
+        AlphaSigma t = alphaSigma(stepIndex);
+        AlphaSigma s0 = alphaSigma(stepIndex - 1);
         float h = t.lambda() - s0.lambda();
         float[] m0 = x0History[1];
         float[] x = lastSample;
@@ -170,7 +137,7 @@ public final class UniPcMultistepScheduler extends TrajectoryScheduler {
         if (order == 1) {
             rhos = new float[] {0.5f};
         } else {
-            rk = (AlphaSigma.of(sigmas[stepIndex - 2]).lambda() - s0.lambda()) / h;
+            rk = (alphaSigma(stepIndex - 2).lambda() - s0.lambda()) / h;
             float hPhiK = hPhi1 / hh - 1.0f;
             float[] b = new float[order];
             int factorial = 1;

@@ -10,7 +10,8 @@
  * {@link io.sdfleet.worker.scheduler.Scheduler} interface, configured from the model's own
  * {@code scheduler/scheduler_config.json} ({@link io.sdfleet.worker.scheduler.SchedulerConfig}) and created by
  * {@link io.sdfleet.worker.scheduler.Schedulers}. Euler, Euler ancestral and LMS share their sigma table and
- * input scaling through the package-private {@code SigmaScheduler}, and every scheduler its step-order checks
+ * input scaling through the package-private {@code SigmaScheduler}, DPM-Solver++ and UniPC their multistep sigma
+ * table through {@code MultistepScheduler}, and every scheduler its step-order checks
  * through {@code TrajectoryScheduler}; each scheduler's class holds only its own step math. The remaining package-private classes are the shared numerics:
  * the float32 training noise schedule as torch computes it, numpy-compatible timestep spacing, interpolation
  * and Karras sigmas.
