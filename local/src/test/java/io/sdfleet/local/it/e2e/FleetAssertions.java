@@ -1,5 +1,6 @@
 package io.sdfleet.local.it.e2e;
 
+import static io.sdfleet.local.it.CompletionAssertions.sha256;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,37 +9,23 @@ import io.sdfleet.common.Completion;
 import io.sdfleet.common.CompletionStatus;
 import io.sdfleet.common.ImageRef;
 import io.sdfleet.common.JobRequest;
+import io.sdfleet.local.it.CompletionAssertions;
 import io.sdfleet.worker.image.A1111Parameters;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
 
-/** What the whole fleet promises about jobs and their images, written once (STYLE 18). */
+/**
+ * What the whole fleet promises about jobs and their images, written once (STYLE 18); the delivery
+ * guarantees it shares with the worker tests live in {@link CompletionAssertions}.
+ */
 final class FleetAssertions {
 
     private FleetAssertions() {
-    }
-
-    /** Each request has exactly one completion and nothing else has one; returns them by job id. */
-    static Map<String, Completion> everyRequestHasExactlyOneCompletion(List<JobRequest> requests,
-            List<Completion> completions) {
-        Map<String, Long> counts = completions.stream()
-                .collect(Collectors.groupingBy(Completion::jobId, TreeMap::new, Collectors.counting()));
-        Set<String> expected = requests.stream().map(JobRequest::jobId).collect(Collectors.toSet());
-        assertEquals(expected, counts.keySet(), "jobs with a completion");
-        counts.forEach((job, n) -> assertEquals(1L, n, "completions of " + job));
-        return completions.stream().collect(Collectors.toMap(Completion::jobId, Function.identity()));
     }
 
     /**
@@ -55,7 +42,7 @@ final class FleetAssertions {
             assertEquals(request.numImages(), c.images().size(), "images of " + request.jobId());
             for (int i = 0; i < c.images().size(); i++) {
                 ImageRef ref = c.images().get(i);
-                assertEquals(s.prefix + "/" + request.jobId() + "/" + i + ".png", ref.key());
+                assertEquals(s.corner.prefix() + "/" + request.jobId() + "/" + i + ".png", ref.key());
                 assertEquals(request.seed() + i, ref.seed(), "seed of image " + i + " of " + request.jobId());
                 assertNotNull(ref.url(), "presigned url");
                 byte[] png = s.object(ref.key());
@@ -69,7 +56,7 @@ final class FleetAssertions {
             }
             expectedObjects += c.images().size();
         }
-        assertEquals(expectedObjects, s.objectKeys().size(), "objects under " + s.prefix);
+        assertEquals(expectedObjects, s.objectKeys().size(), "objects under " + s.corner.prefix());
     }
 
     /**
@@ -104,13 +91,5 @@ final class FleetAssertions {
         BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
         assertNotNull(image, "ImageIO cannot decode the PNG");
         return image;
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new AssertionError(e);
-        }
     }
 }

@@ -73,7 +73,7 @@ class FleetDemoTest {
                 }
                 assertTrue(output.out().contains("export SDFLEET_BOOTSTRAP_SERVERS=" + stack.bootstrapServers()),
                         output::both);
-                assertTrue(output.out().contains("export SDFLEET_TOPIC_REQUESTS=" + s.requests), output::both);
+                assertTrue(output.out().contains("export SDFLEET_TOPIC_REQUESTS=" + s.corner.requests()), output::both);
                 Thread.sleep(500);
                 assertFalse(demo.isDone(), () -> "--keep-running returned before the stop signal:\n" + output.both());
             } finally {

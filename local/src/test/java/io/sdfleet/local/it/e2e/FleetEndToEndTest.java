@@ -1,7 +1,7 @@
 package io.sdfleet.local.it.e2e;
 
 import static io.sdfleet.local.it.e2e.FleetAssertions.everyJobStoredItsImages;
-import static io.sdfleet.local.it.e2e.FleetAssertions.everyRequestHasExactlyOneCompletion;
+import static io.sdfleet.local.it.CompletionAssertions.everyRequestHasExactlyOneCompletion;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;

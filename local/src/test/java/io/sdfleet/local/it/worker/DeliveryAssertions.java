@@ -1,16 +1,16 @@
 package io.sdfleet.local.it.worker;
 
+import static io.sdfleet.local.it.CompletionAssertions.everyRequestHasExactlyOneCompletion;
+import static io.sdfleet.local.it.CompletionAssertions.sha256;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.sdfleet.common.Completion;
 import io.sdfleet.common.CompletionStatus;
 import io.sdfleet.common.ImageRef;
 import io.sdfleet.common.JobRequest;
-import java.security.MessageDigest;
-import java.util.HexFormat;
+import io.sdfleet.local.it.CompletionAssertions;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,21 +18,13 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** The delivery guarantees, written once and used by every scenario (STYLE 18). */
+/**
+ * The worker's delivery guarantees, written once and used by every worker scenario (STYLE 18); exactly-once
+ * delivery and the image hash are shared with the end-to-end tests through {@link CompletionAssertions}.
+ */
 final class DeliveryAssertions {
 
     private DeliveryAssertions() {
-    }
-
-    /** Each request has exactly one completion, and no completion is for anything else. */
-    static Map<String, Completion> everyRequestHasExactlyOneCompletion(List<JobRequest> requests,
-            List<Completion> completions) {
-        Map<String, Long> counts = completions.stream()
-                .collect(Collectors.groupingBy(Completion::jobId, TreeMap::new, Collectors.counting()));
-        Set<String> expected = requests.stream().map(JobRequest::jobId).collect(Collectors.toSet());
-        assertEquals(expected, counts.keySet(), "jobs with a completion");
-        counts.forEach((job, n) -> assertEquals(1L, n, "completions of " + job));
-        return completions.stream().collect(Collectors.toMap(Completion::jobId, Function.identity()));
     }
 
     /** Each request has at least one completion (at-least-once: a redelivery may write another). */
@@ -67,14 +59,14 @@ final class DeliveryAssertions {
             assertEquals(c.request().numImages(), c.images().size(), "images of " + c.jobId());
             for (int i = 0; i < c.images().size(); i++) {
                 ImageRef ref = c.images().get(i);
-                assertEquals(s.prefix + "/" + c.jobId() + "/" + i + ".png", ref.key());
+                assertEquals(s.corner.prefix() + "/" + c.jobId() + "/" + i + ".png", ref.key());
                 assertEquals(c.request().seed() + i, ref.seed());
                 assertNotNull(ref.url(), "presigned url");
                 assertEquals(ref.sha256(), sha256(s.object(ref.key())), "sha256 of " + ref.key());
             }
             expected += c.images().size();
         }
-        assertEquals(expected, s.objectKeys().size(), "objects under " + s.prefix);
+        assertEquals(expected, s.objectKeys().size(), "objects under " + s.corner.prefix());
     }
 
     /** The group committed every partition up to its end: last processed offset + 1. */
@@ -103,14 +95,5 @@ final class DeliveryAssertions {
         Map<Integer, Long> committed = new TreeMap<>(s.committedOffsets());
         committed.values().removeIf(o -> o == 0);
         assertEquals(expected, committed, "committed offsets by partition");
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            fail(e);
-            return null;
-        }
     }
 }

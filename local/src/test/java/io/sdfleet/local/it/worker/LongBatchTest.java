@@ -1,7 +1,7 @@
 package io.sdfleet.local.it.worker;
 
 import static io.sdfleet.local.it.worker.DeliveryAssertions.committedOffsetIsLastProcessedPlusOne;
-import static io.sdfleet.local.it.worker.DeliveryAssertions.everyRequestHasExactlyOneCompletion;
+import static io.sdfleet.local.it.CompletionAssertions.everyRequestHasExactlyOneCompletion;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.sdfleet.common.JobRequest;

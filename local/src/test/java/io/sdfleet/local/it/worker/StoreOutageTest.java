@@ -1,7 +1,7 @@
 package io.sdfleet.local.it.worker;
 
 import static io.sdfleet.local.it.worker.DeliveryAssertions.committedOffsetIsLastProcessedPlusOne;
-import static io.sdfleet.local.it.worker.DeliveryAssertions.everyRequestHasExactlyOneCompletion;
+import static io.sdfleet.local.it.CompletionAssertions.everyRequestHasExactlyOneCompletion;
 import static io.sdfleet.local.it.worker.DeliveryAssertions.objectsMatchTheCompletions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -47,7 +47,7 @@ class StoreOutageTest {
                     s.send(during.get(during.size() - 1));
                 }
                 Thread.sleep(4000); // the worker has run the batch and is retrying its uploads
-                assertEquals(before.size(), s.read(s.completions, before.size() + 1, Duration.ofSeconds(1)).size(),
+                assertEquals(before.size(), s.read(s.corner.completions(), before.size() + 1, Duration.ofSeconds(1)).size(),
                         "no completion while the store is down");
                 committedOffsetIsLastProcessedPlusOne(s, firstJobs);
             } finally {

@@ -1,7 +1,7 @@
 package io.sdfleet.local.it.worker;
 
 import static io.sdfleet.local.it.worker.DeliveryAssertions.committedOffsetIsLastProcessedPlusOne;
-import static io.sdfleet.local.it.worker.DeliveryAssertions.everyRequestHasExactlyOneCompletion;
+import static io.sdfleet.local.it.CompletionAssertions.everyRequestHasExactlyOneCompletion;
 import static io.sdfleet.local.it.worker.DeliveryAssertions.objectsMatchTheCompletions;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -51,16 +51,16 @@ class WorkerDeliveryTest {
             Map<String, Completion> byJob = everyRequestHasExactlyOneCompletion(requests,
                     s.completions(requests));
 
-            Completion refused = byJob.remove(s.name + "-100");
+            Completion refused = byJob.remove(s.corner.name() + "-100");
             assertEquals(CompletionStatus.FAILED, refused.status());
             assertEquals(FakePipeline.FAILURE_CODE, refused.error().code());
-            Completion expired = byJob.remove(s.name + "-101");
+            Completion expired = byJob.remove(s.corner.name() + "-101");
             assertEquals(CompletionStatus.EXPIRED, expired.status());
             for (Completion c : byJob.values()) {
                 assertEquals(CompletionStatus.SUCCEEDED, c.status(), c.jobId());
                 assertEquals(FakePipeline.MODEL, c.model());
                 assertEquals(FakePipeline.RUNTIME, c.runtime());
-                assertEquals(s.name + "-w", c.workerId());
+                assertEquals(s.corner.name() + "-w", c.workerId());
                 assertTrue(c.batchSize() >= 1);
                 assertTrue(c.timingsMs().containsKey("upload") && c.timingsMs().containsKey("total"));
             }
@@ -96,14 +96,14 @@ class WorkerDeliveryTest {
                     s.completions(requests));
             objectsMatchTheCompletions(s, byJob);
 
-            List<ConsumerRecord<byte[], byte[]>> dead = s.readCommitted(s.dlq, bad.size());
+            List<ConsumerRecord<byte[], byte[]>> dead = s.readCommitted(s.corner.dlq(), bad.size());
             assertEquals(bad.size(), dead.size(), "one DLQ record per bad record");
             for (ConsumerRecord<byte[], byte[]> r : dead) {
                 String value = new String(r.value(), StandardCharsets.UTF_8);
                 assertEquals(bad.get(value), header(r, SdfleetHeaders.DLQ_REASON), value);
                 assertTrue(new String(r.key(), StandardCharsets.UTF_8).startsWith("bad-"), "original key");
-                assertEquals(s.requests, header(r, SdfleetHeaders.DLQ_SOURCE_TOPIC));
-                assertEquals(s.name + "-w", header(r, SdfleetHeaders.DLQ_WORKER));
+                assertEquals(s.corner.requests(), header(r, SdfleetHeaders.DLQ_SOURCE_TOPIC));
+                assertEquals(s.corner.name() + "-w", header(r, SdfleetHeaders.DLQ_WORKER));
                 assertTrue(!header(r, SdfleetHeaders.DLQ_MESSAGE).isBlank());
                 long offset = Long.parseLong(header(r, SdfleetHeaders.DLQ_SOURCE_OFFSET));
                 int partition = Integer.parseInt(header(r, SdfleetHeaders.DLQ_SOURCE_PARTITION));

@@ -2,7 +2,7 @@ package io.sdfleet.local.it.worker;
 
 import static io.sdfleet.local.it.worker.DeliveryAssertions.committedOffsetIsLastProcessedPlusOne;
 import static io.sdfleet.local.it.worker.DeliveryAssertions.deliveredPerMode;
-import static io.sdfleet.local.it.worker.DeliveryAssertions.everyRequestHasExactlyOneCompletion;
+import static io.sdfleet.local.it.CompletionAssertions.everyRequestHasExactlyOneCompletion;
 import static io.sdfleet.local.it.worker.DeliveryAssertions.objectsMatchTheCompletions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,7 +48,7 @@ class WorkerProcessTest {
             }
             try (WorkerChild first = WorkerChild.start(env, Duration.ofMillis(700))) {
                 WorkerScenario.await("some completions before the kill", STARTED,
-                        () -> s.read(s.completions, 2, Duration.ofSeconds(1)).size() >= 2);
+                        () -> s.read(s.corner.completions(), 2, Duration.ofSeconds(1)).size() >= 2);
                 first.process().destroyForcibly();
                 assertTrue(first.process().waitFor(10, TimeUnit.SECONDS), "killed");
             }
@@ -86,7 +86,7 @@ class WorkerProcessTest {
                 assertEquals(0, child.process().exitValue(), child.logText());
                 assertTrue(took.compareTo(grace) < 0, "took " + took);
 
-                List<Completion> completions = s.read(s.completions, 1, Duration.ofSeconds(5)).stream()
+                List<Completion> completions = s.read(s.corner.completions(), 1, Duration.ofSeconds(5)).stream()
                         .map(r -> io.sdfleet.common.JobCodec.shared().decodeCompletion(r.value())).toList();
                 assertTrue(!completions.isEmpty() && completions.size() < requests.size(),
                         "the batch in flight completed, the rest was left: " + completions.size()

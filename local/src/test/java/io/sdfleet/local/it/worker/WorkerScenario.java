@@ -1,15 +1,10 @@
 package io.sdfleet.local.it.worker;
 
-import io.minio.ListObjectsArgs;
-import io.minio.MinioClient;
-import io.minio.Result;
-import io.minio.messages.Item;
 import io.sdfleet.common.Completion;
 import io.sdfleet.common.JobCodec;
 import io.sdfleet.common.JobRequest;
-import io.sdfleet.local.KafkaTopics;
 import io.sdfleet.local.LocalStack;
-import io.sdfleet.local.TopicSpec;
+import io.sdfleet.local.it.ScenarioCorner;
 import io.sdfleet.worker.Worker;
 import io.sdfleet.worker.WorkerSettings;
 import io.sdfleet.worker.consume.KafkaClientFactory;
@@ -27,10 +22,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -55,13 +48,8 @@ final class WorkerScenario implements AutoCloseable {
     static final Duration WAIT = Duration.ofSeconds(60);
     static final int PARTITIONS = 3;
 
-    final LocalStack stack;
-    final String name;
-    final String requests;
-    final String completions;
-    final String dlq;
-    final String group;
-    final String prefix;
+    /** This test's topics, group and key prefix on the shared stack. */
+    final ScenarioCorner corner;
     final boolean transactions;
     private final KafkaProducer<byte[], byte[]> producer;
     private final List<Worker> workers = new ArrayList<>();
@@ -70,49 +58,24 @@ final class WorkerScenario implements AutoCloseable {
     private final List<S3ImageStore> stores = new ArrayList<>();
 
     WorkerScenario(LocalStack stack, String testName, boolean transactions) {
-        this.stack = stack;
-        String suffix = UUID.randomUUID().toString().substring(0, 8);
-        this.name = testName + "-" + suffix;
-        this.requests = name + "-req";
-        this.completions = name + "-done";
-        this.dlq = name + "-dlq";
-        this.group = name + "-group";
-        this.prefix = "it/" + name;
+        this.corner = ScenarioCorner.create(stack, testName, "it", PARTITIONS, WAIT);
         this.transactions = transactions;
-        KafkaTopics.createAndAwait(stack.bootstrapServers(), List.of(new TopicSpec(requests, PARTITIONS),
-                new TopicSpec(completions, PARTITIONS), new TopicSpec(dlq, 1)), WAIT);
-        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
+        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, corner.stack().bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     /** A worker's environment for this scenario; {@code extra} overrides. */
     Map<String, String> env(String workerId, Map<String, String> extra) {
-        Map<String, String> env = new HashMap<>();
-        env.put("SDFLEET_BOOTSTRAP_SERVERS", stack.bootstrapServers());
-        env.put("SDFLEET_TOPIC_REQUESTS", requests);
-        env.put("SDFLEET_TOPIC_COMPLETIONS", completions);
-        env.put("SDFLEET_TOPIC_DLQ", dlq);
-        env.put("SDFLEET_WORKER_GROUP", group);
-        env.put("SDFLEET_WORKER_ID", name + "-" + workerId);
-        env.put("SDFLEET_S3_ENDPOINT", stack.s3Endpoint().toString());
-        env.put("SDFLEET_S3_ACCESS_KEY", stack.accessKey());
-        env.put("SDFLEET_S3_SECRET_KEY", stack.secretKey());
-        env.put("SDFLEET_S3_BUCKET", stack.bucket());
-        env.put("SDFLEET_S3_PREFIX", prefix);
+        Map<String, String> env = corner.baseEnv(workerId);
         env.put("SDFLEET_S3_RETRY_BASE_DELAY", "100ms");
         env.put("SDFLEET_S3_RETRY_MAX_DELAY", "500ms");
         env.put("SDFLEET_S3_CONNECT_TIMEOUT", "1s");
         env.put("SDFLEET_S3_REQUEST_TIMEOUT", "3s");
-        env.put("SDFLEET_HTTP_PORT", "0");
-        env.put("SDFLEET_HTTP_BIND", "127.0.0.1");
         env.put("SDFLEET_TRANSACTIONS", Boolean.toString(transactions));
         env.put("SDFLEET_TRANSACTION_TIMEOUT", "10s");
         env.put("SDFLEET_SHUTDOWN_GRACE", "20s");
         env.put("SDFLEET_REVOKE_TIMEOUT", "5s");
         env.put("SDFLEET_BATCH_MAX_WAIT", "20ms");
-        env.put("SDFLEET_KAFKA_SESSION_TIMEOUT_MS", "6000");
-        env.put("SDFLEET_KAFKA_HEARTBEAT_INTERVAL_MS", "500");
-        env.put("SDFLEET_KAFKA_METADATA_MAX_AGE_MS", "2000");
         env.putAll(extra);
         return env;
     }
@@ -131,7 +94,7 @@ final class WorkerScenario implements AutoCloseable {
 
     /** A valid request of this scenario: job id {@code <name>-<i>}, seed i, 64x64, 2 steps. */
     JobRequest request(int i, int numImages) {
-        return JobRequest.builder("prompt number " + i).jobId(name + "-" + i).seed((long) i).size(64, 64).steps(2)
+        return JobRequest.builder("prompt number " + i).jobId(corner.name() + "-" + i).seed((long) i).size(64, 64).steps(2)
                 .numImages(numImages).build();
     }
 
@@ -142,7 +105,7 @@ final class WorkerScenario implements AutoCloseable {
 
     org.apache.kafka.clients.producer.RecordMetadata send(byte[] key, byte[] value) {
         try {
-            return producer.send(new ProducerRecord<>(requests, key, value)).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            return producer.send(new ProducerRecord<>(corner.requests(), key, value)).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("cannot send a request", e);
         }
@@ -160,12 +123,12 @@ final class WorkerScenario implements AutoCloseable {
         Set<String> expected = requests.stream().map(JobRequest::jobId).collect(Collectors.toSet());
         Set<String> seen = new HashSet<>();
         List<Completion> out = new ArrayList<>();
-        read(completions, record -> {
+        corner.readCommitted(corner.completions(), record -> {
             Completion c = JobCodec.shared().decodeCompletion(record.value());
             out.add(c);
             seen.add(c.jobId());
             return seen.containsAll(expected);
-        }, WAIT);
+        }, WAIT, WAIT);
         return out;
     }
 
@@ -177,81 +140,46 @@ final class WorkerScenario implements AutoCloseable {
     /** Records of a topic from the beginning, once at least {@code atLeast} arrived (or {@code wait} passed). */
     List<ConsumerRecord<byte[], byte[]>> read(String topic, int atLeast, Duration wait) {
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        read(topic, record -> {
+        corner.readCommitted(topic, record -> {
             out.add(record);
             return out.size() >= atLeast;
-        }, wait);
+        }, wait, WAIT);
         return out;
-    }
-
-    /**
-     * Reads a topic (read_committed) from the beginning, handing every record to {@code enough}, until it
-     * answers true or {@code wait} passed; then one more short poll, so that records beyond the expected
-     * ones (duplicates) are seen rather than cut off.
-     */
-    private void read(String topic, Predicate<ConsumerRecord<byte[], byte[]>> enough, Duration wait) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, WAIT).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            long deadline = System.nanoTime() + wait.toNanos();
-            boolean done = false;
-            while (!done && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    done |= enough.test(r);
-                }
-            }
-            consumer.poll(Duration.ofMillis(500)).forEach(enough::test);
-        }
     }
 
     /** The group's committed offsets on the requests topic, by partition number (absent = none). */
     Map<Integer, Long> committedOffsets() {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
-            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, corner.stack().bootstrapServers()))) {
+            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(corner.group())
                     .partitionsToOffsetAndMetadata().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
             Map<Integer, Long> out = new HashMap<>();
             offsets.forEach((tp, o) -> {
-                if (tp.topic().equals(requests) && o != null) {
+                if (tp.topic().equals(corner.requests()) && o != null) {
                     out.put(tp.partition(), o.offset());
                 }
             });
             return out;
         } catch (Exception e) {
-            throw new IllegalStateException("cannot read the committed offsets of " + group, e);
+            throw new IllegalStateException("cannot read the committed offsets of " + corner.group(), e);
         }
     }
 
     /** The end offsets of the requests topic, by partition (what "everything processed" commits to). */
     Map<Integer, Long> endOffsets() {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, corner.stack().bootstrapServers()),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(requests, WAIT).stream()
-                    .map(p -> new TopicPartition(requests, p.partition())).toList();
+            List<TopicPartition> partitions = consumer.partitionsFor(corner.requests(), WAIT).stream()
+                    .map(p -> new TopicPartition(corner.requests(), p.partition())).toList();
             Map<Integer, Long> out = new HashMap<>();
             consumer.endOffsets(partitions).forEach((tp, o) -> out.put(tp.partition(), o));
             return out;
         }
     }
 
-    /** Keys of every object under this scenario's prefix. */
+    /** Keys of every PNG under this scenario's prefix. */
     List<String> objectKeys() throws Exception {
-        MinioClient minio = MinioClient.builder().endpoint(stack.s3Endpoint().toString()).region("us-east-1")
-                .credentials(stack.accessKey(), stack.secretKey()).build();
-        List<String> keys = new ArrayList<>();
-        for (Result<Item> r : minio.listObjects(ListObjectsArgs.builder().bucket(stack.bucket())
-                .prefix(prefix + "/").recursive(true).build())) {
-            Item item = r.get();
-            if (!item.isDir() && item.objectName().endsWith(".png")) {
-                keys.add(item.objectName());
-            }
-        }
-        return keys;
+        return corner.objectKeys();
     }
 
     /** The bytes of an object (through the worker's own store client). */
