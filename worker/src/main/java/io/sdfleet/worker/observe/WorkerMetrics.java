@@ -55,7 +55,8 @@ public final class WorkerMetrics {
     static final String JOBS = "sdfleet.jobs";
     static final String DLQ_RECORDS = "sdfleet.dlq.records";
     static final String IMAGES = "sdfleet.images";
-    static final String STORE_RETRIES = "sdfleet.store.retries";
+    /** Meter name of the store retry counter (exported as sdfleet_store_retries_total). */
+    public static final String STORE_RETRIES = "sdfleet.store.retries";
     static final String BATCH_IMAGES = "sdfleet.batch.images";
     static final String BATCH_JOBS = "sdfleet.batch.jobs";
     static final String STAGE = "sdfleet.stage";

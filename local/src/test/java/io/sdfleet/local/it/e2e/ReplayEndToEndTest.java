@@ -51,6 +51,11 @@ class ReplayEndToEndTest {
             for (ReplayReport.ReplayedJob job : report.sent()) {
                 Completion original = first.get(job.originalJobId());
                 Completion again = replayed.get(job.newJobId());
+                assertEquals(CompletionStatus.SUCCEEDED, original.status(),
+                        () -> job.originalJobId() + ": " + original.error());
+                assertEquals(original.request().numImages(), original.images().size(),
+                        "images of " + job.originalJobId());
+                assertFalse(original.images().isEmpty(), "images of " + job.originalJobId());
                 assertEquals(original.images().size(), again.images().size());
                 for (int i = 0; i < again.images().size(); i++) {
                     assertArrayEquals(s.image(original, i), s.image(again, i),

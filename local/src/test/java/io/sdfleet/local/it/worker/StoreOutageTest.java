@@ -31,7 +31,8 @@ class StoreOutageTest {
     @ValueSource(booleans = {true, false})
     void jobsWaitForTheStoreAndCompleteWhenItIsBack(boolean transactions, LocalStack stack) throws Exception {
         try (WorkerScenario s = new WorkerScenario(stack, "s3down", transactions)) {
-            s.startWorker("w", new FakePipeline(Duration.ZERO, null, 4), Map.of());
+            FakePipeline pipeline = new FakePipeline(Duration.ZERO, null, 4);
+            s.startWorker("w", pipeline, Map.of());
             List<JobRequest> before = List.of(s.request(0, 1), s.request(1, 1));
             before.forEach(s::send);
             everyRequestHasExactlyOneCompletion(before, s.completions(before));
@@ -40,13 +41,15 @@ class StoreOutageTest {
             Set<String> firstJobs = Set.copyOf(s.sent.keySet());
 
             List<JobRequest> during = new ArrayList<>();
+            double retriesBefore = s.storeRetries();
             stack.s3().stop();
             try {
                 for (int i = 2; i < 8; i++) {
                     during.add(s.request(i, 1 + i % 2));
                     s.send(during.get(during.size() - 1));
                 }
-                Thread.sleep(4000); // the worker has run the batch and is retrying its uploads
+                WorkerScenario.await("the worker ran jobs sent while the store is down and retries their uploads",
+                        WorkerScenario.WAIT, () -> pipeline.jobs() > before.size() && s.storeRetries() > retriesBefore);
                 assertEquals(before.size(), s.read(s.corner.completions(), before.size() + 1, Duration.ofSeconds(1)).size(),
                         "no completion while the store is down");
                 committedOffsetIsLastProcessedPlusOne(s, firstJobs);

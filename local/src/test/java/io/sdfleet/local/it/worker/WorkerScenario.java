@@ -56,6 +56,8 @@ final class WorkerScenario implements AutoCloseable {
     /** Where each sent request landed, by job id. */
     final Map<String, org.apache.kafka.clients.producer.RecordMetadata> sent = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<S3ImageStore> stores = new ArrayList<>();
+    /** The metrics of every in-process worker started here, so tests can read what the worker counted. */
+    private final List<WorkerMetrics> metrics = new ArrayList<>();
 
     WorkerScenario(LocalStack stack, String testName, boolean transactions) {
         this.corner = ScenarioCorner.create(stack, testName, "it", PARTITIONS, WAIT);
@@ -86,10 +88,29 @@ final class WorkerScenario implements AutoCloseable {
         S3ImageStore store = S3ImageStore.create(settings.store());
         stores.add(store);
         store.ensureBucket();
-        Worker worker = Worker.start(settings, pipeline, store, new WorkerMetrics(new SimpleMeterRegistry()),
+        WorkerMetrics workerMetrics = new WorkerMetrics(new SimpleMeterRegistry());
+        metrics.add(workerMetrics);
+        Worker worker = Worker.start(settings, pipeline, store, workerMetrics,
                 KafkaClientFactory.KAFKA, Clock.systemUTC(), state -> { });
         workers.add(worker);
         return worker;
+    }
+
+    /**
+     * Object-store calls retried so far ({@code sdfleet_store_retries_total}), summed over the in-process
+     * workers started here; fails if a worker's registry has no such counter (a renamed meter must not read
+     * as "no retries").
+     */
+    double storeRetries() {
+        double total = 0;
+        for (WorkerMetrics m : metrics) {
+            io.micrometer.core.instrument.Counter counter = m.registry().find(WorkerMetrics.STORE_RETRIES).counter();
+            if (counter == null) {
+                throw new AssertionError("no " + WorkerMetrics.STORE_RETRIES + " counter in the worker's registry");
+            }
+            total += counter.count();
+        }
+        return total;
     }
 
     /** A valid request of this scenario: job id {@code <name>-<i>}, seed i, 64x64, 2 steps. */
