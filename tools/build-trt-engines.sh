@@ -78,7 +78,8 @@ fp16="${fp16,,}"
 [[ "$fp16" == "true" || "$fp16" == "false" ]] || die "SDFLEET_FP16 must be true or false, is '$fp16'"
 
 if [[ -z "$hidden" && -f "$model_dir/unet/config.json" ]]; then
-  hidden="$(sed -n 's/.*"cross_attention_dim"[[:space:]]*:[[:space:]]*\([0-9][0-9]*\).*/\1/p' "$model_dir/unet/config.json" | head -n 1)"
+  # sed quits at its first match itself: no pipe into head, which under pipefail can fail the writer
+  hidden="$(sed -n 's/.*"cross_attention_dim"[[:space:]]*:[[:space:]]*\([0-9][0-9]*\).*/\1/p;T;q' "$model_dir/unet/config.json")"
 fi
 [[ "$hidden" =~ ^[0-9]+$ ]] || die "hidden size unknown: set TRT_HIDDEN_SIZE (768 for SD 1.x, 1024 for SD 2.x) or --hidden-size"
 
@@ -89,7 +90,8 @@ fi
 build_info() {
   local trt gpu
   trt="$(dpkg-query -W -f='${Version}' libnvinfer8 2>/dev/null || echo unknown)"
-  gpu="$(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null | head -n 1 || true)"
+  gpu="$(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null || true)"
+  gpu="${gpu%%$'\n'*}"
   printf 'tensorrt=%s\ngpu=%s\nfp16=%s\nhidden=%s\n' "$trt" "${gpu:-unknown}" "$fp16" "$hidden"
 }
 
