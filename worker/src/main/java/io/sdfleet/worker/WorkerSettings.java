@@ -30,9 +30,11 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * that group's own rule method, e.g. {@code RuntimeSettings.checkRules}). {@link #ALL_SETTINGS} is the README
  * table.
  *
- * <p>Kafka client properties the worker relies on are set here: the consumer uses the cooperative-sticky
- * assignor, never auto-commits, reads requests read_committed and takes at most
- * {@code SDFLEET_MAX_PENDING_JOBS} records per poll; the producer is idempotent with acks=all, and with
+ * <p>Kafka client properties the worker relies on are set here: the consumer joins its group as a static
+ * member named by the worker id ({@code group.instance.id}, unless {@code SDFLEET_STATIC_MEMBERSHIP=false}),
+ * with the group protocol {@code SDFLEET_GROUP_PROTOCOL} (classic: the cooperative-sticky assignor), never
+ * auto-commits, reads requests read_committed and takes at most {@code SDFLEET_MAX_PENDING_JOBS} records per
+ * poll; the producer is idempotent with acks=all, and with
  * transactions has {@code transactional.id = "sdfleet-worker-" + workerId} and a short transaction
  * timeout. {@code SDFLEET_KAFKA_*} pass-through properties override the defaults, except those the
  * worker's correctness depends on (auto-commit, transactional id), which are refused. Immutable.
@@ -55,13 +57,16 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * @param pollTimeout        longest block of one poll
  * @param revokeTimeout      longest wait for a revoked partition's in-flight jobs
  * @param storeThreads       threads that encode and upload
+ * @param staticMembership   join the group as a static member named by the worker id
+ * @param groupProtocol      Kafka's consumer group protocol
  * @param unknownKeys        SDFLEET_* variables that no setting read (probably misspelt; logged as warnings)
  */
 public record WorkerSettings(KafkaSettings kafka, StoreSettings store, StoreRetrySettings storeRetry,
                              ObserveSettings observe, String workerId, Path modelDir,
                              RuntimeSettings runtimeSettings, PipelineSettings pipeline, int batchMaxImages, Duration batchMaxWait, int maxPendingJobs, boolean transactions,
                              Duration transactionTimeout, Duration shutdownGrace, Duration pollTimeout,
-                             Duration revokeTimeout, int storeThreads, List<String> unknownKeys) {
+                             Duration revokeTimeout, int storeThreads, boolean staticMembership,
+                             GroupProtocol groupProtocol, List<String> unknownKeys) {
 
     public static final String DEFAULT_MODEL_DIR = "models/tiny-sd";
     public static final int DEFAULT_BATCH_MAX_IMAGES = 0;
@@ -73,6 +78,8 @@ public record WorkerSettings(KafkaSettings kafka, StoreSettings store, StoreRetr
     public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofMillis(100);
     public static final Duration DEFAULT_REVOKE_TIMEOUT = Duration.ofSeconds(10);
     public static final int DEFAULT_STORE_THREADS = 2;
+    public static final boolean DEFAULT_STATIC_MEMBERSHIP = true;
+    public static final GroupProtocol DEFAULT_GROUP_PROTOCOL = GroupProtocol.CLASSIC;
     /** Prefix of the transactional id; the worker id follows. */
     public static final String TRANSACTIONAL_ID_PREFIX = "sdfleet-worker-";
     /** Kafka's default max.poll.interval.ms, used to check the revoke timeout when it is not overridden. */
@@ -117,10 +124,22 @@ public record WorkerSettings(KafkaSettings kafka, StoreSettings store, StoreRetr
     public static final Setting<Integer> STORE_THREADS = Setting.integer("SDFLEET_STORE_THREADS",
             DEFAULT_STORE_THREADS, 1, 64, "Threads that PNG-encode and upload images beside the device.");
 
+    public static final Setting<Boolean> STATIC_MEMBERSHIP = Setting.bool("SDFLEET_STATIC_MEMBERSHIP",
+            DEFAULT_STATIC_MEMBERSHIP, "Join the consumer group as a static member named by SDFLEET_WORKER_ID"
+                    + " (group.instance.id): a worker that restarts with the same id within the session timeout"
+                    + " gets its partitions back without a rebalance of the group, so a crash-looping worker cannot"
+                    + " stall the others; a clean stop leaves the group at once. Keep worker ids stable across"
+                    + " restarts (a StatefulSet pod name).");
+    public static final Setting<GroupProtocol> GROUP_PROTOCOL = Setting.oneOf("SDFLEET_GROUP_PROTOCOL",
+            GroupProtocol.class, DEFAULT_GROUP_PROTOCOL, "Kafka consumer group protocol: classic (the"
+                    + " cooperative-sticky assignor; session timeout from SDFLEET_KAFKA_SESSION_TIMEOUT_MS, Kafka's"
+                    + " default 45 s) or consumer (KIP-848, brokers 4.0+; the session timeout is the broker's"
+                    + " group.consumer.session.timeout.ms).");
+
     /** The worker's own settings, in table order. */
     public static final List<Setting<?>> OWN_SETTINGS = List.of(WORKER_ID_SETTING, MODEL_DIR, BATCH_MAX_IMAGES,
             BATCH_MAX_WAIT, MAX_PENDING_JOBS, TRANSACTIONS, TRANSACTION_TIMEOUT, SHUTDOWN_GRACE,
-            POLL_TIMEOUT, REVOKE_TIMEOUT, STORE_THREADS);
+            POLL_TIMEOUT, REVOKE_TIMEOUT, STORE_THREADS, STATIC_MEMBERSHIP, GROUP_PROTOCOL);
 
     /** Every setting a worker reads, in README table order. */
     public static final List<Setting<?>> ALL_SETTINGS = concat(KafkaSettings.SETTINGS, StoreSettings.SETTINGS,
@@ -169,13 +188,15 @@ public record WorkerSettings(KafkaSettings kafka, StoreSettings store, StoreRetr
                 pipeline, batchMaxImages,
                 reader.get(BATCH_MAX_WAIT), reader.get(MAX_PENDING_JOBS), reader.get(TRANSACTIONS),
                 reader.get(TRANSACTION_TIMEOUT), reader.get(SHUTDOWN_GRACE), reader.get(POLL_TIMEOUT),
-                reader.get(REVOKE_TIMEOUT), reader.get(STORE_THREADS), List.of());
+                reader.get(REVOKE_TIMEOUT), reader.get(STORE_THREADS), reader.get(STATIC_MEMBERSHIP),
+                reader.get(GROUP_PROTOCOL), List.of());
         checkRules(reader, settings);
         reader.throwIfInvalid();
         return new WorkerSettings(kafka, store, retry, observe, settings.workerId, settings.modelDir,
                 settings.runtimeSettings, settings.pipeline, settings.batchMaxImages, settings.batchMaxWait, settings.maxPendingJobs,
                 settings.transactions, settings.transactionTimeout, settings.shutdownGrace, settings.pollTimeout,
-                settings.revokeTimeout, settings.storeThreads, reader.unreadKeys("SDFLEET_"));
+                settings.revokeTimeout, settings.storeThreads, settings.staticMembership, settings.groupProtocol,
+                reader.unreadKeys("SDFLEET_"));
     }
 
     /** Every rule that links settings, in one place. */
@@ -188,6 +209,22 @@ public record WorkerSettings(KafkaSettings kafka, StoreSettings store, StoreRetr
         if (overrides.containsKey(ProducerConfig.TRANSACTIONAL_ID_CONFIG)) {
             reader.problem(KafkaSettings.CLIENT_PREFIX + "TRANSACTIONAL_ID",
                     "derived from " + WORKER_ID_SETTING.name() + "; unset it");
+        }
+        if (overrides.containsKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)) {
+            reader.problem(KafkaSettings.CLIENT_PREFIX + "GROUP_INSTANCE_ID", "derived from "
+                    + WORKER_ID_SETTING.name() + "; set " + STATIC_MEMBERSHIP.name() + "=false for dynamic membership");
+        }
+        if (overrides.containsKey(ConsumerConfig.GROUP_PROTOCOL_CONFIG)) {
+            reader.problem(KafkaSettings.CLIENT_PREFIX + "GROUP_PROTOCOL", "set " + GROUP_PROTOCOL.name() + " instead");
+        }
+        if (s.groupProtocol == GroupProtocol.CONSUMER) {
+            for (String classicOnly : GroupProtocol.CLASSIC_ONLY_PROPERTIES) {
+                if (overrides.containsKey(classicOnly)) {
+                    reader.problem(KafkaSettings.CLIENT_PREFIX + classicOnly.toUpperCase(java.util.Locale.ROOT)
+                            .replace('.', '_'), "'" + classicOnly + "' is a classic-protocol property; with "
+                            + GROUP_PROTOCOL.name() + "=consumer the broker's group configuration decides it");
+                }
+            }
         }
         if (overrides.containsKey(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG)) {
             reader.problem(KafkaSettings.CLIENT_PREFIX + "TRANSACTION_TIMEOUT_MS",
@@ -216,6 +253,11 @@ public record WorkerSettings(KafkaSettings kafka, StoreSettings store, StoreRetr
         }
     }
 
+    /** The consumer's static member name ({@code group.instance.id}): stable per worker instance. */
+    public String groupInstanceId() {
+        return TRANSACTIONAL_ID_PREFIX + workerId;
+    }
+
     /** The producer's transactional id: stable per worker instance. */
     public String transactionalId() {
         return TRANSACTIONAL_ID_PREFIX + workerId;
@@ -226,7 +268,13 @@ public record WorkerSettings(KafkaSettings kafka, StoreSettings store, StoreRetr
         Map<String, Object> config = new LinkedHashMap<>();
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, TRANSACTIONAL_ID_PREFIX + workerId);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        config.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, groupProtocol.kafkaName());
+        if (groupProtocol == GroupProtocol.CLASSIC) {
+            config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        }
+        if (staticMembership) {
+            config.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, groupInstanceId());
+        }
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.min(500, maxPendingJobs));
         config.putAll(kafka.consumerConfig(kafka.workerGroup()));

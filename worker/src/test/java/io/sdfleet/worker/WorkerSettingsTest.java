@@ -97,6 +97,30 @@ class WorkerSettingsTest {
     }
 
     @Test
+    void theConsumerIsAStaticMemberNamedByTheWorkerIdByDefault() {
+        WorkerSettings s = WorkerSettings.fromEnv(Map.of("SDFLEET_WORKER_ID", "sdfleet-worker-0"), () -> "unused");
+        Map<String, Object> consumer = s.consumerConfig();
+        assertEquals("sdfleet-worker-sdfleet-worker-0", consumer.get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG));
+        assertEquals("classic", consumer.get(ConsumerConfig.GROUP_PROTOCOL_CONFIG));
+        WorkerSettings dynamic = WorkerSettings.fromEnv(Map.of("SDFLEET_STATIC_MEMBERSHIP", "false"), () -> "w");
+        assertFalse(dynamic.consumerConfig().containsKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG));
+    }
+
+    @Test
+    void theConsumerProtocolLeavesTheAssignorToTheBrokerAndRefusesClassicOnlyProperties() {
+        WorkerSettings s = WorkerSettings.fromEnv(Map.of("SDFLEET_GROUP_PROTOCOL", "consumer"), () -> "w");
+        Map<String, Object> consumer = s.consumerConfig();
+        assertEquals("consumer", consumer.get(ConsumerConfig.GROUP_PROTOCOL_CONFIG));
+        assertFalse(consumer.containsKey(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG));
+        ConfigException e = assertThrows(ConfigException.class, () -> WorkerSettings.fromEnv(Map.of(
+                "SDFLEET_GROUP_PROTOCOL", "consumer", "SDFLEET_KAFKA_SESSION_TIMEOUT_MS", "6000",
+                "SDFLEET_KAFKA_GROUP_INSTANCE_ID", "x", "SDFLEET_KAFKA_GROUP_PROTOCOL", "classic"), () -> "w"));
+        assertTrue(e.getMessage().contains("SDFLEET_KAFKA_SESSION_TIMEOUT_MS"), e.getMessage());
+        assertTrue(e.getMessage().contains("SDFLEET_KAFKA_GROUP_INSTANCE_ID"), e.getMessage());
+        assertTrue(e.getMessage().contains("SDFLEET_KAFKA_GROUP_PROTOCOL"), e.getMessage());
+    }
+
+    @Test
     void everyBadValueIsReportedAtOnce() {
         Map<String, String> env = Map.ofEntries(
                 Map.entry("SDFLEET_WORKER_ID", "bad id!"),

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.CloseOptions.GroupMembershipOperation;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -342,9 +343,13 @@ public final class PollLoop implements Runnable, RebalanceHandler.PartitionHando
             LOG.warn("closing the producer: {}", e.toString());
         }
         try {
-            // Leaves the group: the partitions move to the other workers without waiting for a session timeout.
+            // A clean stop leaves the group, also as a static member (which by default stays in it until the
+            // session timeout): its partitions move to the other workers at once. After a failure the worker is
+            // about to be restarted under the same id, so a static member keeps its place (and gets its partitions
+            // back without a rebalance when it returns within the session timeout).
             Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-            consumer.close(CloseOptions.timeout(clean ? left : Duration.ofSeconds(1)));
+            consumer.close(CloseOptions.timeout(clean ? left : Duration.ofSeconds(1)).withGroupMembershipOperation(
+                    clean ? GroupMembershipOperation.LEAVE_GROUP : GroupMembershipOperation.DEFAULT));
         } catch (KafkaException e) {
             LOG.warn("closing the consumer: {}", e.toString());
         }

@@ -31,6 +31,7 @@ final class WorkerChild implements AutoCloseable {
                 "-Xmx256m", "-XX:TieredStopAtLevel=1",
                 "-D" + WorkerProcessMain.SLEEP_PROPERTY + "=" + batchSleep.toMillis(),
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+                "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.clients=" + System.getProperty("sdfleet.test.childKafkaLog", "warn"),
                 "-cp", System.getProperty("java.class.path"),
                 WorkerProcessMain.class.getName()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)

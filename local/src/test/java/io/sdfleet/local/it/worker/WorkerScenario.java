@@ -60,7 +60,11 @@ final class WorkerScenario implements AutoCloseable {
     private final List<WorkerMetrics> metrics = new ArrayList<>();
 
     WorkerScenario(LocalStack stack, String testName, boolean transactions) {
-        this.corner = ScenarioCorner.create(stack, testName, "it", PARTITIONS, WAIT);
+        this(stack, testName, transactions, PARTITIONS);
+    }
+
+    WorkerScenario(LocalStack stack, String testName, boolean transactions, int partitions) {
+        this.corner = ScenarioCorner.create(stack, testName, "it", partitions, WAIT);
         this.transactions = transactions;
         this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, corner.stack().bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer());
@@ -84,7 +88,12 @@ final class WorkerScenario implements AutoCloseable {
 
     /** Starts an in-process worker with {@code pipeline}; closed by {@link #close()} if still running. */
     Worker startWorker(String workerId, BatchPipeline pipeline, Map<String, String> extra) throws Exception {
-        WorkerSettings settings = WorkerSettings.fromEnv(env(workerId, extra), () -> "unused");
+        return startWorkerWithEnv(pipeline, env(workerId, extra));
+    }
+
+    /** Starts an in-process worker with exactly this environment (e.g. {@link #env} with keys removed). */
+    Worker startWorkerWithEnv(BatchPipeline pipeline, Map<String, String> env) throws Exception {
+        WorkerSettings settings = WorkerSettings.fromEnv(env, () -> "unused");
         S3ImageStore store = S3ImageStore.create(settings.store());
         stores.add(store);
         store.ensureBucket();
