@@ -7,7 +7,9 @@ import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SpecificationVersion;
+import com.networknt.schema.dialect.Dialect;
+import com.networknt.schema.dialect.Dialects;
+import com.networknt.schema.keyword.NonValidationKeyword;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -47,7 +49,21 @@ final class DeploySchemas {
             "monitoring.coreos.com/ServiceMonitor", "crds/monitoring.coreos.com_servicemonitors.yaml",
             "kafka.strimzi.io/KafkaTopic", "crds/kafka.strimzi.io_kafkatopics-1.2.0.yaml");
 
-    private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_7);
+    /**
+     * Kubernetes' OpenAPI extensions, which draft 7 does not know: they steer server-side merging and CEL rules
+     * (x-kubernetes-validations, not evaluated here), not the shape of an object. Declared so the validator
+     * accepts them without a warning per schema; x-kubernetes-preserve-unknown-fields is honoured by
+     * {@link #strict}. Also compose-spec's {@code deprecated}, a later draft's annotation.
+     */
+    private static final List<String> ANNOTATION_KEYWORDS = List.of("deprecated","x-kubernetes-list-type",
+            "x-kubernetes-list-map-keys", "x-kubernetes-map-type", "x-kubernetes-patch-strategy",
+            "x-kubernetes-patch-merge-key", "x-kubernetes-group-version-kind", "x-kubernetes-unions",
+            "x-kubernetes-int-or-string", "x-kubernetes-validations", "x-kubernetes-preserve-unknown-fields",
+            "x-kubernetes-embedded-resource");
+
+    private static final Dialect DIALECT = Dialect.builder(Dialects.getDraft7())
+            .keywords(ANNOTATION_KEYWORDS.stream().map(NonValidationKeyword::new).toList()).build();
+    private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(DIALECT);
     private static final Map<String, Schema> COMPILED = new ConcurrentHashMap<>();
 
     private DeploySchemas() {
