@@ -281,7 +281,7 @@ public final class JobCodec {
     /** The record's jobId if it is a well-formed one, for the failure event; else null. */
     private static String wellFormedJobId(ObjectNode json) {
         JsonNode id = json.get("jobId");
-        return id != null && id.isTextual() && RequestValidator.jobIdProblem(id.textValue()).isEmpty()
+        return id != null && id.isTextual() && JobIds.isValid(id.textValue())
                 ? id.textValue() : null;
     }
 

@@ -21,7 +21,7 @@ import java.util.Map;
  * omitted; unknown fields are ignored by readers; {@code deadline} is an ISO-8601 instant.
  *
  * @param schema          {@value #SCHEMA}; a reader accepts any {@code sdfleet.job/v1.x} and refuses other majors
- * @param jobId           1..128 characters of {@code [A-Za-z0-9._:-]}; Kafka key and object-key component. May be
+ * @param jobId           1..128 characters of {@code [A-Za-z0-9._:-]}, no leading '.', no '..' ({@link JobIds}); Kafka key and object-key component. May be
  *                        null until the producer fills it in.
  * @param prompt          required, 1..{@value JobRequestLimits#MAX_PROMPT_CHARS} characters
  * @param negativePrompt  default {@code ""}, at most {@value JobRequestLimits#MAX_NEGATIVE_PROMPT_CHARS} characters

@@ -1,6 +1,5 @@
 package io.sdfleet.common;
 
-import java.util.regex.Pattern;
 
 /**
  * Every default and range of a {@code sdfleet.job/v1} request, in one place.
@@ -78,11 +77,6 @@ public final class JobRequestLimits {
 
     /** Longest job id (and regenerationOf). */
     public static final int MAX_JOB_ID_CHARS = 128;
-    /**
-     * Characters allowed in a job id: {@code [A-Za-z0-9._:-]}, 1 to 128 of them. No '/', because object keys
-     * ({@code <prefix>/<jobId>/<index>.png}) and Kafka keys are built from it.
-     */
-    public static final Pattern JOB_ID_PATTERN = Pattern.compile("[A-Za-z0-9._:-]{1," + MAX_JOB_ID_CHARS + "}");
 
     /** Longest model name, in code points (at least 1 when given); null means the worker's default model. */
     public static final int MAX_MODEL_CHARS = 256;

@@ -68,30 +68,9 @@ public final class RequestValidator {
         return r;
     }
 
-    /** The message for an id that is not 1..128 characters of [A-Za-z0-9._:-], or empty when it is fine. */
-    static String jobIdProblem(String id) {
-        if (id.isEmpty()) {
-            return "must not be empty";
-        }
-        if (id.length() > MAX_JOB_ID_CHARS) {
-            return Messages.tooLong(Messages.length(id), MAX_JOB_ID_CHARS);
-        }
-        if (!JOB_ID_PATTERN.matcher(id).matches()) {
-            int bad = id.codePoints()
-                    .filter(c -> !(c < 128 && (Character.isLetterOrDigit(c) || ".-_:".indexOf(c) >= 0)))
-                    .findFirst().orElse('?');
-            return String.format("contains '%s' (U+%04X); only letters A-Z a-z, digits and . _ : - are allowed",
-                    new String(Character.toChars(bad)), bad);
-        }
-        return "";
-    }
-
     private static void checkJobId(List<Violation> out, String field, String id) {
         if (id != null) {
-            String problem = jobIdProblem(id);
-            if (!problem.isEmpty()) {
-                out.add(new Violation(field, problem));
-            }
+            JobIds.problem(id).ifPresent(problem -> out.add(new Violation(field, problem)));
         }
     }
 

@@ -5,8 +5,10 @@ import io.sdfleet.worker.consume.KafkaClientFactory;
 import io.sdfleet.worker.consume.WorkerFatalException;
 import java.time.Clock;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,9 +25,12 @@ import org.slf4j.MDC;
  * uncommitted jobs are redelivered; {@value #EXIT_CONFIG} bad configuration (one message per bad
  * variable); {@value #EXIT_START} the model, the store or the health port could not be set up.
  *
- * <p>SIGTERM: the JVM runs shutdown hooks on SIGTERM; the hook asks the worker to drain and waits for the
- * main thread to finish, which then ends the process with {@link Runtime#halt} and its exit code
- * ({@code System.exit} would block during a shutdown, and the JVM's own status after a signal is 143).
+ * <p>SIGTERM: the JVM runs shutdown hooks on SIGTERM; the hook asks the worker to drain, waits until
+ * {@link #run} has decided the exit code, and ends the process itself with {@link Runtime#halt} and that code.
+ * The hook must be the one that halts: if it merely returned once the main thread was done, the JVM would go
+ * on shutting down and end with its own status after a signal (143) whenever it got there before the main
+ * thread's {@code halt(0)} (4 of 18 clean stops did), and orchestrators read 143 as a failure.
+ * ({@code System.exit} would block during a shutdown.)
  */
 public final class WorkerMain {
 
@@ -43,8 +48,10 @@ public final class WorkerMain {
     }
 
     private static final AtomicBoolean SIGNALLED = new AtomicBoolean();
+    /** Extra time the shutdown hook waits for the exit code beyond the grace period before giving up. */
+    static final long HOOK_SLACK_MILLIS = 10_000;
 
-    /** Ends the process: halt when a shutdown hook is waiting for us, exit otherwise. */
+    /** Ends the process: halt when a shutdown hook is running (it halts with the same code), exit otherwise. */
     public static void exit(int code) {
         if (SIGNALLED.get()) {
             Runtime.getRuntime().halt(code);
@@ -67,40 +74,73 @@ public final class WorkerMain {
         }
         MDC.put("workerId", settings.workerId());
         settings.unknownKeys().forEach(k -> LOG.warn("unknown setting {} ignored (misspelt?)", k));
-        CountDownLatch finished = new CountDownLatch(1);
+        CompletableFuture<Integer> exitCode = new CompletableFuture<>();
+        Thread hook = null;
+        int code = EXIT_FATAL;
         try (RunningWorker worker = RunningWorker.start(settings, pipelines, clients, Clock.systemUTC())) {
+            hook = new Thread(() -> onSignal(worker, settings, exitCode), "sdfleet-shutdown");
             try {
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    SIGNALLED.set(true);
-                    LOG.info("SIGTERM: draining (grace {})", settings.shutdownGrace());
-                    worker.shutdown();
-                    try {
-                        finished.await(settings.shutdownGrace().toMillis() + 10_000, TimeUnit.MILLISECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }, "sdfleet-shutdown"));
+                Runtime.getRuntime().addShutdownHook(hook);
             } catch (IllegalStateException e) {
                 // The JVM is already shutting down (a signal came during the start): stop what started.
+                hook = null;
                 LOG.error("worker could not start: the process is already shutting down");
-                return EXIT_START;
+                code = EXIT_START;
+                return code;
             }
             try {
                 worker.awaitTermination();
                 LOG.info("worker stopped cleanly");
-                return EXIT_OK;
+                code = EXIT_OK;
             } catch (WorkerFatalException e) {
                 LOG.error("worker failed: {}", e.getMessage(), e);
-                return EXIT_FATAL;
+                code = EXIT_FATAL;
             }
+            return code;
         } catch (WorkerStartException e) {
             LOG.error("{}", e.getMessage(), e.getCause());
-            return EXIT_START;
+            code = EXIT_START;
+            return code;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return EXIT_FATAL;
+            code = EXIT_FATAL;
+            return code;
         } finally {
-            finished.countDown();
+            // After the worker is closed (try-with-resources): a hook waiting for the code halts with it now.
+            exitCode.complete(code);
+            removeUnlessSignalled(hook);
+        }
+    }
+
+    /** The SIGTERM path: drain, wait for run's exit code, and halt with it (see the class comment). */
+    private static void onSignal(RunningWorker worker, WorkerSettings settings, CompletableFuture<Integer> exitCode) {
+        SIGNALLED.set(true);
+        LOG.info("SIGTERM: draining (grace {})", settings.shutdownGrace());
+        worker.shutdown();
+        int code;
+        try {
+            code = exitCode.get(settings.shutdownGrace().toMillis() + HOOK_SLACK_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.error("the drain did not end within the grace period; exiting {}", EXIT_FATAL);
+            code = EXIT_FATAL;
+        } catch (ExecutionException e) {
+            code = EXIT_FATAL;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            code = EXIT_FATAL;
+        }
+        Runtime.getRuntime().halt(code);
+    }
+
+    /** A run that ended without a signal (tests, a fatal failure) leaves no hook behind in the JVM. */
+    private static void removeUnlessSignalled(Thread hook) {
+        if (hook == null || SIGNALLED.get()) {
+            return;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down already: the hook runs and halts with the code just decided
         }
     }
 }

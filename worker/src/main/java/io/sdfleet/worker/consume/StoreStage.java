@@ -55,7 +55,6 @@ public final class StoreStage implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StoreStage.class);
     /** Codes of FAILED completions made here (the pipeline's own codes come in its JobResult). */
     public static final String STORE_REJECTED = "STORE_REJECTED";
-    public static final String IMAGE_ENCODING_FAILED = "IMAGE_ENCODING_FAILED";
 
     private final ImageStore store;
     private final Retrier retrier;
@@ -147,9 +146,6 @@ public final class StoreStage implements AutoCloseable {
                         identity.model(), identity.runtime(), result.warnings(), clock.instant());
             } catch (StoreRejectedException e) {
                 completion = failed(job, new ErrorInfo(STORE_REJECTED, e.getMessage()), batchSize, timings,
-                        result.warnings());
-            } catch (IllegalArgumentException e) {
-                completion = failed(job, new ErrorInfo(IMAGE_ENCODING_FAILED, e.getMessage()), batchSize, timings,
                         result.warnings());
             } catch (StoreUnavailableException | StoreConfigurationException | InterruptedException e) {
                 throw e;

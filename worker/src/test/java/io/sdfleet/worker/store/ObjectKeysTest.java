@@ -26,6 +26,23 @@ class ObjectKeysTest {
         assertThrows(IllegalArgumentException.class, () -> ObjectKeys.imageKey("images", jobId, 0));
     }
 
+    /** The contract's job id rule is the key rule: every id validation accepts makes a key, and no other. */
+    @ParameterizedTest
+    @ValueSource(strings = {"j", "a.b", "a.", "-a", ":x", "a.b.c", ".", "..", "...", "a..b", ".hidden", "..:..", "-..",
+        "x/y", "é", "0193e2c4-7f3a-7cc1-9d2e-1f2a3b4c5d6e"})
+    void theContractRuleAndTheKeyRuleAgree(String jobId) {
+        boolean valid = io.sdfleet.common.RequestValidator.validate(
+                io.sdfleet.common.JobRequest.builder("p").jobId(jobId).build()).isEmpty();
+        boolean keyed;
+        try {
+            ObjectKeys.imageKey("images", jobId, 0);
+            keyed = true;
+        } catch (IllegalArgumentException e) {
+            keyed = false;
+        }
+        assertEquals(valid, keyed, jobId);
+    }
+
     @Test
     void refusesNegativeIndexAndSlashesAroundThePrefix() {
         assertThrows(IllegalArgumentException.class, () -> ObjectKeys.imageKey("images", "j", -1));
