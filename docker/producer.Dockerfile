@@ -9,15 +9,19 @@ ARG RUNTIME_BASE=eclipse-temurin:17-jre-jammy
 
 FROM ${BUILD_IMAGE} AS build
 WORKDIR /src
+# Dependency layer from the poms alone, kept in the layer (docker/worker.Dockerfile explains the two runs); a
+# source change then builds offline (-o).
 COPY pom.xml ./
 COPY common/pom.xml common/
 COPY producer/pom.xml producer/
 COPY worker/pom.xml worker/
 COPY local/pom.xml local/
+RUN mvn -B -q -Dmaven.repo.local=/deps/m2 -pl producer -am dependency:go-offline \
+ && mvn -B -q -Dmaven.repo.local=/deps/m2 -DskipTests -pl producer -am package \
+ && rm -rf common/target producer/target
 COPY common/src common/src
 COPY producer/src producer/src
-RUN --mount=type=cache,target=/root/.m2 \
-    mvn -B -q -DskipTests -pl producer -am package \
+RUN mvn -o -B -q -Dmaven.repo.local=/deps/m2 -DskipTests -pl producer -am package \
  && mkdir -p /out/lib \
  && cp producer/target/sdfleet-producer-*.jar /out/sdfleet-producer.jar \
  && cp producer/target/lib/*.jar /out/lib/

@@ -7,11 +7,15 @@
 #
 # Runtime base: nvcr.io/nvidia/tensorrt:22.07-py3 ships TensorRT 8.4.1 (CUDA 11.7, Ubuntu 20.04). DJL's TensorRT
 # engine 0.33.0 is the last DJL release with TensorRT; its JNI (libdjl_trt.so) is built against exactly TensorRT
-# 8.4.1 (the jar's native/lib/tensorrt.properties says version=8.4.1-0.33.0) and links libnvinfer.so.8,
-# libnvinfer_plugin.so.8 and libnvonnxparser.so.8. Later 22.xx/23.0x tags carry TensorRT 8.5/8.6, which keep the
-# .so.8 names and would probably load, but 22.07 is the one the JNI was built for; 23.xx tags from 23.05 on move to
-# TensorRT 8.6 and 24.xx to TensorRT 10 (libnvinfer.so.10), which the JNI cannot load. The same image also runs
-# trtexec (tools/build-trt-engines.sh): a serialized engine loads only in the TensorRT version that built it.
+# 8.4.1 (the jar's native/lib/tensorrt.properties says version=8.4.1-0.33.0). Its ELF dynamic section (readelf -d
+# on native/lib/linux-x86_64/libdjl_trt.so of ai.djl.tensorrt:tensorrt:0.33.0; DockerfileChecks reads it in the
+# tests) NEEDs exactly two TensorRT libraries, libnvonnxparser.so.8 and libnvparsers.so.8, besides libstdc++,
+# libgcc_s and libc. The libnvinfer symbols it calls (createInferBuilder_INTERNAL, createInferRuntime_INTERNAL,
+# initLibNvInferPlugins of libnvinfer_plugin) are left undefined in it, for the libraries those two parsers load to
+# provide. So the image must carry TensorRT 8's parsers: TensorRT 10 (24.xx tags) has no .so.8 and no libnvparsers
+# at all. Later 22.xx/23.0x tags carry TensorRT 8.5/8.6, which keep the .so.8 names and would probably load, but
+# 22.07 is the one the JNI was built for. The same image also runs trtexec (tools/build-trt-engines.sh): a
+# serialized engine loads only in the TensorRT version that built it.
 # The driver on the host must support CUDA 11.7 (R515+, or R450/R470 data-center drivers with forward compat).
 ARG BUILD_IMAGE=maven:3.9-eclipse-temurin-17
 ARG RUNTIME_BASE=nvcr.io/nvidia/tensorrt:22.07-py3
@@ -20,15 +24,23 @@ ARG JRE_IMAGE=eclipse-temurin:17-jre-jammy
 # ---- build: the worker jar and its runtime dependencies (target/lib), then DJL's TensorRT JNI ----------------
 FROM ${BUILD_IMAGE} AS build
 WORKDIR /src
+# Dependency layer: from the poms alone, every library and plugin the build below uses, into a repository inside
+# this layer (/deps/m2, not a cache mount: a cache mount can be empty while the layer cache is warm). It is rebuilt
+# only when a pom changes; a source change then builds offline (-o) from it. go-offline resolves the declared
+# libraries and plugins; the package run on the source-less modules fetches what plugins resolve only when they
+# run (Maven 3.8 injects plexus-utils into old plugins, for one). Checked with an empty repository: these two,
+# then `mvn -o ... package` with the sources, build the worker.
 COPY pom.xml ./
 COPY common/pom.xml common/
 COPY producer/pom.xml producer/
 COPY worker/pom.xml worker/
 COPY local/pom.xml local/
+RUN mvn -B -q -Dmaven.repo.local=/deps/m2 -pl worker -am dependency:go-offline \
+ && mvn -B -q -Dmaven.repo.local=/deps/m2 -DskipTests -pl worker -am package \
+ && rm -rf common/target worker/target
 COPY common/src common/src
 COPY worker/src worker/src
-RUN --mount=type=cache,target=/root/.m2 \
-    mvn -B -q -DskipTests -pl worker -am package \
+RUN mvn -o -B -q -Dmaven.repo.local=/deps/m2 -DskipTests -pl worker -am package \
  && mkdir -p /out/lib \
  && cp worker/target/sdfleet-worker-*.jar /out/sdfleet-worker.jar \
  && cp worker/target/lib/*.jar /out/lib/

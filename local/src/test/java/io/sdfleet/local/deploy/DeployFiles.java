@@ -16,6 +16,16 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.AbstractConstruct;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeId;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.representer.Representer;
 
 /**
  * Reads the deployment files of the repository: YAML documents (several per file), compose's
@@ -69,6 +79,43 @@ final class DeployFiles {
             throw new UncheckedIOException(e);
         }
         return docs;
+    }
+
+    /**
+     * A compose file as compose reads it: one document, YAML anchors and aliases resolved and {@code <<} merge
+     * keys applied (Jackson's YAML tree reader resolves neither), compose's own tags {@code !reset} and
+     * {@code !override} kept as the plain value they carry (the merge in ComposeChecks gives them their meaning).
+     */
+    static ObjectNode composeDocument(String text) {
+        LoaderOptions options = new LoaderOptions();
+        Object tree = new Yaml(new ComposeTags(options), new Representer(new DumperOptions()), new DumperOptions(),
+                options).load(text);
+        if (!(tree instanceof Map<?, ?>)) {
+            throw new IllegalArgumentException("a compose file is not a mapping: " + tree);
+        }
+        return JSON.valueToTree(tree);
+    }
+
+    /** SnakeYAML's safe constructor, with any unknown tag (compose's !reset, !override) read as untagged. */
+    private static final class ComposeTags extends SafeConstructor {
+        ComposeTags(LoaderOptions options) {
+            super(options);
+            yamlConstructors.put(null, new AbstractConstruct() {
+                @Override
+                public Object construct(Node node) {
+                    Tag plain = switch (node.getNodeId()) {
+                        case mapping -> Tag.MAP;
+                        case sequence -> Tag.SEQ;
+                        default -> Tag.STR;
+                    };
+                    if (node.getNodeId() == NodeId.scalar && ((ScalarNode) node).getValue().isEmpty()) {
+                        return null;
+                    }
+                    node.setTag(plain);
+                    return getConstructor(node).construct(node);
+                }
+            });
+        }
     }
 
     /** Every *.yaml / *.yml file under a folder, sorted. */

@@ -89,20 +89,20 @@ class EngineBuildScriptTest {
         List<String> problems = new ArrayList<>();
         for (Map.Entry<String, ObjectNode> file : Map.of("compose.yaml", gpu, "compose.yaml + compose.cpu.yaml", cpu).entrySet()) {
             JsonNode services = file.getValue().path("services");
-            Map<String, String> worker = DeployFiles.stringMap(services.path("worker").path("environment"));
             Map<String, String> build = DeployFiles.stringMap(services.path(ComposeChecks.ENGINE_BUILD_SERVICE).path("environment"));
-            problems.addAll(WorkerEnvChecks.engineBuildProblems(file.getKey(), worker, build));
+            ComposeChecks.workers(file.getValue()).forEach((i, w) -> problems.addAll(WorkerEnvChecks.engineBuildProblems(
+                    file.getKey() + " worker-" + i, DeployFiles.stringMap(w.path("environment")), build)));
             System.out.println("deploy: " + file.getKey() + " engines " + WorkerEnvChecks.engineBuildView(file.getKey(), build, problems));
         }
         DeploymentFilesTest.assertNoProblems(problems);
-        assertEquals("tensorrt", DeployFiles.stringMap(gpu.path("services").path("worker").path("environment"))
+        assertEquals("tensorrt", DeployFiles.stringMap(gpu.path("services").path("worker-0").path("environment"))
                 .get(RuntimeSettings.KIND.name()), "the GPU compose file runs the UNet on TensorRT");
     }
 
     @Test
     void kubernetesGivesTheInitContainerTheWorkersValues() {
-        Kustomize base = Kustomize.build(ROOT.resolve("k8s/base"));
-        JsonNode pod = base.get("Deployment", KubernetesChecks.DEPLOYMENT).path("spec").path("template").path("spec");
+        Manifests base = Manifests.render(ROOT.resolve("k8s/base"));
+        JsonNode pod = KubernetesChecks.pod(DeploymentFilesTest.workload(base));
         List<String> problems = new ArrayList<>();
         Map<String, String> worker = KubernetesChecks.workerEnv(base,
                 KubernetesChecks.named(pod.path("containers"), KubernetesChecks.CONTAINER), problems);
@@ -117,6 +117,45 @@ class EngineBuildScriptTest {
         }
         System.out.println("deploy: k8s base engines " + WorkerEnvChecks.engineBuildView("k8s", build, problems));
         DeploymentFilesTest.assertNoProblems(problems);
+    }
+
+    /**
+     * No deploy file pins TRT_HIDDEN_SIZE to another width than the model it builds: compose (with .env.example,
+     * as `cp .env.example .env` leaves it) for the GPU and the CPU files, and every rendered k8s init container.
+     * The script then reads the width from unet/config.json; the dry run shows that for the tiny model (32).
+     */
+    @Test
+    void noDeployFilePinsAHiddenSizeThatDisagreesWithItsModel() throws Exception {
+        Path compose = ROOT.resolve("compose");
+        Map<String, String> dotenv = DeployFiles.envFile(compose.resolve(".env.example"));
+        List<String> problems = new ArrayList<>();
+        ObjectNode gpu = ComposeChecks.load(compose.resolve("compose.yaml"), dotenv);
+        ObjectNode cpu = ComposeChecks.merge(gpu, ComposeChecks.load(compose.resolve("compose.cpu.yaml"), dotenv));
+        for (Map.Entry<String, ObjectNode> file : Map.of("compose.yaml", gpu, "compose.yaml + compose.cpu.yaml", cpu).entrySet()) {
+            JsonNode build = file.getValue().path("services").path(ComposeChecks.ENGINE_BUILD_SERVICE);
+            Map<String, String> env = DeployFiles.stringMap(build.path("environment"));
+            String modelDir = WorkerEnvChecks.processEnv(env).get(WorkerSettings.MODEL_DIR.name());
+            Path model = EngineHiddenSize.resolve(modelDir, ComposeChecks.bindMounts(build, compose));
+            assertEquals(ROOT.resolve("models/tiny-sd"), model, file.getKey() + ": the model is known to the files");
+            problems.addAll(EngineHiddenSize.problems(file.getKey(), env.get(EngineHiddenSize.VARIABLE), modelDir, model));
+        }
+        for (String dir : List.of("k8s/base", "k8s/overlays/dev")) {
+            Manifests k = Manifests.render(ROOT.resolve(dir));
+            JsonNode init = KubernetesChecks.named(KubernetesChecks.pod(DeploymentFilesTest.workload(k)).path("initContainers"),
+                    KubernetesChecks.ENGINE_BUILD_CONTAINER);
+            if (init != null) {
+                Map<String, String> env = KubernetesChecks.workerEnv(k, init, problems);
+                String modelDir = WorkerEnvChecks.processEnv(env).get(WorkerSettings.MODEL_DIR.name());
+                problems.addAll(EngineHiddenSize.problems(dir, env.get(EngineHiddenSize.VARIABLE), modelDir,
+                        EngineHiddenSize.resolve(modelDir, Map.of())));
+            }
+        }
+        DeploymentFilesTest.assertNoProblems(problems);
+        Path tiny = ROOT.resolve("models/tiny-sd");
+        assertEquals(32, EngineHiddenSize.modelWidth(tiny));
+        for (String line : dryRun(Map.of(), "--dry-run", "--model-dir", tiny.toString())) {
+            assertTrue(line.contains("encoder_hidden_states:") && line.matches(".*encoder_hidden_states:\\d+x77x32\\b.*"), line);
+        }
     }
 
     @Test

@@ -11,14 +11,19 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Cross checks of one built set of Kubernetes objects (a kustomization) against the worker's code: the
- * worker's environment, ports and probes, grace period, Service and ServiceMonitor, KEDA's group, topic and
- * replica bound, the topic Job, and image names; the worker's environment passes the worker's own validation,
- * its CPU limit matches its ONNX Runtime threads, and the engine-build init container sees the worker's engine
- * settings ({@link WorkerEnvChecks}). Returns problems; asserts nothing.
+ * Cross checks of one rendered set of Kubernetes objects ({@code kubectl kustomize}) against the published
+ * schemas ({@link DeploySchemas}) and the worker's code: the worker's environment, ports and probes, grace
+ * period, the StatefulSet's stable ids (headless Service, parallel pod management, id from the pod name),
+ * Service, ServiceMonitor and PodDisruptionBudget selecting the worker pods, KEDA's target, group, topic,
+ * replica bound and scaler parameters ({@link KedaKafkaScaler}), the topic Job, image names, and the trust
+ * of Strimzi's cluster CA wherever Kafka is spoken over TLS ({@link KafkaTrust}). The worker's environment
+ * passes the worker's own validation, its CPU limit matches its ONNX Runtime threads, and the engine-build init
+ * container sees the worker's engine settings ({@link WorkerEnvChecks}). Returns problems; asserts nothing.
  */
 final class KubernetesChecks {
-    static final String DEPLOYMENT = "sdfleet-worker";
+    /** The worker workload: a StatefulSet, so every pod has a stable name and so a stable worker id. */
+    static final String WORKLOAD_KIND = "StatefulSet";
+    static final String WORKLOAD = "sdfleet-worker";
     static final String CONTAINER = "worker";
     /** The init container that runs tools/build-trt-engines.sh. */
     static final String ENGINE_BUILD_CONTAINER = "trt-engines";
@@ -26,20 +31,25 @@ final class KubernetesChecks {
     private KubernetesChecks() {
     }
 
-    static List<String> problems(Kustomize k) {
-        List<String> problems = new ArrayList<>(k.problems());
+    static List<String> problems(Manifests k) {
+        return problems(k, StrimziCluster.ofRepository());
+    }
+
+    static List<String> problems(Manifests k, StrimziCluster strimzi) {
+        List<String> problems = new ArrayList<>();
         for (ObjectNode o : k.objects()) {
-            problems.addAll(KubeSchemas.problems("k8s", o));
+            problems.addAll(DeploySchemas.problems("k8s", o));
         }
-        ObjectNode deployment = k.get("Deployment", DEPLOYMENT);
-        if (deployment == null) {
-            problems.add("no Deployment " + DEPLOYMENT);
+        ObjectNode workload = k.get(WORKLOAD_KIND, WORKLOAD);
+        if (workload == null) {
+            problems.add("no " + WORKLOAD_KIND + " " + WORKLOAD + " (the workers need stable pod names: "
+                    + k.objects().stream().map(o -> o.path("kind").asText() + "/" + o.path("metadata").path("name").asText()).toList() + ")");
             return problems;
         }
-        JsonNode pod = deployment.path("spec").path("template").path("spec");
+        JsonNode pod = pod(workload);
         JsonNode container = named(pod.path("containers"), CONTAINER);
         if (container == null) {
-            problems.add("Deployment " + DEPLOYMENT + " has no container " + CONTAINER);
+            problems.add(WORKLOAD_KIND + " " + WORKLOAD + " has no container " + CONTAINER);
             return problems;
         }
         Map<String, String> env = workerEnv(k, container, problems);
@@ -47,9 +57,9 @@ final class KubernetesChecks {
         problems.addAll(WorkerEnvChecks.validate("k8s worker env", env));
         problems.addAll(WorkerEnvChecks.threadProblems("k8s worker env", env, WorkerEnvChecks.kubernetesCpu(
                 DeployFiles.text(container.path("resources").path("limits").get("cpu")))));
-        if (env.containsKey("SDFLEET_WORKER_ID")
-                && !"metadata.name".equals(fieldRef(container, "SDFLEET_WORKER_ID"))) {
-            problems.add("SDFLEET_WORKER_ID must come from metadata.name (downward API): one stable id per pod");
+        if (!"metadata.name".equals(fieldRef(container, "SDFLEET_WORKER_ID"))) {
+            problems.add("SDFLEET_WORKER_ID must come from metadata.name (downward API): the StatefulSet's stable pod "
+                    + "name is the worker's stable id (transactional id, static group membership)");
         }
         for (JsonNode init : pod.path("initContainers")) {
             for (JsonNode e : init.path("env")) {
@@ -58,8 +68,13 @@ final class KubernetesChecks {
             }
             problems.addAll(image("init container " + init.path("name").asText(), init, WorkerContract.WORKER_IMAGE));
             if (ENGINE_BUILD_CONTAINER.equals(init.path("name").asText())) {
+                Map<String, String> buildEnv = workerEnv(k, init, problems);
                 problems.addAll(WorkerEnvChecks.engineBuildProblems("k8s init container " + ENGINE_BUILD_CONTAINER,
-                        env, workerEnv(k, init, problems)));
+                        env, buildEnv));
+                String modelDir = WorkerEnvChecks.processEnv(buildEnv).get("SDFLEET_MODEL_DIR");
+                // volumes (a PVC, an emptyDir) hold no folder of this repository: only the image's COPYs resolve
+                problems.addAll(EngineHiddenSize.problems("k8s init container " + ENGINE_BUILD_CONTAINER,
+                        buildEnv.get(EngineHiddenSize.VARIABLE), modelDir, EngineHiddenSize.resolve(modelDir, Map.of())));
             }
         }
         if (RuntimeKind.TENSORRT.configValue().equalsIgnoreCase(
@@ -71,16 +86,25 @@ final class KubernetesChecks {
         problems.addAll(image("worker container", container, WorkerContract.WORKER_IMAGE));
         problems.addAll(probes(container, env));
         problems.addAll(grace(pod, container, env));
-        problems.addAll(metricsService(k));
-        problems.addAll(topicsAndKeda(k, env));
+        problems.addAll(statefulSet(k, workload));
+        problems.addAll(metricsService(k, workload));
+        problems.addAll(disruptionBudget(k, workload));
+        problems.addAll(topicsAndKeda(k, env, strimzi));
+        problems.addAll(KafkaTrust.problems(k, container, env, strimzi));
+        problems.addAll(strimzi.bootstrapProblems("k8s worker env SDFLEET_BOOTSTRAP_SERVERS",
+                env.getOrDefault("SDFLEET_BOOTSTRAP_SERVERS", "")));
         return problems;
+    }
+
+    static JsonNode pod(JsonNode workload) {
+        return workload.path("spec").path("template").path("spec");
     }
 
     /**
      * ConfigMap data + Secret keys from envFrom, then env entries; a configMapKeyRef entry takes the ConfigMap's
      * value, other valueFrom entries (downward API, secrets) map to null.
      */
-    static Map<String, String> workerEnv(Kustomize k, JsonNode container, List<String> problems) {
+    static Map<String, String> workerEnv(Manifests k, JsonNode container, List<String> problems) {
         Map<String, String> env = new LinkedHashMap<>();
         for (JsonNode from : container.path("envFrom")) {
             if (from.has("configMapRef")) {
@@ -175,20 +199,54 @@ final class KubernetesChecks {
         return List.of();
     }
 
-    static List<String> metricsService(Kustomize k) {
+    /**
+     * The StatefulSet gives stable ids and scales like a Deployment: its serviceName is a headless Service that
+     * selects its pods, and pods start and stop in parallel (the default OrderedReady would make a scale-up from
+     * 1 to 6 wait for five model loads in turn, and a stuck pod block every higher ordinal).
+     */
+    static List<String> statefulSet(Manifests k, JsonNode workload) {
         List<String> problems = new ArrayList<>();
-        ObjectNode service = k.get("Service", DEPLOYMENT);
-        if (service == null) {
-            return List.of("no Service " + DEPLOYMENT + " for metrics");
+        JsonNode spec = workload.path("spec");
+        if (!"Parallel".equals(spec.path("podManagementPolicy").asText())) {
+            problems.add(WORKLOAD_KIND + " " + WORKLOAD + " podManagementPolicy is '" + spec.path("podManagementPolicy").asText()
+                    + "', must be Parallel: scaling must not wait ordinal by ordinal");
         }
-        ObjectNode deployment = k.get("Deployment", DEPLOYMENT);
-        JsonNode labels = deployment.path("spec").path("template").path("metadata").path("labels");
-        service.path("spec").path("selector").fields().forEachRemaining(e -> {
+        String serviceName = spec.path("serviceName").asText("");
+        ObjectNode service = k.get("Service", serviceName);
+        if (service == null) {
+            problems.add(WORKLOAD_KIND + " " + WORKLOAD + " serviceName '" + serviceName + "' is no Service of these objects");
+        } else {
+            if (!"None".equals(service.path("spec").path("clusterIP").asText())) {
+                problems.add("Service " + serviceName + " (the StatefulSet's serviceName) must be headless (clusterIP: None)");
+            }
+            problems.addAll(selects("Service " + serviceName + " selector", service.path("spec").path("selector"), workload));
+        }
+        return problems;
+    }
+
+    /** Problems when a label selector (matchLabels or a Service's plain map) does not select the workload's pods. */
+    static List<String> selects(String what, JsonNode selector, JsonNode workload) {
+        List<String> problems = new ArrayList<>();
+        JsonNode labels = workload.path("spec").path("template").path("metadata").path("labels");
+        if (selector.isMissingNode() || selector.isEmpty()) {
+            return List.of(what + " is empty");
+        }
+        selector.fields().forEachRemaining(e -> {
             if (!e.getValue().asText().equals(labels.path(e.getKey()).asText())) {
-                problems.add("Service selector " + e.getKey() + "=" + e.getValue().asText() + " matches no worker pod");
+                problems.add(what + " " + e.getKey() + "=" + e.getValue().asText() + " matches no worker pod");
             }
         });
-        JsonNode container = named(deployment.path("spec").path("template").path("spec").path("containers"), CONTAINER);
+        return problems;
+    }
+
+    static List<String> metricsService(Manifests k, JsonNode workload) {
+        List<String> problems = new ArrayList<>();
+        ObjectNode service = k.get("Service", WORKLOAD);
+        if (service == null) {
+            return List.of("no Service " + WORKLOAD + " for metrics");
+        }
+        problems.addAll(selects("Service selector", service.path("spec").path("selector"), workload));
+        JsonNode container = named(pod(workload).path("containers"), CONTAINER);
         Set<String> portNames = new java.util.HashSet<>();
         for (JsonNode p : container.path("ports")) {
             portNames.add(p.path("name").asText());
@@ -213,12 +271,26 @@ final class KubernetesChecks {
         return problems;
     }
 
-    static List<String> topicsAndKeda(Kustomize k, Map<String, String> env) {
+    /** A PodDisruptionBudget selects the worker pods, so a node drain takes them one at a time. */
+    static List<String> disruptionBudget(Manifests k, JsonNode workload) {
+        List<ObjectNode> budgets = k.all("PodDisruptionBudget");
+        if (budgets.isEmpty()) {
+            return List.of("no PodDisruptionBudget for the worker pods");
+        }
+        List<String> problems = new ArrayList<>();
+        for (ObjectNode pdb : budgets) {
+            problems.addAll(selects("PodDisruptionBudget " + pdb.path("metadata").path("name").asText() + " selector",
+                    pdb.path("spec").path("selector").path("matchLabels"), workload));
+        }
+        return problems;
+    }
+
+    static List<String> topicsAndKeda(Manifests k, Map<String, String> env, StrimziCluster strimzi) {
         List<String> problems = new ArrayList<>();
         Integer partitions = null;
         for (ObjectNode job : k.all("Job")) {
             StringBuilder script = new StringBuilder();
-            for (JsonNode c : job.path("spec").path("template").path("spec").path("containers")) {
+            for (JsonNode c : pod(job).path("containers")) {
                 c.path("command").forEach(a -> script.append(a.asText()).append('\n'));
                 c.path("args").forEach(a -> script.append(a.asText()).append('\n'));
             }
@@ -227,16 +299,26 @@ final class KubernetesChecks {
             partitions = WorkerContract.createdTopics(script.toString()).get(WorkerContract.requestsTopic(env));
         }
         for (ObjectNode so : k.all("ScaledObject")) {
-            problems.addAll(keda(k, so, env, partitions));
+            problems.addAll(keda(k, so, env, partitions, strimzi));
         }
         return problems;
     }
 
-    static List<String> keda(Kustomize k, JsonNode so, Map<String, String> env, Integer partitions) {
+    static List<String> keda(Manifests k, JsonNode so, Map<String, String> env, Integer partitions,
+            StrimziCluster strimzi) {
         List<String> problems = new ArrayList<>();
         JsonNode spec = so.path("spec");
-        if (!DEPLOYMENT.equals(spec.path("scaleTargetRef").path("name").asText())) {
-            problems.add("ScaledObject scales " + spec.path("scaleTargetRef").path("name").asText() + ", not " + DEPLOYMENT);
+        JsonNode target = spec.path("scaleTargetRef");
+        if (!WORKLOAD.equals(target.path("name").asText()) || !WORKLOAD_KIND.equals(target.path("kind").asText())
+                || !"apps/v1".equals(target.path("apiVersion").asText("apps/v1"))) {
+            problems.add("ScaledObject scales " + target.path("apiVersion").asText("apps/v1") + " "
+                    + target.path("kind").asText("Deployment") + " " + target.path("name").asText() + ", not apps/v1 "
+                    + WORKLOAD_KIND + " " + WORKLOAD);
+        }
+        ObjectNode scaled = k.get(target.path("kind").asText("Deployment"), target.path("name").asText());
+        if (scaled != null && scaled.path("spec").has("replicas")) {
+            problems.add(target.path("kind").asText() + " " + target.path("name").asText() + " sets spec.replicas "
+                    + scaled.path("spec").path("replicas") + " although KEDA owns its scale: every apply would reset it");
         }
         int max = spec.path("maxReplicaCount").asInt(100);
         int min = spec.path("minReplicaCount").asInt(0);
@@ -260,30 +342,47 @@ final class KubernetesChecks {
             expect(problems, "KEDA topic", m.path("topic").asText(), WorkerContract.requestsTopic(env));
             expect(problems, "KEDA bootstrapServers", m.path("bootstrapServers").asText(),
                     env.get("SDFLEET_BOOTSTRAP_SERVERS"));
-            if (!m.path("lagThreshold").asText("").matches("[1-9]\\d*")) {
-                problems.add("KEDA lagThreshold must be a positive whole number, is " + m.path("lagThreshold"));
-            }
-            String auth = DeployFiles.text(t.path("authenticationRef").get("name"));
-            if (auth != null) {
-                ObjectNode ta = k.get("TriggerAuthentication", auth);
-                if (ta == null) {
-                    problems.add("KEDA authenticationRef " + auth + " does not exist");
-                } else {
-                    for (JsonNode ref : ta.path("spec").path("secretTargetRef")) {
-                        ObjectNode secret = k.get("Secret", ref.path("name").asText());
-                        if (secret == null || !(secret.path("stringData").has(ref.path("key").asText())
-                                || secret.path("data").has(ref.path("key").asText()))) {
-                            problems.add("TriggerAuthentication " + auth + " needs key " + ref.path("key").asText()
-                                    + " of Secret " + ref.path("name").asText());
-                        }
-                    }
-                }
-            }
+            problems.addAll(strimzi.bootstrapProblems("KEDA bootstrapServers", m.path("bootstrapServers").asText()));
+            Map<String, String> authParams = triggerAuthParams(k, t, problems, strimzi);
+            problems.addAll(KedaKafkaScaler.problems("KEDA kafka trigger", m, authParams));
         }
         if (!kafka) {
             problems.add("ScaledObject has no kafka trigger");
         }
         return problems;
+    }
+
+    /**
+     * The parameters a trigger's TriggerAuthentication maps, with their values where the Secret is among the
+     * objects (null where it is not, e.g. the copy of Strimzi's CA, which the files must never overwrite).
+     */
+    static Map<String, String> triggerAuthParams(Manifests k, JsonNode trigger, List<String> problems,
+            StrimziCluster strimzi) {
+        Map<String, String> params = new LinkedHashMap<>();
+        String auth = DeployFiles.text(trigger.path("authenticationRef").get("name"));
+        if (auth == null) {
+            return params;
+        }
+        ObjectNode ta = k.get("TriggerAuthentication", auth);
+        if (ta == null) {
+            problems.add("KEDA authenticationRef " + auth + " does not exist");
+            return params;
+        }
+        for (JsonNode ref : ta.path("spec").path("secretTargetRef")) {
+            String secretName = ref.path("name").asText();
+            String key = ref.path("key").asText();
+            ObjectNode secret = k.get("Secret", secretName);
+            String value = null;
+            if (secret != null && secret.path("stringData").has(key)) {
+                value = secret.path("stringData").path(key).asText();
+            } else if (secret == null && secretName.equals(strimzi.caSecret()) && key.equals(StrimziCluster.CA_KEY)) {
+                value = null; // Strimzi's CA, copied into the namespace by the operator of the fleet
+            } else if (secret == null || !secret.path("data").has(key)) {
+                problems.add("TriggerAuthentication " + auth + " needs key " + key + " of Secret " + secretName);
+            }
+            params.put(ref.path("parameter").asText(), value);
+        }
+        return params;
     }
 
     private static void expect(List<String> problems, String what, String actual, String expected) {
@@ -294,7 +393,7 @@ final class KubernetesChecks {
 
     static List<String> image(String where, JsonNode container, String repository) {
         String image = container.path("image").asText();
-        return Kustomize.repository(image).equals(repository) ? List.of()
+        return Manifests.repository(image).equals(repository) ? List.of()
                 : List.of(where + " image " + image + " is not " + repository);
     }
 
