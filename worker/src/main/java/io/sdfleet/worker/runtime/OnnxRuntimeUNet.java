@@ -22,7 +22,9 @@ import java.util.Set;
  * int64 in older ones. For int64 the value is truncated toward zero, as diffusers' ONNX pipeline does
  * ({@code np.array([t], dtype=np.int64)}): Karras-sigma Euler/LMS timesteps are fractional (812.6 is fed as
  * 812, not rounded to 813); DDIM/PNDM timesteps are whole numbers and pass unchanged. It is fed as
- * {@code [batch]} (the same value per item), or as a scalar when the file declares a scalar.
+ * {@code [batch]}, one value per item. A file that declares a scalar timestep takes one value per call, so a
+ * call whose items carry different timesteps runs as one session call per run of equal timesteps, and the
+ * outputs are put back in item order (the items are independent, so this changes no value).
  *
  * <p>Threads: one caller at a time. Each call's tensors live in a child NDManager closed at the end.
  */
@@ -71,14 +73,39 @@ public final class OnnxRuntimeUNet implements UNetRuntime {
     }
 
     @Override
-    public float[] predictNoise(float[] sample, float timestep, float[] encoderHiddenStates, int batch, int height,
+    public float[] predictNoise(float[] sample, float[] timesteps, float[] encoderHiddenStates, int batch, int height,
             int width) {
         Shapes.requireLength("sample", sample, batch, LATENT_CHANNELS, height, width);
+        UNetInputs.requireTimesteps(timesteps, batch);
         int hidden = UNetInputs.hiddenSize(encoderHiddenStates, batch);
+        if (!scalarTimestep) {
+            return run(sample, timesteps, encoderHiddenStates, batch, height, width, hidden);
+        }
+        int sampleItem = LATENT_CHANNELS * height * width;
+        int statesItem = TextEncoderRuntime.SEQUENCE_LENGTH * hidden;
+        float[] noise = new float[sample.length];
+        for (int first = 0; first < batch; ) {
+            int end = first + 1;
+            while (end < batch && Float.compare(timesteps[end], timesteps[first]) == 0) {
+                end++;
+            }
+            int n = end - first;
+            float[] out = run(Arrays.copyOfRange(sample, first * sampleItem, end * sampleItem),
+                    new float[] {timesteps[first]},
+                    Arrays.copyOfRange(encoderHiddenStates, first * statesItem, end * statesItem), n, height, width,
+                    hidden);
+            System.arraycopy(out, 0, noise, first * sampleItem, n * sampleItem);
+            first = end;
+        }
+        return noise;
+    }
+
+    private float[] run(float[] sample, float[] timesteps, float[] encoderHiddenStates, int batch, int height,
+            int width, int hidden) {
         try (NDManager call = handle.newCallManager()) {
             NDArray sampleArray = call.create(sample, new Shape(batch, LATENT_CHANNELS, height, width));
             sampleArray.setName(SAMPLE);
-            NDArray timestepArray = timestepArray(call, timestep, batch);
+            NDArray timestepArray = timestepArray(call, timesteps);
             timestepArray.setName(TIMESTEP);
             NDArray states = call.create(encoderHiddenStates,
                     new Shape(batch, TextEncoderRuntime.SEQUENCE_LENGTH, hidden));
@@ -90,17 +117,17 @@ public final class OnnxRuntimeUNet implements UNetRuntime {
         }
     }
 
-    private NDArray timestepArray(NDManager call, float timestep, int batch) {
-        Shape shape = scalarTimestep ? new Shape() : new Shape(batch);
-        int count = scalarTimestep ? 1 : batch;
+    /** {@code [batch]} timesteps, or a scalar (one value) when the file declares one. */
+    private NDArray timestepArray(NDManager call, float[] timesteps) {
+        Shape shape = scalarTimestep ? new Shape() : new Shape(timesteps.length);
         if (timestepType == TensorType.INT64) {
-            long[] values = new long[count];
-            Arrays.fill(values, (long) timestep); // truncation, as numpy's float-to-int64 cast
+            long[] values = new long[timesteps.length];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = (long) timesteps[i]; // truncation, as numpy's float-to-int64 cast
+            }
             return call.create(values, shape);
         }
-        float[] values = new float[count];
-        Arrays.fill(values, timestep);
-        return call.create(values, shape);
+        return call.create(timesteps.clone(), shape);
     }
 
     @Override

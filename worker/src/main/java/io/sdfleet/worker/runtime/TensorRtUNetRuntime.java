@@ -28,7 +28,7 @@ import java.util.OptionalInt;
  * that fits), padded with zero items and cut back to the caller's items ({@link EngineProfiles}).
  *
  * <p>DJL's TensorRT engine binds inputs by position, so they are passed in the order of diffusers'
- * export: sample, timestep (float32 {@code [batch]}; TensorRT in DJL takes no int64),
+ * export: sample, timestep (float32 {@code [batch]}, one value per item; TensorRT in DJL takes no int64),
  * encoder_hidden_states.
  *
  * <p>Failure: without TensorRT 8 libraries or a GPU, {@link #load} throws a ModelLoadException naming the
@@ -138,16 +138,17 @@ public final class TensorRtUNetRuntime implements UNetRuntime {
     }
 
     @Override
-    public float[] predictNoise(float[] sample, float timestep, float[] encoderHiddenStates, int batch, int height,
+    public float[] predictNoise(float[] sample, float[] timesteps, float[] encoderHiddenStates, int batch, int height,
             int width) {
         Shapes.requireLength("sample", sample, batch, LATENT_CHANNELS, height, width);
+        UNetInputs.requireTimesteps(timesteps, batch);
         int hidden = UNetInputs.hiddenSize(encoderHiddenStates, batch);
         EngineProfile profile = engineFor(batch, height, width);
         int sampleItem = LATENT_CHANNELS * height * width;
         int statesItem = TextEncoderRuntime.SEQUENCE_LENGTH * hidden;
         int b = profile.batch();
-        float[] steps = new float[b];
-        Arrays.fill(steps, timestep);
+        // Padding items get timestep 0 (their outputs are cut away); the engine's timestep input is [batch].
+        float[] steps = Arrays.copyOf(timesteps, b);
         float[] noise = engines.get(profile).run(EngineProfiles.padBatch(sample, batch, b, sampleItem), steps,
                 EngineProfiles.padBatch(encoderHiddenStates, batch, b, statesItem), hidden);
         Shapes.requireOutputLength("TensorRT UNet output", noise, b, LATENT_CHANNELS, height, width);

@@ -7,7 +7,8 @@ import java.util.OptionalInt;
  *
  * <p>Contract (checked by the UNetRuntimeContract test every implementation's test extends): the output
  * has the shape of {@code sample}; the same input gives the same output; item i's output does not depend
- * on the other items of the batch; different timesteps give different outputs.
+ * on the other items of the batch, including their timesteps (each item has its own); different timesteps
+ * give different outputs.
  *
  * <p>Threads: one caller at a time (the worker's device thread). Failure: {@link InferenceException}
  * when the runtime fails on a call; {@link IllegalArgumentException} for arrays that do not match the
@@ -19,14 +20,24 @@ public interface UNetRuntime extends AutoCloseable {
 
     /**
      * @param sample latents, row-major {@code [batch, 4, height, width]}
-     * @param timestep the scheduler's timestep, shared by the whole batch
+     * @param timesteps the scheduler's timestep of each item ({@code batch} values): step-level batching puts
+     *     items of different jobs, each at its own step, into one call
      * @param encoderHiddenStates text states, row-major {@code [batch, 77, D]}
      * @param batch number of items
      * @param height latent height (image height / 8)
      * @param width latent width (image width / 8)
      * @return the noise prediction, row-major {@code [batch, 4, height, width]}
      */
-    float[] predictNoise(float[] sample, float timestep, float[] encoderHiddenStates, int batch, int height, int width);
+    float[] predictNoise(float[] sample, float[] timesteps, float[] encoderHiddenStates, int batch, int height,
+            int width);
+
+    /** {@link #predictNoise(float[], float[], float[], int, int, int)} with one timestep for every item. */
+    default float[] predictNoise(float[] sample, float timestep, float[] encoderHiddenStates, int batch, int height,
+            int width) {
+        float[] timesteps = new float[Math.max(0, batch)];
+        java.util.Arrays.fill(timesteps, timestep);
+        return predictNoise(sample, timesteps, encoderHiddenStates, batch, height, width);
+    }
 
     /**
      * The largest batch one {@link #predictNoise} call may have at this latent size, for runtimes with

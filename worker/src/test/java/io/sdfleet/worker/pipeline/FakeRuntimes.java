@@ -81,7 +81,8 @@ final class FakeRuntimes {
 
     private final class UNet implements UNetRuntime {
         @Override
-        public float[] predictNoise(float[] sample, float timestep, float[] states, int batch, int height, int width) {
+        public float[] predictNoise(float[] sample, float[] timesteps, float[] states, int batch, int height,
+                int width) {
             unetCalls++;
             unetBatches.add(batch);
             if (unetFailure != null) {
@@ -114,7 +115,7 @@ final class FakeRuntimes {
             for (int b = 0; b < batch; b++) {
                 float text = states[b * stateItem + 1];
                 for (int i = 0; i < item; i++) {
-                    out[b * item + i] = 0.1f * sample[b * item + i] + 0.01f * text;
+                    out[b * item + i] = 0.1f * sample[b * item + i] + 0.01f * text + 1e-4f * timesteps[b];
                 }
             }
             return out;

@@ -96,6 +96,23 @@ public abstract class UNetRuntimeContract {
     }
 
     @Test
+    void eachItemHasItsOwnTimestepAndIsTheSameAsAloneAtThatTimestep() {
+        float[] sample = latents(3, SIDE, SIDE, 12);
+        float[] states = textStates(3, 13);
+        float[] timesteps = {981f, 1f, 500f};
+        float[] batched = runtime.predictNoise(sample, timesteps, states, 3, SIDE, SIDE);
+        int sampleItem = UNetRuntime.LATENT_CHANNELS * SIDE * SIDE;
+        int stateItem = TextEncoderRuntime.SEQUENCE_LENGTH * hiddenSize();
+        for (int i = 0; i < 3; i++) {
+            float[] alone = runtime.predictNoise(Arrays.copyOfRange(sample, i * sampleItem, (i + 1) * sampleItem),
+                    timesteps[i], Arrays.copyOfRange(states, i * stateItem, (i + 1) * stateItem), 1, SIDE, SIDE);
+            float[] inBatch = Arrays.copyOfRange(batched, i * sampleItem, (i + 1) * sampleItem);
+            assertTrue(maxAbsDiff(alone, inBatch) <= BATCH_TOLERANCE, "item " + i + " at timestep " + timesteps[i]
+                    + " differs alone vs in a batch of mixed timesteps by " + maxAbsDiff(alone, inBatch));
+        }
+    }
+
+    @Test
     void differentTimestepsGiveDifferentOutputs() {
         float[] sample = latents(1, SIDE, SIDE, 7);
         float[] states = textStates(1, 8);
