@@ -46,6 +46,7 @@ import io
 import json
 import math
 import platform
+import re
 import subprocess
 import sys
 import types
@@ -542,8 +543,283 @@ def main():
     write_json(args.out / "images.json", dict(provenance=prov, **images_golden(VaeImageProcessor)))
 
 
+# ----------------------------------------------------------------------------------------------
+# Images: decoding as diffusers.utils.load_image (PIL open, exif_transpose, convert RGB), PIL LANCZOS resize,
+# VaeImageProcessor preprocessing of init images and masks, the inpaint pipeline's mask arithmetic
+# ----------------------------------------------------------------------------------------------
+def synthetic(w, h, seed, channels=3):
+    """A smooth pattern with noise and hard edges: every resample tap matters, clipping happens."""
+    rng = np.random.default_rng(seed)
+    y, x = np.mgrid[0:h, 0:w].astype(np.float64)
+    planes = [128 + 110 * np.sin(x / (2.0 + c) + y / (3.0 + 2 * c)) for c in range(channels)]
+    base = np.stack(planes, -1)
+    base[(x.astype(int) // 5 + y.astype(int) // 4) % 3 == 0] = 250  # hard edges
+    base[(x.astype(int) + 2 * y.astype(int)) % 11 == 0] = 3
+    return np.clip(base + rng.normal(0, 18, base.shape), 0, 255).astype(np.uint8)
+
+
+def png_bytes(width, height, bit_depth, color_type, rows, palette=None, trns=None, exif=None, interlace=False):
+    """A PNG written by hand (PIL cannot write 16-bit colour, 2-bit grey or interlaced files).
+
+    rows: for the non-interlaced layout, a list of already-packed scanline bytes (no filter byte); for
+    interlace=True a function (x, y) -> packed pixel bytes of one pixel (bit depth >= 8 only).
+    """
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    out = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, bit_depth, color_type,
+                                                                 0, 0, 1 if interlace else 0))
+    if palette is not None:
+        out += chunk(b"PLTE", bytes(palette))
+    if trns is not None:
+        out += chunk(b"tRNS", bytes(trns))
+    if exif is not None:
+        out += chunk(b"eXIf", exif)
+    raw = b""
+    if not interlace:
+        for i, row in enumerate(rows):
+            raw += bytes([i % 2]) + row if i % 2 == 0 else b"\x00" + row  # filter 0 on every row
+    else:
+        passes = [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)]
+        for x0, y0, dx, dy in passes:
+            for y in range(y0, height, dy):
+                line = b"".join(rows(x, y) for x in range(x0, width, dx))
+                if line:
+                    raw += b"\x00" + line
+    out += chunk(b"IDAT", zlib.compress(raw, 9))
+    return out + chunk(b"IEND", b"")
+
+
+def pack_bits(values, bits):
+    out, acc, n = bytearray(), 0, 0
+    for v in values:
+        acc = (acc << bits) | int(v)
+        n += bits
+        if n == 8:
+            out.append(acc)
+            acc, n = 0, 0
+    if n:
+        out.append(acc << (8 - n))
+    return bytes(out)
+
+
+def exif_orientation(value, tiff_only=False):
+    """EXIF with an Orientation tag: as a JPEG APP1 payload ("Exif\\0\\0" + TIFF) or, tiff_only, a PNG eXIf."""
+    exif = Image.Exif()
+    exif[0x0112] = value
+    data = exif.tobytes()
+    return data[6:] if tiff_only and data.startswith(b"Exif\x00\x00") else data
+
+
+def load_image(data):
+    """diffusers.utils.load_image for a file: PIL open, ImageOps.exif_transpose, convert("RGB")."""
+    from PIL import ImageOps
+    image = Image.open(io.BytesIO(data))
+    image = ImageOps.exif_transpose(image)
+    return image.convert("RGB")
+
+
+def decode_cases():
+    import struct
+    cases = []
+
+    def add(name, data, note):
+        image = load_image(data)
+        rgb = np.asarray(image, dtype=np.uint8)
+        cases.append({"name": name, "note": note, "file": b64(data), "width": image.width, "height": image.height,
+                      "rgb": b64(rgb.tobytes()), "rgb_sha256": hashlib.sha256(rgb.tobytes()).hexdigest()})
+
+    w, h = 13, 7
+    rgb = synthetic(w, h, 1)
+    grey = synthetic(w, h, 2, channels=1)[..., 0]
+    alpha = synthetic(w, h, 3, channels=1)[..., 0]
+
+    def to_png(mode, array, **kw):
+        buffer = io.BytesIO()
+        Image.fromarray(array, mode).save(buffer, "PNG", **kw)
+        return buffer.getvalue()
+
+    add("png/rgb8", to_png("RGB", rgb), "8-bit truecolour")
+    add("png/rgba8", to_png("RGBA", np.dstack([rgb, alpha])), "alpha dropped, not composited")
+    add("png/l8", to_png("L", grey), "8-bit grey, replicated to R=G=B")
+    add("png/la8", to_png("LA", np.dstack([grey, alpha])), "grey + alpha")
+    palette = synthetic(16, 1, 4)[0].reshape(-1)
+    indices = (synthetic(w, h, 5, channels=1)[..., 0] // 16).astype(np.uint8)
+    add("png/p4", png_bytes(w, h, 4, 3, [pack_bits(r, 4) for r in indices], palette=palette),
+        "4-bit palette")
+    add("png/p8_trns", png_bytes(w, h, 8, 3, [bytes(r) for r in indices], palette=palette,
+                                 trns=bytes(range(0, 256, 16))), "8-bit palette with transparency, dropped")
+    for bits in (1, 2, 4):
+        values = (grey >> (8 - bits)).astype(np.uint8)
+        add(f"png/l{bits}", png_bytes(w, h, bits, 0, [pack_bits(r, bits) for r in values]),
+            f"{bits}-bit grey, scaled to 0..255")
+    rgb16 = (rgb.astype(np.uint16) << 8) | synthetic(w, h, 6).astype(np.uint16)
+    add("png/rgb16", png_bytes(w, h, 16, 2, [r.astype(">u2").tobytes() for r in rgb16]),
+        "16-bit truecolour: PIL keeps the high byte")
+    rgba16 = np.dstack([rgb16, (alpha.astype(np.uint16) << 8) | 0x80])
+    add("png/rgba16", png_bytes(w, h, 16, 6, [r.astype(">u2").tobytes() for r in rgba16]), "16-bit RGBA")
+    la16 = np.dstack([(grey.astype(np.uint16) << 8) | 0x7F, (alpha.astype(np.uint16) << 8)])
+    add("png/la16", png_bytes(w, h, 16, 4, [r.astype(">u2").tobytes() for r in la16]), "16-bit grey + alpha")
+    add("png/rgb8_adam7", png_bytes(w, h, 8, 2, lambda x, y: bytes(rgb[y, x]), interlace=True),
+        "interlaced (Adam7)")
+    add("png/rgb8_exif6", png_bytes(w, h, 8, 2, [bytes(r.reshape(-1)) for r in rgb], exif=exif_orientation(6, tiff_only=True)),
+        "eXIf orientation 6: rotated as ImageOps.exif_transpose does")
+
+    big = synthetic(37, 23, 7)
+
+    def to_jpeg(array, mode="RGB", **kw):
+        buffer = io.BytesIO()
+        Image.fromarray(array, mode).save(buffer, "JPEG", quality=87, **kw)
+        return buffer.getvalue()
+
+    add("jpeg/420", to_jpeg(big, subsampling=2), "4:2:0 chroma (fancy upsampling)")
+    add("jpeg/422", to_jpeg(big, subsampling=1), "4:2:2 chroma")
+    add("jpeg/444", to_jpeg(big, subsampling=0), "no chroma subsampling")
+    add("jpeg/progressive", to_jpeg(big, progressive=True), "progressive")
+    add("jpeg/grey", to_jpeg(synthetic(37, 23, 8, channels=1)[..., 0], "L"), "greyscale JPEG")
+    srgb = bytearray(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    # a fixed creation time for reproducible output (a zero date makes Java's ImageIO ignore the profile, which
+    # would hide the colour conversion the worker must avoid); littlecms leaves the profile ID at zero
+    srgb[24:36] = struct.pack(">6H", 2024, 1, 1, 0, 0, 0)
+    srgb = bytes(srgb)
+    y, x = np.mgrid[0:32, 0:64]
+    ramps = np.stack([x * 4, y * 8, (x * 3 + y * 5) % 256], -1).astype(np.uint8)  # every level of R, most of G
+    add("jpeg/icc", to_jpeg(ramps, icc_profile=srgb, subsampling=0),
+        "embedded ICC profile: PIL does not colour-manage (Java's ImageIO would, moving some values by 1)")
+    small = synthetic(w, h, 9)
+    for orientation in range(1, 9):
+        add(f"jpeg/exif{orientation}", to_jpeg(small, exif=exif_orientation(orientation), subsampling=0),
+            f"EXIF orientation {orientation}")
+    return cases
+
+
+def refused_cases():
+    """Inputs the worker refuses, with what PIL does with them (for the record)."""
+    import struct
+    import zlib
+
+    def pil_outcome(data):
+        try:
+            image = load_image(data)
+            image.load()
+            return f"opens as {image.mode} {image.size}"
+        except Exception as e:  # noqa: BLE001 (recording what happens)
+            return type(e).__name__ + ": " + re.sub(r" at 0x[0-9a-f]+", "", str(e))[:100]
+
+    cases = []
+
+    def add(name, data, reason, note):
+        cases.append({"name": name, "file": b64(data), "reason": reason, "note": note,
+                      "pil": pil_outcome(data)})
+
+    add("text-named-png", b"this is not an image, just text in a file called photo.png\n", "NOT_AN_IMAGE",
+        "a text file")
+    add("empty", b"", "NOT_AN_IMAGE", "no bytes")
+    buffer = io.BytesIO()
+    Image.fromarray(synthetic(8, 8, 1)).save(buffer, "GIF")
+    add("gif", buffer.getvalue(), "UNSUPPORTED_FORMAT", "GIF: only PNG and JPEG are accepted")
+    buffer = io.BytesIO()
+    Image.fromarray(synthetic(8, 8, 1)).save(buffer, "WEBP")
+    add("webp", buffer.getvalue(), "UNSUPPORTED_FORMAT", "WebP")
+    # a decompression bomb's header: 100000 x 100000 declared, a few bytes of data
+    ihdr = struct.pack(">IIBBBBB", 100000, 100000, 8, 2, 0, 0, 0)
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    bomb = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 1000)) + \
+        chunk(b"IEND", b"")
+    add("png-bomb-header", bomb, "TOO_LARGE", "100000 x 100000 declared in IHDR")
+    jpeg = io.BytesIO()
+    Image.fromarray(synthetic(16, 16, 1)).save(jpeg, "JPEG")
+    data = bytearray(jpeg.getvalue())
+    sof = data.find(b"\xff\xc0")
+    data[sof + 5:sof + 9] = struct.pack(">HH", 65000, 65000)
+    add("jpeg-huge-header", bytes(data), "TOO_LARGE", "65000 x 65000 declared in SOF0")
+    png = io.BytesIO()
+    Image.fromarray(synthetic(40, 40, 2)).save(png, "PNG")
+    whole = png.getvalue()
+    idat = whole.find(b"IDAT")
+    add("png-truncated", whole[:idat + 200], "CORRUPT", "cut inside the image data")
+    jpeg = io.BytesIO()
+    Image.fromarray(synthetic(40, 40, 3)).save(jpeg, "JPEG", quality=95)
+    whole = jpeg.getvalue()
+    add("jpeg-truncated", whole[:len(whole) * 2 // 3], "CORRUPT", "cut inside the entropy-coded scan")
+    cmyk = io.BytesIO()
+    Image.fromarray(synthetic(8, 8, 4)).convert("CMYK").save(cmyk, "JPEG")
+    add("jpeg-cmyk", cmyk.getvalue(), "UNSUPPORTED_FORMAT", "CMYK JPEG (4 components)")
+    grey16 = (synthetic(6, 5, 5, channels=1)[..., 0].astype(np.uint16) << 8)
+    add("png-grey16", png_bytes(6, 5, 16, 0, [r.astype(">u2").tobytes() for r in grey16]), "UNSUPPORTED_FORMAT",
+        "16-bit greyscale: PIL 9.4 opens it as mode I and convert('RGB') clips every value above 255 to white")
+    return cases
+
+
+RESIZE_SIZES = [
+    ((37, 23), (64, 40)),  # upscale, non-square
+    ((37, 23), (16, 24)),  # down in x, up in y
+    ((64, 48), (24, 16)),  # downscale (support widened by the factor)
+    ((200, 30), (40, 16)),  # 5x down in x
+    ((9, 9), (72, 72)),  # 8x up
+    ((1, 1), (8, 8)),  # a single pixel
+    ((33, 65), (33, 16)),  # only vertical
+    ((31, 17), (8, 17)),  # only horizontal
+    ((64, 48), (128, 96)),  # an SD-like 2x
+    ((150, 105), (32, 32)),  # strong, uneven downscale
+]
+
+
+def resize_cases():
+    cases = []
+    for i, ((w, h), (ow, oh)) in enumerate(RESIZE_SIZES):
+        for mode in ("RGB", "L"):
+            pixels = synthetic(w, h, 100 + i, channels=3 if mode == "RGB" else 1)
+            if mode == "L":
+                pixels = pixels[..., 0]
+            image = Image.fromarray(pixels, mode)
+            out = np.asarray(image.resize((ow, oh), resample=Image.LANCZOS), dtype=np.uint8)
+            cases.append({"mode": mode, "width": w, "height": h, "pixels": b64(pixels.tobytes()),
+                          "out_width": ow, "out_height": oh, "resized": b64(out.tobytes())})
+    return cases
+
+
+def preprocess_cases(VaeImageProcessor):
+    image_processor = VaeImageProcessor(vae_scale_factor=8)
+    mask_processor = VaeImageProcessor(vae_scale_factor=8, do_normalize=False, do_binarize=True,
+                                       do_convert_grayscale=True)
+    cases = []
+    for i, ((w, h), (job_w, job_h)) in enumerate((((37, 23), (24, 16)), ((16, 16), (16, 16)),
+                                                  ((40, 24), (36, 20)), ((24, 32), (16, 40)))):
+        init = Image.fromarray(synthetic(w, h, 200 + i))
+        # a coloured mask: convert("L") weights R, G, B differently; edges land near 0.5 after LANCZOS
+        m = synthetic(w, h, 300 + i)
+        m[:, : w // 3] = (0, 0, 0)
+        m[:, 2 * w // 3:] = (255, 255, 255)
+        mask = Image.fromarray(m)
+        init_t = image_processor.preprocess(init, height=job_h, width=job_w)
+        mask_t = mask_processor.preprocess(mask, height=job_h, width=job_w)
+        masked = init_t * (mask_t < 0.5)
+        latent_mask = torch.nn.functional.interpolate(mask_t, size=(mask_t.shape[2] // 8, mask_t.shape[3] // 8))
+        cases.append({
+            "width": w, "height": h, "init_rgb": b64(np.asarray(init).tobytes()),
+            "mask_rgb": b64(np.asarray(mask).tobytes()), "job_width": job_w, "job_height": job_h,
+            "init_shape": list(init_t.shape), "init": f32list(init_t),
+            "mask_shape": list(mask_t.shape), "mask": [int(v) for v in mask_t.reshape(-1)],
+            "masked_image": f32list(masked), "latent_mask_shape": list(latent_mask.shape),
+            "latent_mask": [int(v) for v in latent_mask.reshape(-1)],
+        })
+    return cases
+
+
 def images_golden(VaeImageProcessor):
-    return {}
+    return {
+        "pixel_layout": "8-bit pixels as base64 of the raw bytes, row-major, top row first; RGB interleaved",
+        "decode_cases": decode_cases(),
+        "refused_cases": refused_cases(),
+        "resize_cases": resize_cases(),
+        "preprocess_cases": preprocess_cases(VaeImageProcessor),
+    }
 
 
 if __name__ == "__main__":
