@@ -50,6 +50,7 @@ import re
 import subprocess
 import sys
 import types
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -454,11 +455,13 @@ def latents_golden(distribution_class, randn_tensor, retrieve_latents, make_sche
         after = torch.randn((1, 4, 4, 4), generator=generator)
         draws.append({"what": "next_draw (e.g. Euler ancestral's first step noise)", "values": f32list(after)})
         inpaint.append({"name": f"inpaint/{kind}/strength{strength}", "unet": kind, "strength": strength,
-                        "seed": 77, "draws": draws})
+                        "seed": 77, "image_parameters": f32list(image_params),
+                        "masked_image_parameters": f32list(masked_params), "parameters_shape": [1, 8, 4, 4],
+                        "draws": draws})
 
     # the 9-channel UNet input: cat([scaled latents (CFG: twice), mask, masked-image latents], dim=1)
     g = torch.Generator().manual_seed(99)
-    x_in = torch.randn((2, 4, 2, 3), generator=g)  # [uncond, cond] copies of a batch of 1... here 2 items
+    x_in = torch.randn((2, 4, 2, 3), generator=g)  # one image under guidance: [uncond, cond]
     mask = (torch.rand((1, 1, 2, 3), generator=g) > 0.5).float()
     masked_latents = torch.randn((1, 4, 2, 3), generator=g)
     mask2 = torch.cat([mask] * 2)
@@ -537,6 +540,8 @@ def main():
 
     prov = provenance(args.diffusers)
     torch.set_num_threads(1)
+    # PIL warns that a palette PNG with tRNS "should be converted to RGBA"; load_image's convert("RGB") is the point
+    warnings.filterwarnings("ignore", message="Palette images with Transparency", category=UserWarning)
     write_json(args.out / "schedulers_img2img.json", dict(provenance=prov, **scheduler_golden(get_timesteps)))
     write_json(args.out / "latents.json", dict(provenance=prov, **latents_golden(
         distribution_class, randn_tensor, retrieve_latents, make_scheduler)))
