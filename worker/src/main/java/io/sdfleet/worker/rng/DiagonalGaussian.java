@@ -51,13 +51,46 @@ public final class DiagonalGaussian {
             throw new IllegalArgumentException("parameters has " + parameters.length + " values; one image needs "
                     + 2L * n + " from offset " + offset);
         }
-        float[] normals = generator.randn(n);
         float[] out = new float[n];
-        for (int i = 0; i < n; i++) {
-            float mean = parameters[offset + i];
-            out[i] = mean + std(parameters[offset + n + i]) * normals[i];
+        fromNormals(parameters, offset, generator.randn(n), 0, out, 0, n, 1.0f, false);
+        return out;
+    }
+
+    /**
+     * The whole batch at once, with one draw per image from {@link LatentNoise} (whose image shape is
+     * {@code [C, height, width]}): image b's sample from its parameters and its slice of {@code normals}, times
+     * {@code scalingFactor}. {@code normals} is the batch's next {@link LatentNoise#nextBatch()}; the draw after
+     * it is the noise for {@code add_noise}, as in diffusers.
+     *
+     * @param parameters {@code [batch, 2C, height, width]} (the VAE encoder's latent_parameters)
+     * @param normals {@code [batch, C, height, width]} standard normals, image b's from image b's generator
+     * @return {@code [batch, C, height, width]}
+     */
+    public static float[] scaledSamples(float[] parameters, int batch, int latentChannels, int height, int width,
+            float[] normals, float scalingFactor) {
+        Objects.requireNonNull(parameters, "parameters");
+        Objects.requireNonNull(normals, "normals");
+        int n = latentChannels * height * width;
+        if (n <= 0 || batch < 1 || parameters.length != 2L * n * batch || normals.length != (long) n * batch) {
+            throw new IllegalArgumentException("a batch of " + batch + " x [" + latentChannels + ", " + height + ", "
+                    + width + "] needs " + 2L * n * batch + " parameters and " + (long) n * batch
+                    + " normals, got " + parameters.length + " and " + normals.length);
+        }
+        float[] out = new float[n * batch];
+        for (int b = 0; b < batch; b++) {
+            fromNormals(parameters, 2 * n * b, normals, n * b, out, n * b, n, scalingFactor, true);
         }
         return out;
+    }
+
+    /** mean + std * normal (then times the scaling factor, a separate float32 product as in diffusers). */
+    private static void fromNormals(float[] parameters, int offset, float[] normals, int normalsOffset, float[] out,
+            int outOffset, int n, float scalingFactor, boolean scale) {
+        for (int i = 0; i < n; i++) {
+            float mean = parameters[offset + i];
+            float sample = mean + std(parameters[offset + n + i]) * normals[normalsOffset + i];
+            out[outOffset + i] = scale ? scalingFactor * sample : sample;
+        }
     }
 
     /** {@code scalingFactor * sample(...)}: the image latents the pipelines go on with. */

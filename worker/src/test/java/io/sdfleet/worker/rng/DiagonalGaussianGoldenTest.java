@@ -77,6 +77,17 @@ class DiagonalGaussianGoldenTest {
                     new TorchGenerator(Long.parseUnsignedLong(c.get("seeds").get(b).asText())));
             assertClose(name + " image " + b + " sample", slice(expectedSample, b * perImage, perImage), sample);
         }
+        // the batch form, with the per-image streams the pipeline already has
+        long[] seeds = new long[batch];
+        for (int b = 0; b < batch; b++) {
+            seeds[b] = Long.parseUnsignedLong(c.get("seeds").get(b).asText());
+        }
+        LatentNoise streams = new LatentNoise(seeds, channels, h, w);
+        float[] batchLatents = DiagonalGaussian.scaledSamples(parameters, batch, channels, h, w, streams.nextBatch(),
+                scaling);
+        assertClose(name + " batch latents", expectedLatents, batchLatents);
+        float[] batchNoise = streams.nextBatch();
+        assertEquals("", GoldenData.firstDifference(expectedNoise, batchNoise), name + ": batch noise");
         if (c.hasNonNull("std")) {
             float[] std = GoldenData.floats(c.get("std"));
             float[] actual = new float[std.length];
