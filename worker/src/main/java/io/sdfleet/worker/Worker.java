@@ -92,7 +92,7 @@ public final class Worker implements AutoCloseable {
                 settings.device(), faults, workerId);
         Duration closeTimeout = min(CLOSE_RESERVE, settings.shutdownGrace().dividedBy(4));
         PollSettings pollSettings = new PollSettings(settings.kafka().topicRequests(), settings.pollTimeout(),
-                settings.maxPendingJobs(), settings.revokeTimeout(), closeTimeout);
+                settings.maxPendingJobs(), settings.revokeTimeout(), closeTimeout, settings.commitMaxDelay());
         DeadLetterRecords deadLetters = new DeadLetterRecords(settings.kafka().topicDlq(), workerId,
                 maxRequestSize(settings));
         RecordIntake intake = new RecordIntake(deadLetters, workerId, clock);

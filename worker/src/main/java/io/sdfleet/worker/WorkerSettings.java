@@ -57,6 +57,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * @param pollTimeout        longest block of one poll
  * @param revokeTimeout      longest wait for a revoked partition's in-flight jobs
  * @param storeThreads       threads that encode and upload
+ * @param commitMaxDelay     longest a finished job waits for others to share its commit
  * @param staticMembership   join the group as a static member named by the worker id
  * @param groupProtocol      Kafka's consumer group protocol
  * @param unknownKeys        SDFLEET_* variables that no setting read (probably misspelt; logged as warnings)
@@ -66,7 +67,8 @@ public record WorkerSettings(KafkaSettings kafka, StoreSettings store, StoreRetr
                              RuntimeSettings runtimeSettings, PipelineSettings pipeline, DeviceSettings device,
                              int maxPendingJobs, boolean transactions,
                              Duration transactionTimeout, Duration shutdownGrace, Duration pollTimeout,
-                             Duration revokeTimeout, int storeThreads, boolean staticMembership,
+                             Duration revokeTimeout, int storeThreads, Duration commitMaxDelay,
+                             boolean staticMembership,
                              GroupProtocol groupProtocol, List<String> unknownKeys) {
 
     public static final String DEFAULT_MODEL_DIR = "models/tiny-sd";
@@ -77,6 +79,7 @@ public record WorkerSettings(KafkaSettings kafka, StoreSettings store, StoreRetr
     public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofMillis(100);
     public static final Duration DEFAULT_REVOKE_TIMEOUT = Duration.ofSeconds(10);
     public static final int DEFAULT_STORE_THREADS = 2;
+    public static final Duration DEFAULT_COMMIT_MAX_DELAY = Duration.ofMillis(20);
     public static final boolean DEFAULT_STATIC_MEMBERSHIP = true;
     public static final GroupProtocol DEFAULT_GROUP_PROTOCOL = GroupProtocol.CLASSIC;
     /** Prefix of the transactional id; the worker id follows. */
@@ -117,6 +120,10 @@ public record WorkerSettings(KafkaSettings kafka, StoreSettings store, StoreRetr
     public static final Setting<Integer> STORE_THREADS = Setting.integer("SDFLEET_STORE_THREADS",
             DEFAULT_STORE_THREADS, 1, 64, "Threads that PNG-encode and upload images beside the device.");
 
+    public static final Setting<Duration> COMMIT_MAX_DELAY = Setting.duration("SDFLEET_COMMIT_MAX_DELAY",
+            DEFAULT_COMMIT_MAX_DELAY, Duration.ZERO, Duration.ofSeconds(5),
+            "Longest a finished job's completion waits for others to share its commit (one Kafka transaction for"
+                    + " several jobs); it adds at most this to the time until a read_committed reader sees it.");
     public static final Setting<Boolean> STATIC_MEMBERSHIP = Setting.bool("SDFLEET_STATIC_MEMBERSHIP",
             DEFAULT_STATIC_MEMBERSHIP, "Join the consumer group as a static member named by SDFLEET_WORKER_ID"
                     + " (group.instance.id): a worker that restarts with the same id within the session timeout"
@@ -131,7 +138,7 @@ public record WorkerSettings(KafkaSettings kafka, StoreSettings store, StoreRetr
 
     /** The worker's own settings, in table order. */
     public static final List<Setting<?>> OWN_SETTINGS = List.of(WORKER_ID_SETTING, MODEL_DIR, MAX_PENDING_JOBS, TRANSACTIONS, TRANSACTION_TIMEOUT, SHUTDOWN_GRACE,
-            POLL_TIMEOUT, REVOKE_TIMEOUT, STORE_THREADS, STATIC_MEMBERSHIP, GROUP_PROTOCOL);
+            POLL_TIMEOUT, REVOKE_TIMEOUT, STORE_THREADS, COMMIT_MAX_DELAY, STATIC_MEMBERSHIP, GROUP_PROTOCOL);
 
     /** Every setting a worker reads, in README table order. */
     public static final List<Setting<?>> ALL_SETTINGS = concat(KafkaSettings.SETTINGS, StoreSettings.SETTINGS,
@@ -179,14 +186,16 @@ public record WorkerSettings(KafkaSettings kafka, StoreSettings store, StoreRetr
         WorkerSettings settings = new WorkerSettings(kafka, store, retry, observe, workerId, modelDir, runtime,
                 pipeline, device, reader.get(MAX_PENDING_JOBS), reader.get(TRANSACTIONS),
                 reader.get(TRANSACTION_TIMEOUT), reader.get(SHUTDOWN_GRACE), reader.get(POLL_TIMEOUT),
-                reader.get(REVOKE_TIMEOUT), reader.get(STORE_THREADS), reader.get(STATIC_MEMBERSHIP),
+                reader.get(REVOKE_TIMEOUT), reader.get(STORE_THREADS), reader.get(COMMIT_MAX_DELAY),
+                reader.get(STATIC_MEMBERSHIP),
                 reader.get(GROUP_PROTOCOL), List.of());
         checkRules(reader, settings);
         reader.throwIfInvalid();
         return new WorkerSettings(kafka, store, retry, observe, settings.workerId, settings.modelDir,
                 settings.runtimeSettings, settings.pipeline, settings.device, settings.maxPendingJobs,
                 settings.transactions, settings.transactionTimeout, settings.shutdownGrace, settings.pollTimeout,
-                settings.revokeTimeout, settings.storeThreads, settings.staticMembership, settings.groupProtocol,
+                settings.revokeTimeout, settings.storeThreads, settings.commitMaxDelay, settings.staticMembership,
+                settings.groupProtocol,
                 reader.unreadKeys("SDFLEET_"));
     }
 
@@ -226,6 +235,9 @@ public record WorkerSettings(KafkaSettings kafka, StoreSettings store, StoreRetr
         if (s.revokeTimeout.compareTo(maxPollInterval) >= 0) {
             reader.problem(REVOKE_TIMEOUT, "must be shorter than max.poll.interval.ms (" + maxPollInterval.toMillis()
                     + " ms): the revoke callback runs inside poll()");
+        }
+        if (s.commitMaxDelay.compareTo(s.transactionTimeout) >= 0) {
+            reader.problem(COMMIT_MAX_DELAY, "must be shorter than " + TRANSACTION_TIMEOUT.name());
         }
         if (s.pollTimeout.compareTo(s.shutdownGrace) >= 0) {
             reader.problem(POLL_TIMEOUT, "must be shorter than " + SHUTDOWN_GRACE.name());

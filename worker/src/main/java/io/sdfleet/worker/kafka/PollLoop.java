@@ -32,7 +32,9 @@ import org.slf4j.MDC;
  * {@link PollWaker}) → decode/validate each record into the {@link WaitingJobs} or a dead letter → take
  * finished work from the {@link WorkInbox} into {@link PartitionOffsets} → commit what is released (records
  * and offsets together; the jobs and DLQ records are counted in the metrics only once committed, so a job
- * done again after a rewind counts once) → pause every partition while the jobs taken and not finished reach
+ * done again after a rewind counts once), coalescing: the first finished job since the last commit waits at
+ * most {@code commitMaxDelay} for others to share its transaction, and the poll's timeout shrinks to that
+ * due time → pause every partition while the jobs taken and not finished reach
  * {@code maxPendingJobs}, resume when they drop below. Polling never stops while jobs are on the device, so
  * a long job never exceeds max.poll.interval.ms and never triggers a rebalance.
  *
@@ -70,6 +72,8 @@ public final class PollLoop implements Runnable, RebalanceHandler.PartitionHando
     private volatile long lag;
     private volatile int awaiting;
     private boolean draining;
+    /** When the first finished work since the last commit was absorbed ({@link System#nanoTime}), or -1. */
+    private long uncommittedSinceNanos = -1;
 
     /** @param live where the partitions' current tracking sessions are published (the device drops stale jobs) */
     public PollLoop(Consumer<byte[], byte[]> consumer, CommitCoordinator committer, WaitingJobs waiting,
@@ -137,7 +141,9 @@ public final class PollLoop implements Runnable, RebalanceHandler.PartitionHando
                 take(records);
             }
             absorbInbox();
-            commitReleased();
+            if (commitDue()) {
+                commitReleased();
+            }
             flowControl();
             updateLag();
             awaiting = offsets.awaiting();
@@ -164,7 +170,7 @@ public final class PollLoop implements Runnable, RebalanceHandler.PartitionHando
         waker.enterPoll();
         try {
             // A result handed in after the last absorbInbox found the waker outside poll: do not block on it.
-            Duration timeout = inbox.hasResults() ? Duration.ZERO : settings.pollTimeout();
+            Duration timeout = inbox.hasResults() ? Duration.ZERO : min(settings.pollTimeout(), untilCommitDue());
             return consumer.poll(timeout);
         } catch (WakeupException e) {
             return ConsumerRecords.empty();
@@ -199,6 +205,8 @@ public final class PollLoop implements Runnable, RebalanceHandler.PartitionHando
         for (FinishedWork work : inbox.drainFinished()) {
             if (!offsets.finish(work)) {
                 LOG.debug("ignoring stale result {} of {}+{}", work.what(), work.partition(), work.offset());
+            } else if (uncommittedSinceNanos < 0) {
+                uncommittedSinceNanos = System.nanoTime();
             }
         }
         List<PendingJob> handedBack = inbox.drainRedeliveries();
@@ -217,7 +225,26 @@ public final class PollLoop implements Runnable, RebalanceHandler.PartitionHando
         seek(rewind);
     }
 
+    /** Whether finished work has waited its {@code commitMaxDelay} (or the worker is draining). */
+    private boolean commitDue() {
+        return uncommittedSinceNanos >= 0 && (draining || untilCommitDue().isZero());
+    }
+
+    /** Time until the waiting finished work must be committed; the poll timeout when none waits. */
+    private Duration untilCommitDue() {
+        if (uncommittedSinceNanos < 0) {
+            return settings.pollTimeout();
+        }
+        long left = settings.commitMaxDelay().toNanos() - (System.nanoTime() - uncommittedSinceNanos);
+        return Duration.ofNanos(Math.max(0, left));
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
     private void commitReleased() {
+        uncommittedSinceNanos = -1;
         CommitUnit unit = offsets.release();
         if (unit.isEmpty()) {
             return;

@@ -10,7 +10,15 @@ import java.time.Duration;
  * @param maxPendingJobs jobs taken and not finished at which every partition is paused
  * @param revokeTimeout  longest wait for a revoked partition's in-flight jobs
  * @param closeTimeout   time kept for the final commit and closing the clients, out of the grace period
+ * @param commitMaxDelay longest a finished job waits to be committed, so that jobs finishing close together share
+ *                       one transaction (0: every finished job is committed at once)
  */
 public record PollSettings(String topic, Duration pollTimeout, int maxPendingJobs, Duration revokeTimeout,
-                           Duration closeTimeout) {
+                           Duration closeTimeout, Duration commitMaxDelay) {
+
+    /** Without commit coalescing (tests of the other behaviours). */
+    public PollSettings(String topic, Duration pollTimeout, int maxPendingJobs, Duration revokeTimeout,
+            Duration closeTimeout) {
+        this(topic, pollTimeout, maxPendingJobs, revokeTimeout, closeTimeout, Duration.ZERO);
+    }
 }
