@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # tools/bench.sh NAME [ARGS...] — build one module's test classes and run one benchmark's main().
 #
+#   serving    the fleet under Poisson traffic on a simulated GPU (or the CPU): images/s against the ideal,
+#              device busy, latency; static vs continuous batching (local: io.sdfleet.local.bench.ServingBench;
+#              --quick for a subset under 6 minutes, --help for its options; results in docs/bench-serving.md)
 #   fleet      the whole fleet on the embedded stack with the tiny model: jobs/s, p50/p99, overhead
 #              (local: io.sdfleet.local.bench.FleetBench; --help for its options; results in docs/bench-fleet.md)
 #   upload     one S3 put by body size, Nagle on vs TCP_NODELAY (local: io.sdfleet.local.bench.UploadBench)
@@ -21,11 +24,12 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
 usage() {
-  sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 name="${1:-}"
 case "$name" in
+  serving)   module=local;  main=io.sdfleet.local.bench.ServingBench ;;
   fleet)     module=local;  main=io.sdfleet.local.bench.FleetBench ;;
   upload)    module=local;  main=io.sdfleet.local.bench.UploadBench ;;
   pipeline)  module=worker; main=io.sdfleet.worker.pipeline.bench.PipelineBench ;;

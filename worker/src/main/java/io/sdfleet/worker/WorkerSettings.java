@@ -72,7 +72,7 @@ public record WorkerSettings(KafkaSettings kafka, StoreSettings store, StoreRetr
                              GroupProtocol groupProtocol, List<String> unknownKeys) {
 
     public static final String DEFAULT_MODEL_DIR = "models/tiny-sd";
-    public static final int DEFAULT_MAX_PENDING_JOBS = 32;
+    public static final int DEFAULT_MAX_PENDING_JOBS = 64;
     public static final boolean DEFAULT_TRANSACTIONS = true;
     public static final Duration DEFAULT_TRANSACTION_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(30);

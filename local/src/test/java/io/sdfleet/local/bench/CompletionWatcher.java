@@ -31,7 +31,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 final class CompletionWatcher implements AutoCloseable {
 
     /** One completion and when it was first seen. */
-    record Seen(Completion completion, long seenNanos) {
+    /**
+     * @param seenNanos  when the reader got it ({@link System#nanoTime})
+     * @param seenMillis when the reader got it (wall clock, to compare with {@link Completion#completedAt()})
+     */
+    record Seen(Completion completion, long seenNanos, long seenMillis) {
     }
 
     private static final Duration POLL = Duration.ofMillis(50);
@@ -70,9 +74,10 @@ final class CompletionWatcher implements AutoCloseable {
             while (running) {
                 var records = consumer.poll(POLL);
                 long now = System.nanoTime();
+                long wall = System.currentTimeMillis();
                 for (ConsumerRecord<byte[], byte[]> r : records) {
                     Completion c = JobCodec.shared().decodeCompletion(r.value());
-                    seen.putIfAbsent(c.jobId(), new Seen(c, now));
+                    seen.putIfAbsent(c.jobId(), new Seen(c, now, wall));
                 }
             }
         } catch (WakeupException e) {
@@ -110,6 +115,11 @@ final class CompletionWatcher implements AutoCloseable {
         Map<String, Seen> out = new LinkedHashMap<>();
         jobIds.forEach(id -> out.put(id, seen.get(id)));
         return out;
+    }
+
+    /** Every completion seen so far, by job id (a live view). */
+    Map<String, Seen> seen() {
+        return seen;
     }
 
     @Override

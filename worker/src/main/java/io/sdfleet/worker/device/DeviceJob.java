@@ -1,7 +1,7 @@
 package io.sdfleet.worker.device;
 
 import io.sdfleet.common.Stage;
-import io.sdfleet.worker.image.RgbImage;
+import io.sdfleet.worker.pipeline.DecodedImage;
 import io.sdfleet.worker.kafka.PendingJob;
 import io.sdfleet.worker.pipeline.GeneratedImage;
 import io.sdfleet.worker.pipeline.JobTimings;
@@ -21,7 +21,7 @@ final class DeviceJob {
     final PendingJob pending;
     final PreparedJob prepared;
     final Instant admittedAt;
-    private final RgbImage[] decoded;
+    private final DecodedImage[] decoded;
     private int admittedImages;
     private int decodedImages;
     private long firstStepNanos = -1;
@@ -33,7 +33,7 @@ final class DeviceJob {
         this.pending = pending;
         this.prepared = prepared;
         this.admittedAt = admittedAt;
-        this.decoded = new RgbImage[prepared.trajectories().size()];
+        this.decoded = new DecodedImage[prepared.trajectories().size()];
     }
 
     /** The images not yet in the active set, in index order. */
@@ -59,7 +59,7 @@ final class DeviceJob {
         maxJobsInCall = Math.max(maxJobsInCall, jobs);
     }
 
-    void decoded(Trajectory image, RgbImage rgb, Duration time) {
+    void decoded(Trajectory image, DecodedImage rgb, Duration time) {
         decoded[image.imageIndex()] = rgb;
         decodedImages++;
         decodeTime = decodeTime.plus(time);

@@ -5,7 +5,7 @@ import io.sdfleet.common.JobRequest;
 import io.sdfleet.worker.device.DeviceFaultPolicy.Attribution;
 import io.sdfleet.worker.device.DeviceFaultPolicy.Outcome;
 import io.sdfleet.worker.device.DeviceSettings.Batching;
-import io.sdfleet.worker.image.RgbImage;
+import io.sdfleet.worker.pipeline.DecodedImage;
 import io.sdfleet.worker.kafka.LiveSessions;
 import io.sdfleet.worker.kafka.PendingJob;
 import io.sdfleet.worker.kafka.WorkInbox;
@@ -30,7 +30,6 @@ import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,8 +48,10 @@ import org.slf4j.MDC;
  *   <li>Leave: jobs whose partition was revoked or rewound since they were taken are dropped (they will be
  *       delivered again; spending device time on them would be wasted).
  *   <li>Expire: waiting jobs past their deadline complete EXPIRED without running.
- *   <li>Choose the latent size this turn serves: round robin over the sizes with work, so no size starves
- *       (a size new to the rotation joins behind the others; sizes join in the order of their oldest job).
+ *   <li>Choose the latent size this turn serves: the size whose call would be fullest (its active, prepared and
+ *       waiting items against the call's limit), so calls stay full when traffic mixes sizes; ties go to the size
+ *       served longest ago, and a size not served for {@value #TURNS_PER_SIZE} turns per size with work is served
+ *       next whatever its fill, so no size starves.
  *   <li>Admit: images of jobs already prepared, then waiting jobs of that size in rank order
  *       ({@link WaitingJobs}: aged, priority, age), as long as the call has UNet items free
  *       ({@link StableDiffusionPipeline#maxItems}); newcomers are prepared (tokenized, text-encoded together,
@@ -79,6 +80,8 @@ public final class DeviceLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceLoop.class);
     /** Longest wait for work before the stop condition is checked again. */
     static final Duration IDLE_WAIT = Duration.ofMillis(100);
+    /** A size with work waits at most this many turns per size with work before it is served. */
+    static final int TURNS_PER_SIZE = 2;
 
     private final WaitingJobs waiting;
     private final StableDiffusionPipeline pipeline;
@@ -101,8 +104,9 @@ public final class DeviceLoop implements Runnable {
     private final Map<PreparedJob, DeviceJob> jobs = new IdentityHashMap<>();
     /** Finished images waiting for the VAE, oldest first. */
     private final Deque<Trajectory> toDecode = new ArrayDeque<>();
-    /** The sizes in the order they are served. */
-    private final Deque<LatentSize> rotation = new ArrayDeque<>();
+    /** The turn each size with work was last served (or first had work). */
+    private final Map<LatentSize, Long> lastServed = new java.util.HashMap<>();
+    private long turnCount;
     /** {@code jobs.size()} as of the last turn, for the gauge (read from the metrics thread). */
     private volatile int onDevice;
 
@@ -226,34 +230,49 @@ public final class DeviceLoop implements Runnable {
     }
 
     private Optional<LatentSize> nextSize() throws InterruptedException {
-        Set<LatentSize> candidates = new LinkedHashSet<>();
+        Map<LatentSize, Integer> items = new LinkedHashMap<>();
         active.forEach((size, images) -> {
             if (!images.isEmpty()) {
-                candidates.add(size);
+                items.merge(size, items(images), Integer::sum);
             }
         });
-        admitting.forEach(job -> candidates.add(job.notAdmitted().get(0).latentSize()));
+        admitting.forEach(job -> items.merge(job.notAdmitted().get(0).latentSize(), items(job.notAdmitted()),
+                Integer::sum));
         if (admitsNewJobs()) {
             if (settings.batching() == Batching.CONTINUOUS) {
-                candidates.addAll(waiting.sizes());
+                waiting.itemsBySize().forEach((size, n) -> items.merge(size, n, Integer::sum));
             } else if (jobs.isEmpty()) {
-                startStaticBatch().ifPresent(candidates::add);
+                startStaticBatch().ifPresent(size -> items.merge(size, 0, Integer::sum));
             }
         }
-        for (LatentSize size : candidates) {
-            if (!rotation.contains(size)) {
-                rotation.addLast(size);
+        long turn = turnCount++;
+        lastServed.keySet().retainAll(items.keySet());
+        // A size new to the set counts as served just before this turn, so it wins a tie against a size served now.
+        items.keySet().forEach(size -> lastServed.putIfAbsent(size, turn - 1));
+        LatentSize best = null;
+        double bestFill = -1;
+        long bestWaited = -1;
+        boolean bestStarving = false;
+        for (Map.Entry<LatentSize, Integer> e : items.entrySet()) {
+            long waited = turn - lastServed.get(e.getKey());
+            boolean starving = waited >= (long) TURNS_PER_SIZE * items.size();
+            int limit = Math.max(1, pipeline.maxItems(e.getKey()));
+            double fill = Math.min(1.0, (double) e.getValue() / limit);
+            boolean better = best == null
+                    || (starving != bestStarving ? starving
+                    : starving ? waited > bestWaited
+                    : fill != bestFill ? fill > bestFill : waited > bestWaited);
+            if (better) {
+                best = e.getKey();
+                bestFill = fill;
+                bestWaited = waited;
+                bestStarving = starving;
             }
         }
-        for (Iterator<LatentSize> it = rotation.iterator(); it.hasNext(); ) {
-            LatentSize size = it.next();
-            if (candidates.contains(size)) {
-                it.remove();
-                rotation.addLast(size);
-                return Optional.of(size);
-            }
+        if (best != null) {
+            lastServed.put(best, turn);
         }
-        return Optional.empty();
+        return Optional.ofNullable(best);
     }
 
     /** Static batching, device idle: the next ready micro-batch, prepared; its size. */
@@ -388,12 +407,12 @@ public final class DeviceLoop implements Runnable {
         Map<DeviceJob, List<Trajectory>> byJob = byJob(chunk);
         List<DeviceJob> parts = new ArrayList<>(byJob.keySet());
         long start = System.nanoTime();
-        Attribution<List<RgbImage>> decoded = faults.run("VAE decode of " + n + " image(s)", parts, DeviceJob::jobId,
+        Attribution<List<DecodedImage>> decoded = faults.run("VAE decode of " + n + " image(s)", parts, DeviceJob::jobId,
                 callParts -> guarded("VAE decoder", () -> {
                     List<Trajectory> images = new ArrayList<>();
                     callParts.forEach(job -> images.addAll(byJob.get(job)));
-                    List<RgbImage> rgb = pipeline.decode(images);
-                    List<List<RgbImage>> perPart = new ArrayList<>();
+                    List<DecodedImage> rgb = pipeline.decode(images);
+                    List<List<DecodedImage>> perPart = new ArrayList<>();
                     int at = 0;
                     for (DeviceJob job : callParts) {
                         int k = byJob.get(job).size();
@@ -406,7 +425,7 @@ public final class DeviceLoop implements Runnable {
         List<Trajectory> again = new ArrayList<>();
         for (int i = 0; i < parts.size(); i++) {
             DeviceJob job = parts.get(i);
-            Outcome<List<RgbImage>> outcome = decoded.outcomes().get(i);
+            Outcome<List<DecodedImage>> outcome = decoded.outcomes().get(i);
             List<Trajectory> images = byJob.get(job);
             if (outcome.retry()) {
                 again.addAll(images);

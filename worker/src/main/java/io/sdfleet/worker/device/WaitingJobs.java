@@ -165,6 +165,19 @@ public final class WaitingJobs {
         }
     }
 
+    /** UNet items the waiting jobs of each size would take (images x items per image). */
+    public Map<LatentSize, Integer> itemsBySize() {
+        lock.lock();
+        try {
+            Map<LatentSize, Integer> items = new LinkedHashMap<>();
+            bySize.forEach((size, jobs) -> items.put(size, jobs.stream()
+                    .mapToInt(j -> j.images() * ImageItems.itemsPerImage(j.request().guidanceScale())).sum()));
+            return items;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Latent sizes that have waiting jobs, the size of the longest-waiting job first. */
     public List<LatentSize> sizes() {
         lock.lock();

@@ -15,6 +15,6 @@ public final class JobImageParameters {
 
     public static GenerationParameters of(JobRequest job, GeneratedImage image, String modelName) {
         return new GenerationParameters(job.prompt(), job.negativePrompt(), job.steps(), job.scheduler().wireName(),
-                job.guidanceScale(), image.seed(), image.image().width(), image.image().height(), modelName);
+                job.guidanceScale(), image.seed(), image.width(), image.height(), modelName);
     }
 }

@@ -5,7 +5,6 @@ import io.sdfleet.common.JobRequest;
 import io.sdfleet.common.Stage;
 import io.sdfleet.common.tokenizer.ClipTokenizer;
 import io.sdfleet.common.tokenizer.Tokenization;
-import io.sdfleet.worker.image.RgbImage;
 import io.sdfleet.worker.model.ModelFolder;
 import io.sdfleet.worker.model.ModelLoadException;
 import io.sdfleet.worker.rng.LatentNoise;
@@ -18,6 +17,7 @@ import io.sdfleet.worker.scheduler.SchedulerConfig;
 import io.sdfleet.worker.scheduler.Schedulers;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -234,16 +234,16 @@ public final class StableDiffusionPipeline implements AutoCloseable {
     }
 
     /**
-     * Step 7: decodes finished trajectories to 8-bit RGB, in order: {@code vae.decode(latents / scaling_factor)}
-     * (a float32 division, like torch's tensor / Python float on the CPU), then diffusers' post-processing
-     * ({@link PixelConversion}). At most {@link PipelineSettings#vaeBatchImages()} images per VAE call (the VAE's
+     * Step 7: decodes finished trajectories, in order: {@code vae.decode(latents / scaling_factor)} (a float32
+     * division, like torch's tensor / Python float on the CPU); diffusers' post-processing to 8-bit RGB
+     * ({@link PixelConversion}) follows on the thread that takes the image ({@link DecodedImage}). At most {@link PipelineSettings#vaeBatchImages()} images per VAE call (the VAE's
      * full-size activations are the memory peak); images are independent, so the chunking changes no value.
      *
      * @throws RuntimeCallFailure the VAE failed; nothing is returned
      */
-    public List<RgbImage> decode(List<Trajectory> finished) throws RuntimeCallFailure {
+    public List<DecodedImage> decode(List<Trajectory> finished) throws RuntimeCallFailure {
         requireOpen();
-        RgbImage[] images = new RgbImage[finished.size()];
+        DecodedImage[] images = new DecodedImage[finished.size()];
         Map<LatentSize, List<Integer>> bySize = new LinkedHashMap<>();
         for (int i = 0; i < finished.size(); i++) {
             if (!finished.get(i).finished()) {
@@ -269,8 +269,8 @@ public final class StableDiffusionPipeline implements AutoCloseable {
                 float[] pixels = calls.call("VAE decoder (" + n + " images, latent " + size + ")",
                         () -> runtimes.vaeDecoder().decode(scaled, n, size.height(), size.width()));
                 for (int k = 0; k < n; k++) {
-                    images[chunk.get(k)] = PixelConversion.toRgb(pixels, k * imageSize, size.imageWidth(),
-                            size.imageHeight());
+                    images[chunk.get(k)] = new DecodedImage(Arrays.copyOfRange(pixels, k * imageSize,
+                            (k + 1) * imageSize), size.imageWidth(), size.imageHeight());
                 }
             }
         }
@@ -318,7 +318,7 @@ public final class StableDiffusionPipeline implements AutoCloseable {
                 continue;
             }
             long decodeStart = System.nanoTime();
-            List<RgbImage> decoded = decode(a.job().trajectories());
+            List<DecodedImage> decoded = decode(a.job().trajectories());
             List<GeneratedImage> images = new ArrayList<>(decoded.size());
             for (int i = 0; i < decoded.size(); i++) {
                 images.add(new GeneratedImage(i, a.job().trajectories().get(i).seed(), decoded.get(i)));

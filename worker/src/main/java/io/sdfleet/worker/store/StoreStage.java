@@ -185,7 +185,7 @@ public final class StoreStage implements AutoCloseable {
             Instant t2 = clock.instant();
             png = png.plus(Duration.between(t0, t1));
             upload = upload.plus(Duration.between(t1, t2));
-            refs.add(new ImageRef(stored.bucket(), key, url, image.image().width(), image.image().height(),
+            refs.add(new ImageRef(stored.bucket(), key, url, image.width(), image.height(),
                     image.seed(), stored.sha256()));
         }
         metrics.imagesProduced(refs.size());

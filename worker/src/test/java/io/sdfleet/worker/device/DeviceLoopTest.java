@@ -136,6 +136,24 @@ class DeviceLoopTest {
     }
 
     @Test
+    void theFullestSizeGoesFirstButNoSizeWaitsMoreThanTwoTurnsPerSize() throws Exception {
+        loop(Batching.CONTINUOUS, 4, 1);
+        for (int i = 0; i < 4; i++) {
+            add(job("small-" + i, 8, SchedulerName.EULER).build()); // 8 items: a full call
+        }
+        add(job("wide", 8, SchedulerName.EULER).size(128, 64).build()); // 2 of 8 items
+        turns(12);
+        List<String> shapes = fakes.unetShapes;
+        assertEquals("8x8", shapes.get(0), "the full size first");
+        int wideFirst = shapes.indexOf("8x16");
+        assertTrue(wideFirst > 0 && wideFirst <= 4, "the other size within two turns per size: " + shapes);
+        for (int i = 0; i + 4 < shapes.size(); i++) {
+            assertTrue(shapes.subList(i, i + 5).contains("8x16") || !shapes.subList(i, shapes.size()).contains("8x16"),
+                    "never more than four turns without the wide size while it has work: " + shapes);
+        }
+    }
+
+    @Test
     void staticBatchingRunsOneBatchOfOneKeyToItsEndBeforeTheNext() throws Exception {
         loop(Batching.STATIC, 4, 1);
         add(job("a", 3, SchedulerName.EULER).build());

@@ -1,0 +1,241 @@
+package io.sdfleet.local.bench;
+
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.sdfleet.common.CompletionStatus;
+import io.sdfleet.common.JobRequest;
+import io.sdfleet.common.config.KafkaSettings;
+import io.sdfleet.local.KafkaTopics;
+import io.sdfleet.local.LocalStack;
+import io.sdfleet.local.TopicSpec;
+import io.sdfleet.producer.SdfleetProducer;
+import io.sdfleet.worker.Worker;
+import io.sdfleet.worker.WorkerSettings;
+import io.sdfleet.worker.device.DeviceSettings;
+import io.sdfleet.worker.device.DeviceSettings.Batching;
+import io.sdfleet.worker.kafka.KafkaClientFactory;
+import io.sdfleet.worker.observe.WorkerMetrics;
+import io.sdfleet.worker.pipeline.StableDiffusionPipeline;
+import io.sdfleet.worker.store.S3ImageStore;
+import io.sdfleet.worker.store.StoreSettings;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * One configuration of the serving benchmark (device, batching, mix, load), on the shared stack in a corner of
+ * its own: fresh topics and group, one real worker ({@link Worker#start}: poll loop, device loop, store pool,
+ * Kafka transactions) over the given device, the real producer library submitting at Poisson arrival times, and
+ * a read_committed reader timing every completion.
+ *
+ * <p>Phases: warm-up (a few jobs, unmeasured), lone jobs (the mix's jobs one at a time on the idle worker: their
+ * median latency is {@code lone_job_ms}), then arrivals at {@code load x ideal} images/s for the duration. The
+ * first tenth of the duration is the ramp; the rest is the window in which throughput, device busy time and UNet
+ * items are measured; latencies are those of the jobs submitted in the window. After the window the run waits a
+ * bounded time for the window's jobs (an overloaded configuration leaves a backlog it never works off).
+ */
+final class ServingRun {
+
+    /** A device under test, made fresh for each configuration so its counters start at zero. */
+    interface Device {
+        String name();
+
+        /** The pipeline the worker runs. */
+        StableDiffusionPipeline pipeline();
+
+        /** Nanoseconds the device has been busy so far. */
+        long busyNanos();
+
+        /** The profile the ideal throughput is computed from. */
+        io.sdfleet.worker.runtime.sim.DeviceProfile profile();
+    }
+
+    /** What the caller measured in one configuration: one row of the table and of the JSON. */
+    record Result(String device, String batching, String mix, double load, int jobs, double imagesPerS,
+                  double idealImagesPerS, double deviceBusy, double meanUnetItems, double p50Ms, double p95Ms,
+                  double p99Ms, double loneJobMs, int failed, double visibleAfterUploadP50Ms, double visibleAfterUploadP99Ms,
+                  int unfinished) {
+    }
+
+    private static final int WARM_UP_JOBS = 4;
+    private static final int PARTITIONS = 4;
+
+    private final LocalStack stack;
+    private final Supplier<Device> devices;
+    private final Batching batching;
+    private final TrafficMix mix;
+    private final double load;
+    private final Duration duration;
+    private final int loneJobs;
+    private final long seed;
+    private final String name;
+
+    ServingRun(LocalStack stack, Supplier<Device> devices, Batching batching, TrafficMix mix, double load,
+            Duration duration, int loneJobs, long seed) {
+        this.stack = stack;
+        this.devices = devices;
+        this.batching = batching;
+        this.mix = mix;
+        this.load = load;
+        this.duration = duration;
+        this.loneJobs = loneJobs;
+        this.seed = seed;
+        this.name = "serve-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    Result run() throws Exception {
+        Device device = devices.get();
+        int maxItems = device.profile().maxItems();
+        double ideal = mix.idealImagesPerSecond(device.profile(), maxItems);
+        String requests = name + "-req";
+        String completions = name + "-done";
+        KafkaTopics.createAndAwait(stack.bootstrapServers(), List.of(new TopicSpec(requests, PARTITIONS),
+                new TopicSpec(completions, PARTITIONS), new TopicSpec(name + "-dlq", 1)), Duration.ofSeconds(30));
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        WorkerSettings settings = WorkerSettings.fromEnv(env(requests, completions, maxItems / 2), () -> "unused");
+        StableDiffusionPipeline pipeline = device.pipeline();
+        Random random = new Random(seed);
+        try (S3ImageStore store = S3ImageStore.create(settings.store());
+             CompletionWatcher watcher = CompletionWatcher.start(stack.bootstrapServers(), completions);
+             SdfleetProducer producer = SdfleetProducer.builder().bootstrapServers(stack.bootstrapServers())
+                     .requestsTopic(requests).completionsTopic(completions).build()) {
+            store.ensureBucket();
+            Worker worker = Worker.start(settings, pipeline, store, new WorkerMetrics(registry),
+                    KafkaClientFactory.KAFKA, Clock.systemUTC(), state -> { });
+            try {
+                // Warm-up: JIT, connections, the first transaction.
+                List<String> warm = new ArrayList<>();
+                for (int i = 0; i < WARM_UP_JOBS; i++) {
+                    warm.add(producer.submit(mix.next(random, name + "-warm", i)));
+                }
+                watcher.await(warm, Duration.ofMinutes(3));
+                // Lone jobs: one at a time on the idle worker.
+                List<Double> lone = new ArrayList<>();
+                for (int i = 0; i < loneJobs; i++) {
+                    long start = System.nanoTime();
+                    String id = producer.submit(mix.next(random, name + "-lone", i));
+                    lone.add((watcher.await(List.of(id), Duration.ofMinutes(3)).get(id).seenNanos() - start) / 1e6);
+                }
+                return arrivals(device, producer, watcher, registry, random, ideal, lone);
+            } finally {
+                worker.close();
+                pipeline.close();
+            }
+        }
+    }
+
+    private Result arrivals(Device device, SdfleetProducer producer, CompletionWatcher watcher,
+            SimpleMeterRegistry registry, Random random, double ideal, List<Double> lone) throws Exception {
+        double jobsPerSecond = load * ideal / mix.meanImages();
+        Map<String, Long> submitted = new ConcurrentHashMap<>();
+        Map<String, JobRequest> requests = new ConcurrentHashMap<>();
+        long start = System.nanoTime();
+        long windowStart = start + duration.toNanos() / 10;
+        long end = start + duration.toNanos();
+        long busyAtWindow = -1;
+        double itemsAtWindow = 0;
+        double callsAtWindow = 0;
+        double next = start;
+        int index = 0;
+        while (true) {
+            next += -Math.log(1 - random.nextDouble()) / jobsPerSecond * 1e9; // Poisson: exponential gaps
+            if (next >= end) {
+                break;
+            }
+            long wait = (long) next - System.nanoTime();
+            if (busyAtWindow < 0 && System.nanoTime() + Math.max(0, wait) >= windowStart) {
+                sleepUntil(windowStart);
+                busyAtWindow = device.busyNanos();
+                itemsAtWindow = items(registry).totalAmount();
+                callsAtWindow = items(registry).count();
+            }
+            sleepUntil((long) next);
+            JobRequest job = mix.next(random, name, index++);
+            long submitNanos = System.nanoTime();
+            producer.submit(job);
+            if (submitNanos >= windowStart) {
+                submitted.put(job.jobId(), submitNanos);
+                requests.put(job.jobId(), job);
+            }
+        }
+        sleepUntil(end);
+        long busyAtEnd = device.busyNanos();
+        double itemsAtEnd = items(registry).totalAmount();
+        double callsAtEnd = items(registry).count();
+        double windowSeconds = (end - windowStart) / 1e9;
+        int imagesInWindow = 0;
+        for (CompletionWatcher.Seen seen : watcher.seen().values()) {
+            if (seen.seenNanos() >= windowStart && seen.seenNanos() < end && seen.completion().jobId().startsWith(name
+                    + "-") && !seen.completion().jobId().contains("-warm-") && !seen.completion().jobId()
+                    .contains("-lone-")) {
+                imagesInWindow += seen.completion().images().size();
+            }
+        }
+        // The window's jobs: wait a bounded time for them (an overloaded configuration has a backlog).
+        long drainDeadline = System.nanoTime() + Math.min(duration.toNanos() / 2, Duration.ofSeconds(30).toNanos());
+        while (System.nanoTime() < drainDeadline && !watcher.seen().keySet().containsAll(submitted.keySet())) {
+            Thread.sleep(50);
+        }
+        List<Double> latencies = new ArrayList<>();
+        List<Double> visibleAfterUpload = new ArrayList<>();
+        int failed = 0;
+        for (Map.Entry<String, Long> e : submitted.entrySet()) {
+            CompletionWatcher.Seen seen = watcher.seen().get(e.getKey());
+            if (seen == null) {
+                continue;
+            }
+            latencies.add((seen.seenNanos() - e.getValue()) / 1e6);
+            if (seen.completion().status() != CompletionStatus.SUCCEEDED) {
+                failed++;
+            }
+            if (seen.completion().completedAt() != null) {
+                visibleAfterUpload.add((double) (seen.seenMillis() - seen.completion().completedAt().toEpochMilli()));
+            }
+        }
+        int unfinished = submitted.size() - latencies.size();
+        return new Result(device.name(), batching.name().toLowerCase(java.util.Locale.ROOT), mix.name(), load,
+                submitted.size(), imagesInWindow / windowSeconds, ideal,
+                (busyAtEnd - busyAtWindow) / 1e9 / windowSeconds,
+                callsAtEnd > callsAtWindow ? (itemsAtEnd - itemsAtWindow) / (callsAtEnd - callsAtWindow) : 0,
+                Stats.percentile(latencies, d -> d, 50), Stats.percentile(latencies, d -> d, 95),
+                Stats.percentile(latencies, d -> d, 99), Stats.median(lone, d -> d), failed,
+                Stats.percentile(visibleAfterUpload, d -> d, 50), Stats.percentile(visibleAfterUpload, d -> d, 99),
+                unfinished);
+    }
+
+    private static DistributionSummary items(SimpleMeterRegistry registry) {
+        return registry.get("sdfleet.unet.items").summary();
+    }
+
+    private static void sleepUntil(long nanos) throws InterruptedException {
+        long left = nanos - System.nanoTime();
+        if (left > 0) {
+            Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
+        }
+    }
+
+    private Map<String, String> env(String requests, String completions, int maxImages) {
+        Map<String, String> env = new HashMap<>();
+        env.put(KafkaSettings.BOOTSTRAP_SERVERS.name(), stack.bootstrapServers());
+        env.put(KafkaSettings.TOPIC_REQUESTS.name(), requests);
+        env.put(KafkaSettings.TOPIC_COMPLETIONS.name(), completions);
+        env.put(KafkaSettings.TOPIC_DLQ.name(), name + "-dlq");
+        env.put(KafkaSettings.WORKER_GROUP.name(), name + "-group");
+        env.put(WorkerSettings.WORKER_ID_SETTING.name(), name + "-w");
+        env.put(DeviceSettings.BATCHING.name(), batching.name().toLowerCase(java.util.Locale.ROOT));
+        env.put(DeviceSettings.BATCH_MAX_IMAGES.name(), Integer.toString(Math.max(1, maxImages)));
+        env.put(StoreSettings.ENDPOINT.name(), stack.s3Endpoint().toString());
+        env.put(StoreSettings.ACCESS_KEY.name(), stack.accessKey());
+        env.put(StoreSettings.SECRET_KEY.name(), stack.secretKey());
+        env.put(StoreSettings.BUCKET.name(), stack.bucket());
+        env.put(StoreSettings.PREFIX.name(), "bench/" + name);
+        return env;
+    }
+}
