@@ -3,7 +3,6 @@ package io.sdfleet.worker.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.onnxruntime.OrtEnvironment;
 import java.io.IOException;
 import java.net.JarURLConnection;
 import java.net.URL;
@@ -33,9 +32,9 @@ class DjlOnnxRuntimeApiTest {
         assertTrue(refs.size() > 50, "references found: " + refs);
         List<String> missing = ClassFileReferences.unresolved(refs, getClass().getClassLoader());
         assertEquals(List.of(), missing, "DJL's onnxruntime-engine calls members this ONNX Runtime ("
-                + OrtEnvironment.getEnvironment().getVersion() + ") lacks");
+                + DjlModelHandle.onnxRuntimeVersion() + ") lacks");
         System.out.println("runtime: DJL onnxruntime-engine links " + refs.size() + " ai.onnxruntime members, all present"
-                + " in ONNX Runtime " + OrtEnvironment.getEnvironment().getVersion());
+                + " in ONNX Runtime " + DjlModelHandle.onnxRuntimeVersion());
     }
 
     /** The check itself: a member that is not there, or has another descriptor, is reported. */
