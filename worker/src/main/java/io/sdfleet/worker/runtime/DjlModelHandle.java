@@ -75,7 +75,9 @@ final class DjlModelHandle implements AutoCloseable {
         DjlEngineSetup.configure();
         OrtProvider provider = plan.provider();
         if (provider.usesGpu()) {
-            GpuLibraries.system().require(provider);
+            // what the configured provider needs (under tensorrt the text encoder runs on cuda, but the UNet after it
+            // needs TensorRT too): every missing piece is named at the first GPU session
+            GpuLibraries.system().require(settings.ortProvider().usesGpu() ? settings.ortProvider() : provider);
         }
         OrtSession.SessionOptions options = null;
         Model model = null;

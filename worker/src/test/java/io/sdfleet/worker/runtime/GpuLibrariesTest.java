@@ -131,8 +131,10 @@ class GpuLibrariesTest {
         ModelFolder folder = ModelFolder.load(TinyModelFiles.tinyModel());
         RuntimeSettings trt = RuntimeSettings.defaults().withOrtProvider(OrtProvider.TENSORRT);
         ModelLoadException e = assertThrows(ModelLoadException.class, () -> ModelRuntimes.open(folder, trt));
-        assertTrue(e.getMessage().startsWith("ONNX Runtime's cuda provider cannot start: no NVIDIA GPU or driver"),
-                "the text encoder (cuda under tensorrt) is the first GPU session: " + e.getMessage());
+        assertTrue(e.getMessage().startsWith("ONNX Runtime's tensorrt provider cannot start: no NVIDIA GPU or driver"),
+                "the text encoder (cuda under tensorrt) is the first GPU session, checked for what the UNet after it "
+                        + "needs too: " + e.getMessage());
+        assertTrue(e.getMessage().contains("libnvinfer.so.10"), e.getMessage());
         ModelLoadException unet = assertThrows(ModelLoadException.class, () -> ModelRuntimes.openUNet(folder, trt));
         assertTrue(unet.getMessage().startsWith("ONNX Runtime's tensorrt provider cannot start"), unet.getMessage());
         assertTrue(unet.getMessage().contains("libnvinfer.so.10"), unet.getMessage());

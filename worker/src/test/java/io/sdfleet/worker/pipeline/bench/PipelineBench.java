@@ -49,10 +49,13 @@ public final class PipelineBench {
                 model, size, size, steps, timedRuns);
 
         PipelineSettings settings = PipelineSettings.defaults().withMaxBatchImages(BATCHES[BATCHES.length - 1]);
+        RuntimeSettings runtime = runtimeFromEnvironment();
         RgbImage sample = null;
         JobRequest sampleJob = null;
         try (StableDiffusionPipeline pipeline = StableDiffusionPipeline.open(ModelFolder.load(model),
-                RuntimeSettings.defaults(), settings)) {
+                runtime, settings)) {
+            System.out.printf("runtime %s (SDFLEET_RUNTIME, SDFLEET_ORT_PROVIDER, SDFLEET_TRT_* from the environment)%n%n",
+                    pipeline.runtimeName());
             System.out.println("| images | UNet batch | step ms | runtime ms | Java ms | Java % | encode ms | decode ms"
                     + " | run ms | images/s |");
             System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -87,6 +90,17 @@ public final class PipelineBench {
             }
             benchPng(sample, sampleJob, pipeline.modelName());
         }
+    }
+
+    /**
+     * The runtime settings of the environment (the worker's own, SDFLEET_RUNTIME, SDFLEET_ORT_PROVIDER, ...), so the
+     * same bench runs on ONNX Runtime's CPU provider (nothing set), its TensorRT provider or DJL's TensorRT engines.
+     */
+    static RuntimeSettings runtimeFromEnvironment() {
+        io.sdfleet.common.config.ConfigReader reader = new io.sdfleet.common.config.ConfigReader(System.getenv());
+        RuntimeSettings runtime = RuntimeSettings.read(reader);
+        reader.throwIfInvalid();
+        return runtime;
     }
 
     private static List<JobRequest> jobs(int count, int size, int steps) {
