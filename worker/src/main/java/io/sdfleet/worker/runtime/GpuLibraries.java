@@ -85,6 +85,16 @@ public record GpuLibraries(Map<String, Path> libraries, List<String> missing, Op
     }
 
     /**
+     * Makes {@code probe} what {@link #system()} answers (tests: a machine with a GPU stack they laid out) and returns
+     * what it answered before (null if it had not probed yet), so the caller can put it back.
+     */
+    static synchronized GpuLibraries replaceSystem(GpuLibraries probe) {
+        GpuLibraries previous = system;
+        system = probe;
+        return previous;
+    }
+
+    /**
      * The folders the dynamic loader searches, in its order: LD_LIBRARY_PATH, the folders named in ld.so.conf and
      * the files it includes, then {@link #SYSTEM_FOLDERS}.
      */

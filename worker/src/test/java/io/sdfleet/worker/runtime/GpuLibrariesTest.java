@@ -143,6 +143,31 @@ class GpuLibrariesTest {
         }
     }
 
+    /**
+     * Past the check (a GPU stack laid out here), the UNet goes to ONNX Runtime's TensorRT provider with its engine
+     * profile, and ONNX Runtime's own refusal (the CPU jar has no TensorRT provider) stops the start naming the
+     * profile and the provider; the cache folder was prepared and recorded first.
+     */
+    @Test
+    void pastTheCheckTheUNetIsBuiltOnTheTensorRtProviderAndItsErrorsStopTheStart() throws Exception {
+        GpuLibraries stack = GpuLibraries.probe(List.of(fullStack(dir.resolve("lib"))),
+                driver(dir.resolve("proc"), "570.86.15", "NVIDIA L4"));
+        ModelFolder folder = ModelFolder.load(TinyModelFiles.tinyModel());
+        RuntimeSettings trt = new RuntimeSettings(RuntimeKind.ONNXRUNTIME, OrtProvider.TENSORRT, 0, 0, 0, true,
+                Optional.of(dir.resolve("cache")), Optional.empty(), EngineProfiles.parse("2x8x8"), true);
+        GpuLibraries previous = GpuLibraries.replaceSystem(stack);
+        try {
+            ModelLoadException e = assertThrows(ModelLoadException.class, () -> ModelRuntimes.openUNet(folder, trt));
+            assertTrue(e.getMessage().startsWith("UNet profile 2x8x8: cannot load"), e.getMessage());
+            assertTrue(e.getMessage().contains("with the tensorrt provider"), e.getMessage());
+            assertTrue(Files.isRegularFile(dir.resolve("cache/CACHE-INFO")), "the cache was prepared first");
+            assertTrue(Files.readString(dir.resolve("cache/CACHE-INFO")).contains("tensorrt=10.9.0\ngpu=NVIDIA L4"),
+                    Files.readString(dir.resolve("cache/CACHE-INFO")));
+        } finally {
+            GpuLibraries.replaceSystem(previous);
+        }
+    }
+
     /** Library files as NVIDIA's packages lay them out: the soname a link to the versioned file. */
     static Path fullStack(Path lib) throws IOException {
         Files.createDirectories(lib);
