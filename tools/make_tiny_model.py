@@ -9,11 +9,12 @@ prediction of about unit variance, VAE images mostly in [-1, 1] with some clippi
 Run (Debian's torch and onnx; the default `python3` on PATH cannot see them):
 
     apt-get install -y python3-torch python3-onnx
-    /usr/bin/python3 tools/make_tiny_model.py                  # writes models/tiny-sd/
-    /usr/bin/python3 tools/make_tiny_model.py --out /tmp/x     # somewhere else
+    /usr/bin/python3 tools/make_tiny_model.py                  # writes models/tiny-sd/ and models/tiny-sd-inpaint/
+    /usr/bin/python3 tools/make_tiny_model.py --out /tmp/x --inpaint-out /tmp/y   # somewhere else
     /usr/bin/python3 tools/make_tiny_model.py --test-fixtures worker/src/test/resources/models
         # also writes the test fixtures: an int64-timestep UNet (the layout of older diffusers
-        # exports) and broken models (a renamed input tensor, a wrong-rank input)
+        # exports), a VAE encoder with in-graph sampling (latent_sample, the older exports) and broken
+        # models (a renamed input tensor, a wrong-rank input, a renamed VAE encoder output)
     /usr/bin/python3 tools/make_tiny_model.py --static-unet 2x64x64 --static-unet 4x8x8 --out DIR
         # also writes DIR/unet-static/unet-b2-h64-w64.onnx ...: fixed-shape UNets from which the
         # DJL TensorRT engine builds one engine per (batch, height, width) profile
@@ -30,9 +31,22 @@ Layout written (as diffusers' convert_stable_diffusion_checkpoint_to_onnx.py + s
     unet/config.json                    UNet2DConditionModel-style config (optimum keeps one per component)
     vae_decoder/model.onnx              latent_sample f32 [batch, channels, height, width] -> sample [b,3,8h,8w]
     vae_decoder/config.json             AutoencoderKL-style config with scaling_factor 0.18215
+    vae_encoder/model.onnx              optimum's layout (>= 1.23): sample f32 [batch_size, 3, sample_height,
+                                        sample_width] -> latent_parameters [b, 8, h/8, w/8] (4 means, then 4
+                                        log-variances: AutoencoderKL.encode(x).latent_dist.parameters)
+    vae_encoder/config.json             the same AutoencoderKL config (optimum writes one per component)
     scheduler/scheduler_config.json     SD 1.5's PNDMScheduler config
 
-The script is deterministic: the same torch version and seed write the same weights.
+models/tiny-sd-inpaint/ is the runwayml/stable-diffusion-inpainting layout: the same parts (text encoder and
+VAE copied byte for byte), model_index.json naming OnnxStableDiffusionInpaintPipeline, and a UNet whose
+`sample` has 9 channels (latents, mask, masked-image latents; unet/config.json in_channels 9).
+
+The script is deterministic, also across machines: every weight and calibration input comes from numpy's
+PCG64 generator (not torch's, whose kernels differ per CPU instruction set), and the calibration statistics
+(float32 sums whose last bits depend on the thread split and vector width) are rounded to two significant
+digits before they touch a weight; see numpy_init and CALIBRATION_DIGITS. Checked by generating twice into
+/tmp with 2 threads, with 1 thread, and with torch forced to its non-vector kernels
+(ATEN_CPU_CAPABILITY=default OMP_NUM_THREADS=1): every file byte-identical (torch 1.13, numpy 1.24).
 """
 
 import argparse
@@ -45,6 +59,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+import numpy as np
 import onnx
 
 SEED = 20240611
@@ -65,6 +80,7 @@ DIFFUSERS_VERSION = "0.27.2"
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO / "models" / "tiny-sd"
+DEFAULT_INPAINT_OUT = REPO / "models" / "tiny-sd-inpaint"
 DEFAULT_CLIP = REPO.parent / "shared" / "golden" / "clip"
 
 
@@ -134,11 +150,16 @@ class TinyClipTextModel(nn.Module):
 # ----------------------------------------------------------------------------------------------
 # UNet: SD's UNet2DConditionModel shape at toy width
 # ----------------------------------------------------------------------------------------------
-def timestep_embedding(t, dim):
-    """Sinusoidal embedding as SD's Timesteps(flip_sin_to_cos=True, downscale_freq_shift=0)."""
+def timestep_frequencies(dim):
+    """exp(-log(10000) * i / half) for i < half, computed in float64 by numpy (not by torch's float32 exp, whose
+    vectorised kernels differ in the last bit between CPUs: the export folds this into a constant)."""
     half = dim // 2
-    exponent = -math.log(10000.0) * torch.arange(half, dtype=torch.float32) / half
-    args = t[:, None].float() * torch.exp(exponent)[None, :]
+    return torch.from_numpy(np.exp(-math.log(10000.0) * np.arange(half, dtype=np.float64) / half).astype(np.float32))
+
+
+def timestep_embedding(t, frequencies):
+    """Sinusoidal embedding as SD's Timesteps(flip_sin_to_cos=True, downscale_freq_shift=0)."""
+    args = t[:, None].float() * frequencies[None, :]
     return torch.cat([torch.cos(args), torch.sin(args)], dim=-1)
 
 
@@ -213,13 +234,16 @@ class SpatialTransformer(nn.Module):
 
 
 class TinyUNet(nn.Module):
-    def __init__(self, int64_timestep=False):
+    def __init__(self, int64_timestep=False, in_channels=LATENT_CHANNELS):
+        """in_channels 4: SD's UNet; 9: the inpainting UNet (latents + mask + masked-image latents)."""
         super().__init__()
         c0, c1 = UNET_CHANNELS
         self.int64_timestep = int64_timestep
+        self.in_channels = in_channels
+        self.register_buffer("time_frequencies", timestep_frequencies(TIME_PROJ_DIM), persistent=False)
         self.time_fc1 = nn.Linear(TIME_PROJ_DIM, TIME_EMBED_DIM)
         self.time_fc2 = nn.Linear(TIME_EMBED_DIM, TIME_EMBED_DIM)
-        self.conv_in = nn.Conv2d(LATENT_CHANNELS, c0, 3, padding=1)
+        self.conv_in = nn.Conv2d(in_channels, c0, 3, padding=1)
         # down level 0 (full latent resolution), then stride-2 downsample
         self.down0_res = ResBlock(c0, c0, TIME_EMBED_DIM)
         self.down0_attn = SpatialTransformer(c0, TEXT_HIDDEN, self_attention=False)
@@ -248,7 +272,7 @@ class TinyUNet(nn.Module):
         t = timestep.reshape(-1).expand(sample.shape[0])
         if self.int64_timestep:
             t = t.float()
-        emb = self.time_fc2(F.silu(self.time_fc1(timestep_embedding(t, TIME_PROJ_DIM))))
+        emb = self.time_fc2(F.silu(self.time_fc1(timestep_embedding(t, self.time_frequencies))))
         ctx = encoder_hidden_states
         h = self.conv_in(sample)
         skips = [h]
@@ -293,20 +317,96 @@ class TinyVaeDecoder(nn.Module):
 
 
 # ----------------------------------------------------------------------------------------------
-# Calibration: scale the last layer so outputs land in SD's ranges
+# VAE encoder: conv_in, 3 x (ResNet + stride-2 conv), mid ResNet, norm, conv_out to 2 x latent channels,
+# quant_conv; the output is the latent distribution's parameters (means, then log-variances), as
+# AutoencoderKL.encode(x).latent_dist.parameters, which is what optimum exports as latent_parameters
 # ----------------------------------------------------------------------------------------------
+class TinyVaeEncoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        c = tuple(reversed(VAE_CHANNELS))  # 16, 16, 32, 32
+        self.conv_in = nn.Conv2d(3, c[0], 3, padding=1)
+        self.down_res = nn.ModuleList([ResBlock(c[i], c[i + 1]) for i in range(3)])
+        self.down_conv = nn.ModuleList([nn.Conv2d(c[i + 1], c[i + 1], 3, stride=2, padding=1) for i in range(3)])
+        self.mid = ResBlock(c[3], c[3])
+        self.norm_out = nn.GroupNorm(UNET_GROUPS, c[3], eps=1e-6)
+        self.conv_out = nn.Conv2d(c[3], 2 * LATENT_CHANNELS, 3, padding=1)
+        self.quant_conv = nn.Conv2d(2 * LATENT_CHANNELS, 2 * LATENT_CHANNELS, 1)
+
+    def forward(self, sample):
+        h = self.conv_in(sample)
+        for res, conv in zip(self.down_res, self.down_conv):
+            h = conv(res(h))
+        h = self.mid(h)
+        return self.quant_conv(self.conv_out(F.silu(self.norm_out(h))))
+
+
+# ----------------------------------------------------------------------------------------------
+# Determinism across machines. torch's own random init and randn are NOT the same on every CPU: its
+# kernels are built once per instruction set (default, AVX2, AVX-512) and the builds differ in their last
+# bits (vectorised normal sampling, fused multiply-adds in uniform_); ATEN_CPU_CAPABILITY=default changed
+# every weight of every file here. So every weight and every calibration input is drawn by numpy's PCG64
+# in float64 (integer arithmetic, no vector paths) and only then rounded to float32, with torch's default
+# distributions: Linear and Conv2d weights and biases U(-1/sqrt(fan_in), 1/sqrt(fan_in)) (kaiming_uniform
+# with a = sqrt(5)), Embedding N(0, 1), norms ones and zeros.
+# Calibration then runs the models forward in float32, whose sums over many values come out a few ulps
+# apart with a different thread split or vector width; the statistics are rounded to CALIBRATION_DIGITS
+# significant digits before they touch a weight, so they agree unless one falls within a few ulps of a
+# rounding boundary (odds about 1e-5 per statistic).
+# ----------------------------------------------------------------------------------------------
+CALIBRATION_DIGITS = 2
+
+
+def numpy_init(model, seed):
+    """Overwrites every parameter of `model` from numpy's PCG64 stream `seed`, module by module in order."""
+    rng = np.random.Generator(np.random.PCG64(seed))
+    with torch.no_grad():
+        for module in model.modules():
+            if isinstance(module, (nn.Linear, nn.Conv2d)):
+                bound = 1.0 / math.sqrt(module.weight[0].numel())
+                module.weight.copy_(uniform(rng, bound, module.weight.shape))
+                if module.bias is not None:
+                    module.bias.copy_(uniform(rng, bound, module.bias.shape))
+            elif isinstance(module, nn.Embedding):
+                module.weight.copy_(torch.from_numpy(rng.standard_normal(tuple(module.weight.shape)).astype(np.float32)))
+            elif isinstance(module, (nn.LayerNorm, nn.GroupNorm)):
+                module.weight.fill_(1.0)
+                module.bias.fill_(0.0)
+    return model
+
+
+def uniform(rng, bound, shape):
+    return torch.from_numpy(rng.uniform(-bound, bound, tuple(shape)).astype(np.float32))
+
+
+def numpy_randn(seed, *shape):
+    return torch.from_numpy(np.random.Generator(np.random.PCG64(seed)).standard_normal(shape).astype(np.float32))
+
+
+def numpy_images(seed, *shape):
+    """Uniform pixels in [-1, 1), as the VAE encoder sees images."""
+    return torch.from_numpy(np.random.Generator(np.random.PCG64(seed)).uniform(-1, 1, shape).astype(np.float32))
+
+
+def rounded(value):
+    """`value` (a Python float or a tensor of them) to CALIBRATION_DIGITS significant digits, in float64."""
+    if isinstance(value, torch.Tensor):
+        return torch.tensor([rounded(v) for v in value.double().tolist()], dtype=torch.float64)
+    return float(f"{float(value):.{CALIBRATION_DIGITS}g}")
+
+
 @torch.no_grad()
 def calibrate_unet(unet, text):
     ids = torch.full((2, MAX_POSITIONS), 49407, dtype=torch.int32)
     ids[:, 0] = 49406
     ids[0, 1:4] = torch.tensor([320, 1125, 539], dtype=torch.int32)
     ctx = text(ids)[0]
-    sample = torch.randn(2, LATENT_CHANNELS, 64, 64)
+    sample = numpy_randn(SEED + 100, 2, unet.in_channels, 64, 64)
     t = torch.tensor([500, 500], dtype=torch.int64 if unet.int64_timestep else torch.float32)
     out = unet(sample, t, ctx)
     # centre each channel (noise has mean 0), then unit variance
-    unet.conv_out.bias.sub_(out.mean(dim=(0, 2, 3)))
-    std = out.std().item()
+    unet.conv_out.bias.sub_(rounded(out.mean(dim=(0, 2, 3))).float())
+    std = rounded(out.std().item())
     unet.conv_out.weight.mul_(1.0 / std)
     unet.conv_out.bias.mul_(1.0 / std)
 
@@ -314,11 +414,32 @@ def calibrate_unet(unet, text):
 @torch.no_grad()
 def calibrate_vae(vae):
     # the pipeline feeds latents / scaling_factor, i.e. values of std about 1 / 0.18215
-    out = vae(torch.randn(2, LATENT_CHANNELS, 8, 8) / VAE_SCALING_FACTOR)
-    out_std = out.std().item()
+    out = vae(numpy_randn(SEED + 101, 2, LATENT_CHANNELS, 8, 8) / VAE_SCALING_FACTOR)
+    out_std = rounded(out.std().item())
     # std 0.5: most pixels inside [-1, 1], a few percent clipped, as an untrained SD VAE looks
     vae.conv_out.weight.mul_(0.5 / out_std)
     vae.conv_out.bias.mul_(0.0)
+
+
+ENCODER_LOGVAR_MEAN = -4.0  # sampling noise of std e^-2 (about 0.14) per latent before scaling: visible in tests
+ENCODER_LOGVAR_STD = 1.0
+
+
+@torch.no_grad()
+def calibrate_vae_encoder(encoder):
+    """Latent means of std 1 / scaling_factor (SD's latents are about unit variance once scaled), log-variances
+    around ENCODER_LOGVAR_MEAN, both set through quant_conv's rows."""
+    out = encoder(numpy_images(SEED + 102, 2, 3, 64, 64))
+    q = encoder.quant_conv
+    for rows, target_mean, target_std in ((slice(0, LATENT_CHANNELS), 0.0, 1.0 / VAE_SCALING_FACTOR),
+                                          (slice(LATENT_CHANNELS, 2 * LATENT_CHANNELS), ENCODER_LOGVAR_MEAN,
+                                           ENCODER_LOGVAR_STD)):
+        part = out[:, rows]
+        q.bias[rows] -= rounded(part.mean(dim=(0, 2, 3))).float()
+        factor = target_std / rounded(part.std().item())
+        q.weight[rows] *= factor
+        q.bias[rows] *= factor
+        q.bias[rows] += target_mean
 
 
 # ----------------------------------------------------------------------------------------------
@@ -344,7 +465,7 @@ def export_text_encoder(text, path):
 def export_unet(unet, path, static_shape=None):
     batch, h, w = static_shape or (2, 8, 8)
     t_dtype = torch.int64 if unet.int64_timestep else torch.float32
-    args = (torch.randn(batch, LATENT_CHANNELS, h, w), torch.tensor([981] * batch, dtype=t_dtype),
+    args = (torch.randn(batch, unet.in_channels, h, w), torch.tensor([981] * batch, dtype=t_dtype),
             torch.randn(batch, MAX_POSITIONS, TEXT_HIDDEN))
     axes = None if static_shape else {
         "sample": SPATIAL_AXES,
@@ -359,14 +480,22 @@ def export_vae(vae, path):
            {"latent_sample": SPATIAL_AXES})
 
 
+def export_vae_encoder(encoder, path):
+    """optimum's layout (VaeEncoderOnnxConfig, optimum >= 1.23): sample -> latent_parameters, its axis names."""
+    export(encoder, (torch.rand(1, 3, 64, 64) * 2 - 1,), path, ["sample"], ["latent_parameters"], {
+        "sample": {0: "batch_size", 2: "sample_height", 3: "sample_width"},
+        "latent_parameters": {0: "batch_size", 2: "sample_height / 8", 3: "sample_width / 8"},
+    })
+
+
 def write_json(path, obj):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(obj, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
-def write_configs(out, clip_dir):
+def write_configs(out, clip_dir, inpaint=False):
     write_json(out / "model_index.json", {
-        "_class_name": "OnnxStableDiffusionPipeline",
+        "_class_name": "OnnxStableDiffusionInpaintPipeline" if inpaint else "OnnxStableDiffusionPipeline",
         "_diffusers_version": DIFFUSERS_VERSION,
         "feature_extractor": [None, None],
         "requires_safety_checker": False,
@@ -376,7 +505,7 @@ def write_configs(out, clip_dir):
         "tokenizer": ["transformers", "CLIPTokenizer"],
         "unet": ["diffusers", "OnnxRuntimeModel"],
         "vae_decoder": ["diffusers", "OnnxRuntimeModel"],
-        "vae_encoder": [None, None],
+        "vae_encoder": ["diffusers", "OnnxRuntimeModel"],
     })
     write_json(out / "scheduler" / "scheduler_config.json", {
         "_class_name": "PNDMScheduler",
@@ -415,7 +544,7 @@ def write_configs(out, clip_dir):
         "tokenizer_class": "CLIPTokenizer",
         "unk_token": dict(special, content="<|endoftext|>", __type="AddedToken"),
     })
-    write_json(out / "vae_decoder" / "config.json", {
+    vae_config = {
         "_class_name": "AutoencoderKL",
         "_diffusers_version": DIFFUSERS_VERSION,
         "act_fn": "silu",
@@ -427,13 +556,15 @@ def write_configs(out, clip_dir):
         "out_channels": 3,
         "sample_size": 512,
         "scaling_factor": VAE_SCALING_FACTOR,
-    })
+    }
+    write_json(out / "vae_decoder" / "config.json", vae_config)
+    write_json(out / "vae_encoder" / "config.json", vae_config)  # optimum writes the VAE's config for both
     write_json(out / "unet" / "config.json", {
         "_class_name": "UNet2DConditionModel",
         "_diffusers_version": DIFFUSERS_VERSION,
         "block_out_channels": list(UNET_CHANNELS),
         "cross_attention_dim": TEXT_HIDDEN,
-        "in_channels": LATENT_CHANNELS,
+        "in_channels": 2 * LATENT_CHANNELS + 1 if inpaint else LATENT_CHANNELS,
         "out_channels": LATENT_CHANNELS,
         "sample_size": 64,
     })
@@ -476,7 +607,35 @@ class FlatLatentVae(nn.Module):
         return self.vae(latent_sample.reshape(b, c, side, n // side))
 
 
-def write_test_fixtures(root, out, unet, vae):
+class SampledLatentVaeEncoder(nn.Module):
+    """The older exports' VAE encoder (diffusers' convert script, optimum <= 1.22): latent_dist.sample() traced
+    into the graph, an unseeded RandomNormalLike node, so every run draws other noise."""
+
+    def __init__(self, encoder):
+        super().__init__()
+        self.encoder = encoder
+
+    def forward(self, sample):
+        mean, logvar = self.encoder(sample).chunk(2, dim=1)
+        return mean + torch.exp(0.5 * logvar.clamp(-30.0, 20.0)) * torch.randn_like(mean)
+
+
+def rename_graph_output(src, dst, old, new):
+    """A copy of an ONNX file whose output `old` is called `new` (a broken model for the tests)."""
+    model = onnx.load(src.as_posix())
+    for node in model.graph.node:
+        for i, name in enumerate(node.output):
+            if name == old:
+                node.output[i] = new
+    for value in model.graph.output:
+        if value.name == old:
+            value.name = new
+    onnx.checker.check_model(model)
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    onnx.save(model, dst.as_posix())
+
+
+def write_test_fixtures(root, out, unet, vae, encoder):
     # same weights as the float-timestep UNet, so both layouts must give the same noise prediction
     unet64 = TinyUNet(int64_timestep=True).eval()
     unet64.load_state_dict(unet.state_dict())
@@ -485,10 +644,15 @@ def write_test_fixtures(root, out, unet, vae):
                        "encoder_hidden_states", "text_embeds")
     export(FlatLatentVae(vae), (torch.randn(1, LATENT_CHANNELS, 64),), root / "broken-rank-vae" / "model.onnx",
            ["latent_sample"], ["sample"], {"latent_sample": {0: "batch", 2: "pixels"}})
+    export(SampledLatentVaeEncoder(encoder), (numpy_images(SEED + 103, 1, 3, 64, 64),),
+           root / "vae-encoder-latent-sample" / "model.onnx", ["sample"], ["latent_sample"],
+           {"sample": SPATIAL_AXES})
+    rename_graph_output(out / "vae_encoder" / "model.onnx", root / "broken-vae-encoder-output" / "model.onnx",
+                        "latent_parameters", "latent_dist")
 
 
 @torch.no_grad()
-def self_check(text, unet, vae):
+def self_check(text, unet, vae, encoder):
     """Sanity numbers printed after generation (the models are verified in Java against ORT)."""
     ids = torch.full((3, MAX_POSITIONS), 49407, dtype=torch.int32)
     ids[:, 0] = 49406
@@ -503,6 +667,10 @@ def self_check(text, unet, vae):
           f"batch independence max diff {(out[1:2] - alone).abs().max():.2e}")
     print(f"vae : out {tuple(img.shape)} std {img.std():.3f}, "
           f"fraction outside [-1,1] {(img.abs() > 1).float().mean():.3%}")
+    params = encoder(torch.rand(2, 3, 64, 64) * 2 - 1)
+    mean, logvar = params.chunk(2, dim=1)
+    print(f"vae encoder: latent_parameters {tuple(params.shape)}, mean std {mean.std():.3f} "
+          f"(x scaling {mean.std() * VAE_SCALING_FACTOR:.3f}), logvar mean {logvar.mean():.2f} std {logvar.std():.2f}")
 
 
 def main():
@@ -515,12 +683,15 @@ def main():
                         help="also write the int64-timestep UNet and broken models for the Java tests here")
     parser.add_argument("--static-unet", action="append", default=[], metavar="BxHxW",
                         help="also export a fixed-shape UNet for this (batch, latent height, latent width)")
+    parser.add_argument("--inpaint-out", type=Path, default=DEFAULT_INPAINT_OUT,
+                        help="inpainting model folder to write (9-channel UNet; the other parts copied from --out)")
+    parser.add_argument("--no-inpaint", action="store_true", help="do not write the inpainting model")
     args = parser.parse_args()
 
-    torch.manual_seed(SEED)
-    text = TinyClipTextModel().eval()
-    unet = TinyUNet(int64_timestep=args.int64_timestep).eval()
-    vae = TinyVaeDecoder().eval()
+    torch.manual_seed(SEED)  # for the tracing inputs of the export only; no weight comes from torch's generator
+    text = numpy_init(TinyClipTextModel(), SEED).eval()
+    unet = numpy_init(TinyUNet(int64_timestep=args.int64_timestep), SEED + 1).eval()
+    vae = numpy_init(TinyVaeDecoder(), SEED + 2).eval()
     calibrate_unet(unet, text)
     calibrate_vae(vae)
 
@@ -531,15 +702,34 @@ def main():
     export_text_encoder(text, out / "text_encoder" / "model.onnx")
     export_unet(unet, out / "unet" / "model.onnx")
     export_vae(vae, out / "vae_decoder" / "model.onnx")
+    encoder = numpy_init(TinyVaeEncoder(), SEED + 3).eval()
+    calibrate_vae_encoder(encoder)
+    export_vae_encoder(encoder, out / "vae_encoder" / "model.onnx")
     for spec in args.static_unet:
         b, h, w = (int(v) for v in spec.lower().split("x"))
         export_unet(unet, out / "unet-static" / f"unet-b{b}-h{h}-w{w}.onnx", static_shape=(b, h, w))
     if args.test_fixtures is not None:
-        write_test_fixtures(args.test_fixtures, out, unet, vae)
-    self_check(text, unet, vae)
-    for f in sorted(out.rglob("*")):
-        if f.is_file():
-            print(f"{f.stat().st_size:>10,}  {f.relative_to(out)}")
+        write_test_fixtures(args.test_fixtures, out, unet, vae, encoder)
+    self_check(text, unet, vae, encoder)
+    if not args.no_inpaint:
+        write_inpaint_model(args.inpaint_out, out, args.clip, text)
+    for folder in (out,) if args.no_inpaint else (out, args.inpaint_out):
+        print(folder)
+        for f in sorted(folder.rglob("*")):
+            if f.is_file():
+                print(f"{f.stat().st_size:>10,}  {f.relative_to(folder)}")
+
+
+def write_inpaint_model(out, base, clip_dir, text):
+    """The runwayml/stable-diffusion-inpainting layout: the same folder as `base`, with a 9-channel UNet."""
+    unet = numpy_init(TinyUNet(in_channels=2 * LATENT_CHANNELS + 1), SEED + 4).eval()
+    calibrate_unet(unet, text)
+    if out.exists():
+        shutil.rmtree(out)
+    write_configs(out, clip_dir, inpaint=True)
+    for part in ("text_encoder", "vae_decoder", "vae_encoder"):
+        shutil.copyfile(base / part / "model.onnx", out / part / "model.onnx")
+    export_unet(unet, out / "unet" / "model.onnx")
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ import java.util.Objects;
  * @param request     the normalized request (defaults applied, seed and jobId filled in)
  * @param workerId    id of the worker that ran the job
  * @param batchSize   number of jobs in the micro-batch this job ran in (0 if it never ran)
- * @param timingsMs   milliseconds per stage, keys from {@link TimingKeys}; never null
+ * @param timingsMs   milliseconds per stage, keys are {@link Stage#key()}s; never null
  * @param model       identity of the model used (name and revision), null if none was loaded
  * @param runtime     identity of the runtime (e.g. {@code onnxruntime-1.21.1/cpu}), null if none ran
  * @param warnings    things the caller should know, e.g. {@code "prompt truncated: 12 of 87 tokens cut"}
@@ -47,8 +47,8 @@ public record Completion(
     /** The schema id this build writes. */
     public static final String SCHEMA = "sdfleet.completion/v1";
 
-    /** {@link ErrorInfo#code()} of an EXPIRED completion. */
-    public static final String EXPIRED_CODE = "DEADLINE_EXCEEDED";
+    /** {@link ErrorInfo#code()} of an EXPIRED completion ({@link ErrorCode#DEADLINE_EXCEEDED}). */
+    public static final String EXPIRED_CODE = ErrorCode.DEADLINE_EXCEEDED.code();
 
     public Completion {
         images = images == null ? List.of() : List.copyOf(images);

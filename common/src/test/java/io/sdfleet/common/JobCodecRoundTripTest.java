@@ -139,7 +139,7 @@ class JobCodecRoundTripTest {
         Completion c = Completion.succeeded(request,
                 List.of(new ImageRef("images", "out/" + request.jobId() + "/0.png", "http://s3/x?sig=1", 768, 512,
                         request.seed(), "ab".repeat(32))),
-                "worker-1", 3, Map.of(TimingKeys.DENOISE, 1234.5, TimingKeys.TOTAL, 1500.0), "sd-1.5/fp16",
+                "worker-1", 3, Map.of(Stage.DENOISE.key(), 1234.5, Stage.TOTAL.key(), 1500.0), "sd-1.5/fp16",
                 "onnxruntime-1.21.1/cpu", List.of("prompt truncated: 12 of 87 tokens cut"),
                 Instant.parse("2030-01-31T12:00:01Z"));
         Completion back = codec.decodeCompletion(codec.encode(c));
@@ -154,7 +154,7 @@ class JobCodecRoundTripTest {
         Completion failed = Completion.failed(request, new ErrorInfo("MODEL_NOT_FOUND", "no model sd-1.5/fp16"),
                 "worker-2", 1, Map.of(), null, null, List.of(), Instant.parse("2030-01-31T12:00:02Z"));
         assertEquals(failed, codec.decodeCompletion(codec.encode(failed)));
-        Completion expired = Completion.expired(request, "worker-3", Map.of(TimingKeys.QUEUE, 9000.0),
+        Completion expired = Completion.expired(request, "worker-3", Map.of(Stage.QUEUE.key(), 9000.0),
                 Instant.parse("2030-01-31T12:00:03Z"));
         assertEquals(CompletionStatus.EXPIRED, expired.status());
         assertEquals(Completion.EXPIRED_CODE, expired.error().code());

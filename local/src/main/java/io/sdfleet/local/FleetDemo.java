@@ -19,7 +19,7 @@ import io.sdfleet.producer.KafkaUnavailableException;
 import io.sdfleet.producer.SdfleetProducer;
 import io.sdfleet.producer.SubmitResult;
 import io.sdfleet.worker.PipelineFactory;
-import io.sdfleet.worker.consume.WorkerFatalException;
+import io.sdfleet.worker.lifecycle.WorkerFatalException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,12 +1,11 @@
 package io.sdfleet.worker;
 
 import io.sdfleet.worker.model.ModelFolder;
-import io.sdfleet.worker.pipeline.BatchPipeline;
 import io.sdfleet.worker.pipeline.StableDiffusionPipeline;
 
 /**
- * Loads the pipeline a worker process runs. {@link WorkerMain} uses {@link #STABLE_DIFFUSION}; tests and the
- * local stack may pass their own.
+ * Loads the pipeline a worker process runs. {@link WorkerMain} uses {@link #STABLE_DIFFUSION}; tests, benchmarks
+ * and the local stack may pass a pipeline over other runtimes (the simulated device, say).
  */
 @FunctionalInterface
 public interface PipelineFactory {
@@ -22,5 +21,5 @@ public interface PipelineFactory {
     /**
      * @throws Exception any failure to load the model; the process reports it and exits non-zero
      */
-    BatchPipeline create(WorkerSettings settings) throws Exception;
+    StableDiffusionPipeline create(WorkerSettings settings) throws Exception;
 }

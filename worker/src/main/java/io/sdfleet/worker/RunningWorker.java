@@ -3,15 +3,15 @@ package io.sdfleet.worker;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sdfleet.common.JobRequest;
-import io.sdfleet.worker.consume.KafkaClientFactory;
-import io.sdfleet.worker.consume.WorkerFatalException;
-import io.sdfleet.worker.consume.WorkerState;
+import io.sdfleet.worker.kafka.KafkaClientFactory;
+import io.sdfleet.worker.lifecycle.WorkerFatalException;
+import io.sdfleet.worker.lifecycle.WorkerState;
 import io.sdfleet.worker.observe.HealthServer;
 import io.sdfleet.worker.observe.HealthState;
 import io.sdfleet.worker.observe.WorkerMetrics;
-import io.sdfleet.worker.pipeline.BatchPipeline;
-import io.sdfleet.worker.pipeline.DeviceFault;
 import io.sdfleet.worker.pipeline.JobResult;
+import io.sdfleet.worker.pipeline.RuntimeCallFailure;
+import io.sdfleet.worker.pipeline.StableDiffusionPipeline;
 import io.sdfleet.worker.store.Retrier;
 import io.sdfleet.worker.store.S3ImageStore;
 import java.time.Clock;
@@ -32,11 +32,10 @@ import org.slf4j.LoggerFactory;
  * deadline) → {@link Worker#start}. {@code /readyz} turns ready when the poll loop reports
  * {@link WorkerState#RUNNING} (or PAUSED: busy is not broken) and not ready again when it drains or closes.
  *
- * <p>Warm-up policy (one for every caller): the warm-up job is a 64x64, one-step image. A {@link DeviceFault}
- * (or any exception) in it fails the start: the runtime itself does not work. The job failing for its own
- * reasons (a {@link JobResult} with an error) only logs a warning: a valid model may reject this one job, e.g.
- * a TensorRT engine built without a 64x64 profile fails it with {@code UNSUPPORTED_SIZE} and still serves its
- * real sizes; such a worker would otherwise never start.
+ * <p>Warm-up policy (one for every caller): the warm-up is the pipeline's known-good probe
+ * ({@link StableDiffusionPipeline#probe}: one step at the smallest size the model and its engines serve), the same
+ * request the device fault policy uses as evidence that the device works. Any failure of it fails the start: the
+ * runtime does not run the one request it must run.
  *
  * <p>Threads: {@link #start} and {@link #awaitTermination()} run on the controlling thread;
  * {@link #shutdown()} and {@link #state()} may be called from any thread (the SIGTERM hook calls
@@ -51,12 +50,13 @@ public final class RunningWorker implements AutoCloseable {
     private final WorkerSettings settings;
     private final HealthState health;
     private final HealthServer server;
-    private final BatchPipeline pipeline;
+    private final StableDiffusionPipeline pipeline;
     private final S3ImageStore store;
     private final Worker worker;
     private boolean released;
 
-    private RunningWorker(WorkerSettings settings, HealthState health, HealthServer server, BatchPipeline pipeline,
+    private RunningWorker(WorkerSettings settings, HealthState health, HealthServer server,
+            StableDiffusionPipeline pipeline,
             S3ImageStore store, Worker worker) {
         this.settings = settings;
         this.health = health;
@@ -84,7 +84,7 @@ public final class RunningWorker implements AutoCloseable {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         HealthState health = new HealthState();
         HealthServer server = null;
-        BatchPipeline pipeline = null;
+        StableDiffusionPipeline pipeline = null;
         S3ImageStore store = null;
         try {
             server = HealthServer.start(settings.observe(), health, registry);
@@ -112,12 +112,13 @@ public final class RunningWorker implements AutoCloseable {
         }
     }
 
-    /** One small batch through every runtime call, so the first real batch does not pay for JIT and allocation. */
-    private static void warmUp(BatchPipeline pipeline) throws DeviceFault {
-        JobRequest request = JobRequest.builder("warm-up").jobId("warm-up").seed(0L).steps(1).size(64, 64).build();
-        List<JobResult> results = pipeline.run(List.of(request));
-        if (!results.isEmpty() && !results.get(0).succeeded()) {
-            LOG.warn("warm-up batch failed for its own reasons (the worker starts anyway): {}", results.get(0).error());
+    /** The probe through every runtime call, so the first real job does not pay for JIT and allocation. */
+    private static void warmUp(StableDiffusionPipeline pipeline) throws RuntimeCallFailure, WorkerStartException {
+        JobRequest probe = pipeline.probe();
+        List<JobResult> results = pipeline.generate(List.of(probe));
+        if (!results.get(0).succeeded()) {
+            throw new WorkerStartException("the warm-up (" + probe.width() + "x" + probe.height() + ", "
+                    + probe.steps() + " step) cannot run on this model: " + results.get(0).error(), null);
         }
     }
 

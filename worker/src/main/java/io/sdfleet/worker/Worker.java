@@ -1,28 +1,29 @@
 package io.sdfleet.worker;
 
-import io.sdfleet.worker.consume.AtLeastOnceCommitter;
-import io.sdfleet.worker.consume.Batcher;
-import io.sdfleet.worker.consume.CommitCoordinator;
-import io.sdfleet.worker.consume.CompletionRecords;
-import io.sdfleet.worker.consume.DeadLetterRecords;
-import io.sdfleet.worker.consume.DeviceFaultPolicy;
-import io.sdfleet.worker.consume.DeviceStage;
-import io.sdfleet.worker.consume.JobIdentity;
-import io.sdfleet.worker.consume.KafkaClientFactory;
-import io.sdfleet.worker.consume.PollLoop;
-import io.sdfleet.worker.consume.PollSettings;
-import io.sdfleet.worker.consume.RecordIntake;
-import io.sdfleet.worker.consume.ShutdownController;
-import io.sdfleet.worker.consume.StoreStage;
-import io.sdfleet.worker.consume.TransactionalCommitter;
-import io.sdfleet.worker.consume.WorkInbox;
-import io.sdfleet.worker.consume.WorkerFatalException;
-import io.sdfleet.worker.consume.WorkerState;
+import io.sdfleet.worker.device.DeviceFaultPolicy;
+import io.sdfleet.worker.device.DeviceLoop;
+import io.sdfleet.worker.device.WaitingJobs;
 import io.sdfleet.worker.image.PngEncoder;
+import io.sdfleet.worker.kafka.AtLeastOnceCommitter;
+import io.sdfleet.worker.kafka.CommitCoordinator;
+import io.sdfleet.worker.kafka.CompletionRecords;
+import io.sdfleet.worker.kafka.DeadLetterRecords;
+import io.sdfleet.worker.kafka.KafkaClientFactory;
+import io.sdfleet.worker.kafka.LiveSessions;
+import io.sdfleet.worker.kafka.PollLoop;
+import io.sdfleet.worker.kafka.PollSettings;
+import io.sdfleet.worker.kafka.RecordIntake;
+import io.sdfleet.worker.kafka.TransactionalCommitter;
+import io.sdfleet.worker.kafka.WorkInbox;
+import io.sdfleet.worker.lifecycle.ShutdownController;
+import io.sdfleet.worker.lifecycle.WorkerFatalException;
+import io.sdfleet.worker.lifecycle.WorkerState;
 import io.sdfleet.worker.observe.WorkerMetrics;
-import io.sdfleet.worker.pipeline.BatchPipeline;
+import io.sdfleet.worker.pipeline.StableDiffusionPipeline;
 import io.sdfleet.worker.store.ImageStore;
+import io.sdfleet.worker.store.JobIdentity;
 import io.sdfleet.worker.store.Retrier;
+import io.sdfleet.worker.store.StoreStage;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -39,9 +40,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One worker: a poll loop ({@code sdfleet-poll}), a device thread ({@code sdfleet-device}) and a store
- * pool ({@code sdfleet-store-N}) around a {@link BatchPipeline} and an {@link ImageStore}, as DESIGN's
- * "How the pieces fit" draws them. The pipeline and the store are the caller's (it loads the model and
+ * One worker: a poll loop ({@code sdfleet-poll}), a device thread ({@code sdfleet-device}: {@link DeviceLoop})
+ * and a store pool ({@code sdfleet-store-N}) around a {@link StableDiffusionPipeline} and an {@link ImageStore},
+ * as DESIGN's "How the pieces fit" draws them. The pipeline and the store are the caller's (it loads the model and
  * closes both); the Kafka clients are made here through the injected {@link KafkaClientFactory}.
  *
  * <p>Supervision: the poll and device threads run as {@link FutureTask}s; a thread that fails records its
@@ -54,7 +55,7 @@ import org.slf4j.LoggerFactory;
 public final class Worker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
-    /** Pause after a non-fatal device fault before the next batch. */
+    /** Pause after a non-fatal device fault before the same work is tried again. */
     static final Duration DEVICE_FAULT_PAUSE = Duration.ofSeconds(1);
     /** Part of the grace period kept for the final commit and closing the clients (at most). */
     static final Duration CLOSE_RESERVE = Duration.ofSeconds(5);
@@ -68,15 +69,15 @@ public final class Worker implements AutoCloseable {
     private final Thread pollThread;
     private final Thread deviceThread;
 
-    private Worker(WorkerSettings settings, BatchPipeline pipeline, ImageStore store, WorkerMetrics metrics,
+    private Worker(WorkerSettings settings, StableDiffusionPipeline pipeline, ImageStore store, WorkerMetrics metrics,
             KafkaClientFactory clients, Clock clock, Consumer<WorkerState> onStateChange) {
         this.settings = settings;
         this.controller = new ShutdownController(onStateChange);
         String workerId = settings.workerId();
         JobIdentity identity = new JobIdentity(workerId, pipeline.modelName(), pipeline.runtimeName());
         WorkInbox inbox = new WorkInbox();
-        Batcher batcher = new Batcher(settings.effectiveBatchMaxImages(pipeline.maxBatchImages()),
-                settings.batchMaxWait(), clock);
+        LiveSessions live = new LiveSessions();
+        WaitingJobs waiting = new WaitingJobs(settings.device().batchMaxWait(), clock);
         CompletionRecords completions = new CompletionRecords(settings.kafka().topicCompletions());
         Retrier retrier = Retrier.create(settings.storeRetry(), (operation, attempt, failure, nextDelay) -> {
             metrics.storeRetry();
@@ -85,8 +86,10 @@ public final class Worker implements AutoCloseable {
         });
         this.storeStage = new StoreStage(store, retrier, settings.store().prefix(), new PngEncoder(), completions,
                 identity, inbox, controller, metrics, clock, settings.storeThreads());
-        DeviceStage device = new DeviceStage(batcher, pipeline, storeStage, completions, identity, inbox, controller,
-                metrics, clock, DEVICE_FAULT_PAUSE);
+        DeviceFaultPolicy faults = new DeviceFaultPolicy(settings.device().maxConsecutiveDeviceFaults(),
+                DeviceLoop.probeOf(pipeline), DEVICE_FAULT_PAUSE);
+        DeviceLoop device = new DeviceLoop(waiting, pipeline, storeStage::submit, inbox, live, controller, metrics, clock,
+                settings.device(), faults, workerId);
         Duration closeTimeout = min(CLOSE_RESERVE, settings.shutdownGrace().dividedBy(4));
         PollSettings pollSettings = new PollSettings(settings.kafka().topicRequests(), settings.pollTimeout(),
                 settings.maxPendingJobs(), settings.revokeTimeout(), closeTimeout);
@@ -103,9 +106,8 @@ public final class Worker implements AutoCloseable {
                 tx.start(); // initTransactions now: fences a predecessor with this id before any record is read
             }
             committer.requireTopics(List.of(settings.kafka().topicCompletions(), settings.kafka().topicDlq()));
-            this.pollLoop = new PollLoop(clients.consumer(settings.consumerConfig()), committer, batcher, intake,
-                    inbox, new DeviceFaultPolicy(completions, identity, clock), controller, metrics, pollSettings,
-                    workerId);
+            this.pollLoop = new PollLoop(clients.consumer(settings.consumerConfig()), committer, waiting, intake,
+                    inbox, live, controller, metrics, pollSettings, workerId);
         } catch (RuntimeException | Error e) {
             // Nothing started yet: release what was made (the producer, the store pool) before failing.
             closeAfterFailedStart(committer, storeStage, e);
@@ -114,6 +116,8 @@ public final class Worker implements AutoCloseable {
         metrics.state(WorkerState.class, controller::state);
         metrics.inFlight(pollLoop::awaiting);
         metrics.consumerLag(pollLoop::lag);
+        metrics.deviceBusy(pipeline::busyNanos);
+        metrics.jobsOnDevice(device::jobsOnDevice);
         this.pollTask = supervised(pollLoop);
         this.deviceTask = supervised(device);
         this.pollThread = new Thread(pollTask, "sdfleet-poll");
@@ -129,7 +133,7 @@ public final class Worker implements AutoCloseable {
      * @throws WorkerFatalException a missing completions or DLQ topic (named), or a Kafka start-up failure
      * @param onStateChange told of every {@link WorkerState} change (e.g. to mark the health state)
      */
-    public static Worker start(WorkerSettings settings, BatchPipeline pipeline, ImageStore store,
+    public static Worker start(WorkerSettings settings, StableDiffusionPipeline pipeline, ImageStore store,
             WorkerMetrics metrics, KafkaClientFactory clients, Clock clock, Consumer<WorkerState> onStateChange) {
         Worker worker = new Worker(Objects.requireNonNull(settings), Objects.requireNonNull(pipeline),
                 Objects.requireNonNull(store), Objects.requireNonNull(metrics), clients, clock, onStateChange);
@@ -176,8 +180,8 @@ public final class Worker implements AutoCloseable {
     public void awaitTermination() throws InterruptedException {
         waitFor(pollTask, Long.MAX_VALUE);
         // The poll loop waited for the jobs in flight (or the grace period ran out): stop the rest.
-        // Device first: it stops taking batches once the worker is draining; a batch it is still on hands its
-        // results to the store pool, which must still accept them (StoreStage drops them quietly if it is shut).
+        // Device first: it admits nothing once the worker is draining; a job it is still on hands its result to
+        // the store pool, which must still accept it (StoreStage drops it quietly if it is shut).
         deviceThread.interrupt();
         waitFor(deviceTask, TimeUnit.SECONDS.toMillis(1));
         long left = Math.max(0, controller.drainNanosLeft());

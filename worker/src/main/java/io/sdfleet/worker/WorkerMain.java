@@ -1,8 +1,8 @@
 package io.sdfleet.worker;
 
 import io.sdfleet.common.config.ConfigException;
-import io.sdfleet.worker.consume.KafkaClientFactory;
-import io.sdfleet.worker.consume.WorkerFatalException;
+import io.sdfleet.worker.kafka.KafkaClientFactory;
+import io.sdfleet.worker.lifecycle.WorkerFatalException;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;

@@ -4,6 +4,7 @@ import io.sdfleet.common.config.ConfigException;
 import io.sdfleet.common.config.ConfigReader;
 import io.sdfleet.common.config.KafkaSettings;
 import io.sdfleet.common.config.Setting;
+import io.sdfleet.worker.device.DeviceSettings;
 import io.sdfleet.worker.observe.ObserveSettings;
 import io.sdfleet.worker.pipeline.PipelineSettings;
 import io.sdfleet.worker.runtime.RuntimeSettings;
@@ -24,8 +25,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 /**
  * Every setting of a worker process, read from the environment and validated before anything connects:
  * Kafka ({@link KafkaSettings}), the object store ({@link StoreSettings}, {@link StoreRetrySettings}),
- * health and metrics ({@link ObserveSettings}), the worker's own ({@link #OWN_SETTINGS}), the model runtimes
- * ({@link RuntimeSettings}) and the pipeline ({@link PipelineSettings}). One {@link ConfigException} lists every
+ * health and metrics ({@link ObserveSettings}), the worker's own ({@link #OWN_SETTINGS}), the device stage
+ * ({@link DeviceSettings}), the model runtimes ({@link RuntimeSettings}) and the pipeline ({@link PipelineSettings}). One {@link ConfigException} lists every
  * bad value at once; rules linking two settings are in {@link #checkRules} (and, for settings of one group, in
  * that group's own rule method, e.g. {@code RuntimeSettings.checkRules}). {@link #ALL_SETTINGS} is the README
  * table.
@@ -46,10 +47,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * @param workerId           this worker instance's stable id (transactional id, completions, logs)
  * @param modelDir           model folder
  * @param runtimeSettings    model runtimes: UNet runtime, execution provider, device, threads, TensorRT engines
- * @param pipeline           pipeline settings; its maxBatchImages is {@code batchMaxImages}, or the pipeline's
- *                           default when that is 0
- * @param batchMaxImages     most images per device batch; 0 = the pipeline's maximum
- * @param batchMaxWait       longest wait for more compatible jobs
+ * @param pipeline           pipeline settings; its maxBatchImages is the device's {@code batchMaxImages}, or the
+ *                           pipeline's default when that is 0
+ * @param device             the device stage: batching mode, batch limits, decode pacing, the fault limit
  * @param maxPendingJobs     jobs taken and not finished at which the partitions are paused
  * @param transactions       exactly-once completions (Kafka transactions) or at-least-once
  * @param transactionTimeout the producer's transaction.timeout.ms
@@ -63,14 +63,13 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  */
 public record WorkerSettings(KafkaSettings kafka, StoreSettings store, StoreRetrySettings storeRetry,
                              ObserveSettings observe, String workerId, Path modelDir,
-                             RuntimeSettings runtimeSettings, PipelineSettings pipeline, int batchMaxImages, Duration batchMaxWait, int maxPendingJobs, boolean transactions,
+                             RuntimeSettings runtimeSettings, PipelineSettings pipeline, DeviceSettings device,
+                             int maxPendingJobs, boolean transactions,
                              Duration transactionTimeout, Duration shutdownGrace, Duration pollTimeout,
                              Duration revokeTimeout, int storeThreads, boolean staticMembership,
                              GroupProtocol groupProtocol, List<String> unknownKeys) {
 
     public static final String DEFAULT_MODEL_DIR = "models/tiny-sd";
-    public static final int DEFAULT_BATCH_MAX_IMAGES = 0;
-    public static final Duration DEFAULT_BATCH_MAX_WAIT = Duration.ofMillis(50);
     public static final int DEFAULT_MAX_PENDING_JOBS = 32;
     public static final boolean DEFAULT_TRANSACTIONS = true;
     public static final Duration DEFAULT_TRANSACTION_TIMEOUT = Duration.ofSeconds(10);
@@ -96,12 +95,6 @@ public record WorkerSettings(KafkaSettings kafka, StoreSettings store, StoreRetr
             WorkerSettings::parseWorkerId);
     public static final Setting<String> MODEL_DIR = Setting.nonBlank("SDFLEET_MODEL_DIR", DEFAULT_MODEL_DIR,
             "Folder of the model in diffusers' ONNX layout.");
-    public static final Setting<Integer> BATCH_MAX_IMAGES = Setting.integer("SDFLEET_BATCH_MAX_IMAGES",
-            DEFAULT_BATCH_MAX_IMAGES, 0, PipelineSettings.MAX_BATCH_IMAGES,
-            "Most images in one device batch; 0 means the pipeline's maximum (larger values are capped to it).");
-    public static final Setting<Duration> BATCH_MAX_WAIT = Setting.duration("SDFLEET_BATCH_MAX_WAIT",
-            DEFAULT_BATCH_MAX_WAIT, Duration.ZERO, Duration.ofMinutes(1),
-            "Longest time the oldest job of a batch waits for more compatible jobs.");
     public static final Setting<Integer> MAX_PENDING_JOBS = Setting.integer("SDFLEET_MAX_PENDING_JOBS",
             DEFAULT_MAX_PENDING_JOBS, 1, 100_000,
             "Jobs taken and not yet committed at which the worker pauses its partitions (it keeps polling).");
@@ -137,14 +130,13 @@ public record WorkerSettings(KafkaSettings kafka, StoreSettings store, StoreRetr
                     + " group.consumer.session.timeout.ms).");
 
     /** The worker's own settings, in table order. */
-    public static final List<Setting<?>> OWN_SETTINGS = List.of(WORKER_ID_SETTING, MODEL_DIR, BATCH_MAX_IMAGES,
-            BATCH_MAX_WAIT, MAX_PENDING_JOBS, TRANSACTIONS, TRANSACTION_TIMEOUT, SHUTDOWN_GRACE,
+    public static final List<Setting<?>> OWN_SETTINGS = List.of(WORKER_ID_SETTING, MODEL_DIR, MAX_PENDING_JOBS, TRANSACTIONS, TRANSACTION_TIMEOUT, SHUTDOWN_GRACE,
             POLL_TIMEOUT, REVOKE_TIMEOUT, STORE_THREADS, STATIC_MEMBERSHIP, GROUP_PROTOCOL);
 
     /** Every setting a worker reads, in README table order. */
     public static final List<Setting<?>> ALL_SETTINGS = concat(KafkaSettings.SETTINGS, StoreSettings.SETTINGS,
-            StoreRetrySettings.SETTINGS, ObserveSettings.SETTINGS, OWN_SETTINGS, RuntimeSettings.SETTINGS,
-            PipelineSettings.SETTINGS);
+            StoreRetrySettings.SETTINGS, ObserveSettings.SETTINGS, OWN_SETTINGS, DeviceSettings.SETTINGS,
+            RuntimeSettings.SETTINGS, PipelineSettings.SETTINGS);
 
     public WorkerSettings {
         unknownKeys = List.copyOf(unknownKeys);
@@ -178,22 +170,21 @@ public record WorkerSettings(KafkaSettings kafka, StoreSettings store, StoreRetr
             }
         }
         Path modelDir = Path.of(reader.get(MODEL_DIR));
-        int batchMaxImages = reader.get(BATCH_MAX_IMAGES);
+        DeviceSettings device = DeviceSettings.read(reader);
         RuntimeSettings runtime = RuntimeSettings.read(reader);
         PipelineSettings pipeline = PipelineSettings.read(reader);
-        if (batchMaxImages > 0) {
-            pipeline = pipeline.withMaxBatchImages(batchMaxImages);
+        if (device.batchMaxImages() > 0) {
+            pipeline = pipeline.withMaxBatchImages(device.batchMaxImages());
         }
         WorkerSettings settings = new WorkerSettings(kafka, store, retry, observe, workerId, modelDir, runtime,
-                pipeline, batchMaxImages,
-                reader.get(BATCH_MAX_WAIT), reader.get(MAX_PENDING_JOBS), reader.get(TRANSACTIONS),
+                pipeline, device, reader.get(MAX_PENDING_JOBS), reader.get(TRANSACTIONS),
                 reader.get(TRANSACTION_TIMEOUT), reader.get(SHUTDOWN_GRACE), reader.get(POLL_TIMEOUT),
                 reader.get(REVOKE_TIMEOUT), reader.get(STORE_THREADS), reader.get(STATIC_MEMBERSHIP),
                 reader.get(GROUP_PROTOCOL), List.of());
         checkRules(reader, settings);
         reader.throwIfInvalid();
         return new WorkerSettings(kafka, store, retry, observe, settings.workerId, settings.modelDir,
-                settings.runtimeSettings, settings.pipeline, settings.batchMaxImages, settings.batchMaxWait, settings.maxPendingJobs,
+                settings.runtimeSettings, settings.pipeline, settings.device, settings.maxPendingJobs,
                 settings.transactions, settings.transactionTimeout, settings.shutdownGrace, settings.pollTimeout,
                 settings.revokeTimeout, settings.storeThreads, settings.staticMembership, settings.groupProtocol,
                 reader.unreadKeys("SDFLEET_"));
@@ -297,10 +288,6 @@ public record WorkerSettings(KafkaSettings kafka, StoreSettings store, StoreRetr
         return config;
     }
 
-    /** The batch size the batcher uses: the setting, capped to what the pipeline takes (0 = that). */
-    public int effectiveBatchMaxImages(int pipelineMax) {
-        return batchMaxImages == 0 ? pipelineMax : Math.min(batchMaxImages, pipelineMax);
-    }
 
     private static String parseWorkerId(String raw) {
         String v = raw.strip();

@@ -6,13 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
-import io.sdfleet.common.ErrorInfo;
-import io.sdfleet.common.JobRequest;
-import io.sdfleet.worker.consume.KafkaClientFactory;
-import io.sdfleet.worker.consume.WorkerState;
-import io.sdfleet.worker.pipeline.BatchPipeline;
-import io.sdfleet.worker.pipeline.DeviceFault;
-import io.sdfleet.worker.pipeline.JobResult;
+import io.sdfleet.worker.kafka.KafkaClientFactory;
+import io.sdfleet.worker.lifecycle.WorkerState;
+import io.sdfleet.worker.pipeline.FakeRuntimes;
+import io.sdfleet.worker.pipeline.PipelineSettings;
+import io.sdfleet.worker.pipeline.RuntimeCallFailure;
 import io.sdfleet.worker.store.StoreException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -26,7 +24,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.producer.MockProducer;
@@ -50,52 +47,6 @@ class RunningWorkerTest {
             return new MockProducer<>();
         }
     };
-
-    /** What the warm-up batch does in a {@link CountingPipeline}. */
-    private enum WarmUp { SUCCEEDS, JOB_FAILS, DEVICE_FAULT }
-
-    /** Succeeds, fails the job for its own reasons, or throws a device fault; counts calls and closes. */
-    private static final class CountingPipeline implements BatchPipeline {
-        private final WarmUp warmUp;
-        final AtomicInteger runs = new AtomicInteger();
-        final AtomicInteger closes = new AtomicInteger();
-
-        CountingPipeline(WarmUp warmUp) {
-            this.warmUp = warmUp;
-        }
-
-        @Override
-        public List<JobResult> run(List<JobRequest> jobs) throws DeviceFault {
-            runs.incrementAndGet();
-            return switch (warmUp) {
-                case DEVICE_FAULT -> throw new DeviceFault("test device lost", null, true);
-                case JOB_FAILS -> jobs.stream().map(j -> new JobResult(j.jobId(), List.of(), List.of(), Map.of(),
-                        new ErrorInfo("UNSUPPORTED_SIZE", "no engine profile for this size"))).toList();
-                case SUCCEEDS -> jobs.stream().map(j -> new JobResult(j.jobId(), List.of(), List.of(), Map.of(),
-                        null)).toList();
-            };
-        }
-
-        @Override
-        public String modelName() {
-            return "counting";
-        }
-
-        @Override
-        public String runtimeName() {
-            return "none";
-        }
-
-        @Override
-        public int maxBatchImages() {
-            return 4;
-        }
-
-        @Override
-        public void close() {
-            closes.incrementAndGet();
-        }
-    }
 
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
@@ -144,20 +95,24 @@ class RunningWorkerTest {
 
     @Test
     void aDeviceFaultInTheWarmUpFailsTheStartAndLeavesNothingOpen() throws Exception {
-        CountingPipeline pipeline = new CountingPipeline(WarmUp.DEVICE_FAULT);
-        WorkerStartException e = failedStart(s -> pipeline);
-        assertInstanceOf(DeviceFault.class, e.getCause());
-        assertEquals(1, pipeline.closes.get(), "the pipeline is closed");
+        FakeRuntimes fakes = new FakeRuntimes();
+        fakes.unetFailure = () -> new io.sdfleet.worker.runtime.InferenceException("CUDA error: device lost", null);
+        WorkerStartException e = failedStart(s -> fakes.pipeline(PipelineSettings.defaults()));
+        assertInstanceOf(RuntimeCallFailure.class, e.getCause());
+        assertEquals(1, fakes.closes, "the pipeline is closed");
     }
 
     @Test
-    void aWarmUpJobThatFailsForItsOwnReasonsDoesNotStopTheStart() throws Exception {
-        // The start goes on past the warm-up to the bucket, which is unreachable here: that is what fails it.
-        CountingPipeline pipeline = new CountingPipeline(WarmUp.JOB_FAILS);
-        WorkerStartException e = failedStart(s -> pipeline);
+    void theWarmUpIsTheProbeAtTheSmallestSizeTheEnginesServe() throws Exception {
+        // Engines for 128x128 images only (latent 16x16), as a TensorRT worker built for one size: the warm-up
+        // runs there, and the start goes on to the bucket, which is unreachable here: that is what fails it.
+        FakeRuntimes fakes = new FakeRuntimes();
+        fakes.unetOnlyLatentSide = 16;
+        WorkerStartException e = failedStart(s -> fakes.pipeline(PipelineSettings.defaults()));
         assertInstanceOf(StoreException.class, e.getCause(), () -> "failed at the bucket, not the warm-up: " + e);
-        assertEquals(1, pipeline.runs.get());
-        assertEquals(1, pipeline.closes.get(), "the pipeline is closed");
+        assertEquals(1, fakes.unetCalls, "one warm-up step");
+        assertEquals(List.of(2), fakes.unetBatches, "one guided image");
+        assertEquals(1, fakes.closes, "the pipeline is closed");
     }
 
     @Test
@@ -177,24 +132,24 @@ class RunningWorkerTest {
             exchange.close();
         });
         s3.start();
-        CountingPipeline pipeline = new CountingPipeline(WarmUp.SUCCEEDS);
+        FakeRuntimes fakes = new FakeRuntimes();
         try {
             RunningWorker worker = RunningWorker.start(settings(0, "http://127.0.0.1:" + s3.getAddress().getPort()),
-                    s -> pipeline, MOCK_KAFKA, Clock.systemUTC());
+                    s -> fakes.pipeline(PipelineSettings.defaults()), MOCK_KAFKA, Clock.systemUTC());
             int port = worker.httpPort();
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             while (status(port, "/readyz") != 200 && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
             assertEquals(200, status(port, "/readyz"), "ready once the poll loop runs");
-            assertEquals(1, pipeline.runs.get(), "one warm-up batch");
+            assertEquals(1, fakes.unetCalls, "one warm-up step");
             worker.shutdown();
             worker.awaitTermination();
             assertEquals(WorkerState.CLOSED, worker.state());
-            assertEquals(1, pipeline.closes.get(), "the pipeline is closed once the worker stopped");
+            assertEquals(1, fakes.closes, "the pipeline is closed once the worker stopped");
             assertTrue(released(port), "the health port is released");
             worker.close(); // idempotent
-            assertEquals(1, pipeline.closes.get());
+            assertEquals(1, fakes.closes);
         } finally {
             s3.stop(0);
         }

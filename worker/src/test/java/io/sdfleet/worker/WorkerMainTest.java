@@ -3,7 +3,7 @@ package io.sdfleet.worker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sdfleet.worker.consume.KafkaClientFactory;
+import io.sdfleet.worker.kafka.KafkaClientFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

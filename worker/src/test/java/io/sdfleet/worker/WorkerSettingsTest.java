@@ -30,10 +30,11 @@ class WorkerSettingsTest {
         assertEquals("pod-3", s.workerId());
         assertEquals("sdfleet-worker-pod-3", s.transactionalId());
         assertEquals(RuntimeKind.ONNXRUNTIME, s.runtimeSettings().kind());
-        assertEquals(Duration.ofMillis(50), s.batchMaxWait());
+        assertEquals(Duration.ofMillis(50), s.device().batchMaxWait());
+        assertEquals(io.sdfleet.worker.device.DeviceSettings.Batching.CONTINUOUS, s.device().batching());
         assertTrue(s.transactions());
         assertEquals(Duration.ofSeconds(30), s.shutdownGrace());
-        assertEquals(4, s.effectiveBatchMaxImages(4), "0 = the pipeline's maximum");
+        assertEquals(4, s.device().effectiveBatchMaxImages(4), "0 = the pipeline's maximum");
         assertEquals(RuntimeSettings.defaults(), s.runtimeSettings());
         assertEquals(PipelineSettings.defaults(), s.pipeline());
     }
@@ -45,9 +46,8 @@ class WorkerSettingsTest {
         assertEquals(RuntimeKind.TENSORRT, s.runtimeSettings().kind());
         assertEquals(OrtProvider.CUDA, s.runtimeSettings().ortProvider());
         assertEquals(1, s.runtimeSettings().deviceId());
-        assertEquals(new PipelineSettings(8, 2, PipelineSettings.DEFAULT_MAX_CONSECUTIVE_DEVICE_FAULTS), s.pipeline(),
-                "SDFLEET_BATCH_MAX_IMAGES sets the pipeline's chunk size");
-        assertEquals(8, s.effectiveBatchMaxImages(s.pipeline().maxBatchImages()));
+        assertEquals(new PipelineSettings(8, 2), s.pipeline(), "SDFLEET_BATCH_MAX_IMAGES sets the pipeline's call size");
+        assertEquals(8, s.device().effectiveBatchMaxImages(s.pipeline().maxBatchImages()));
         assertTrue(s.unknownKeys().isEmpty(), s.unknownKeys().toString());
     }
 
@@ -61,19 +61,23 @@ class WorkerSettingsTest {
     }
 
     @Test
-    void theTableIsInReadmeOrderKafkaStoreRetryHttpWorkerRuntimePipeline() {
+    void theTableIsInReadmeOrderKafkaStoreRetryHttpWorkerDeviceRuntimePipeline() {
         List<String> names = WorkerSettings.ALL_SETTINGS.stream().map(Setting::name).toList();
         int bootstrap = names.indexOf("SDFLEET_BOOTSTRAP_SERVERS");
         int s3 = names.indexOf("SDFLEET_S3_ENDPOINT");
         int retry = names.indexOf("SDFLEET_S3_RETRY_DEADLINE");
         int http = names.indexOf("SDFLEET_HTTP_PORT");
         int own = names.indexOf("SDFLEET_WORKER_ID");
+        int batching = names.indexOf("SDFLEET_BATCHING");
+        int faults = names.indexOf("SDFLEET_MAX_CONSECUTIVE_DEVICE_FAULTS");
         int runtime = names.indexOf("SDFLEET_RUNTIME");
         int fixedBatch = names.indexOf("SDFLEET_TRT_FIXED_BATCH");
         int vae = names.indexOf("SDFLEET_VAE_BATCH_IMAGES");
-        int faults = names.indexOf("SDFLEET_MAX_CONSECUTIVE_DEVICE_FAULTS");
-        assertTrue(0 <= bootstrap && bootstrap < s3 && s3 < retry && retry < http && http < own && own < runtime
-                && runtime < fixedBatch && fixedBatch < vae && vae < faults, names.toString());
+        assertTrue(0 <= bootstrap && bootstrap < s3 && s3 < retry && retry < http && http < own && own < batching
+                && batching < faults && faults < runtime && runtime < fixedBatch && fixedBatch < vae,
+                names.toString());
+        assertTrue(names.containsAll(io.sdfleet.worker.device.DeviceSettings.SETTINGS.stream().map(Setting::name)
+                .toList()));
         assertTrue(names.containsAll(RuntimeSettings.SETTINGS.stream().map(Setting::name).toList()));
         assertTrue(names.containsAll(PipelineSettings.SETTINGS.stream().map(Setting::name).toList()));
     }

@@ -4,12 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.sdfleet.common.JobRequest;
-import io.sdfleet.worker.consume.KafkaClientFactory;
-import io.sdfleet.worker.consume.WorkerFatalException;
+import io.sdfleet.worker.kafka.KafkaClientFactory;
+import io.sdfleet.worker.lifecycle.WorkerFatalException;
 import io.sdfleet.worker.observe.WorkerMetrics;
-import io.sdfleet.worker.pipeline.BatchPipeline;
-import io.sdfleet.worker.pipeline.JobResult;
+import io.sdfleet.worker.pipeline.PipelineSettings;
+import io.sdfleet.worker.pipeline.StableDiffusionPipeline;
+import io.sdfleet.worker.runtime.sim.DeviceProfile;
+import io.sdfleet.worker.runtime.sim.SimulatedDevice;
 import io.sdfleet.worker.store.ImageStore;
 import java.lang.reflect.Proxy;
 import java.time.Clock;
@@ -66,31 +67,9 @@ class WorkerTest {
         };
     }
 
-    private static final BatchPipeline PIPELINE = new BatchPipeline() {
-        @Override
-        public List<JobResult> run(List<JobRequest> jobs) {
-            throw new AssertionError("no job runs in these tests");
-        }
-
-        @Override
-        public String modelName() {
-            return "none";
-        }
-
-        @Override
-        public String runtimeName() {
-            return "none";
-        }
-
-        @Override
-        public int maxBatchImages() {
-            return 1;
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    /** A pipeline over a device that takes no time; no job runs in these tests. */
+    private static final StableDiffusionPipeline PIPELINE = new SimulatedDevice(
+            DeviceProfile.fixed("none", java.time.Duration.ZERO, 16)).pipeline(PipelineSettings.defaults());
 
     private static final ImageStore STORE = (ImageStore) Proxy.newProxyInstance(WorkerTest.class.getClassLoader(),
             new Class<?>[] {ImageStore.class}, (proxy, method, args) -> {

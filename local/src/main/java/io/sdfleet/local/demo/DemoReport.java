@@ -4,7 +4,7 @@ import io.sdfleet.common.Completion;
 import io.sdfleet.common.CompletionStatus;
 import io.sdfleet.common.ImageRef;
 import io.sdfleet.common.JobRequest;
-import io.sdfleet.common.TimingKeys;
+import io.sdfleet.common.Stage;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,7 +54,7 @@ public final class DemoReport {
 
     /** One line when a completion arrives. */
     public void arrived(Completion c, int arrivedSoFar, int total) {
-        Double totalMs = c.timingsMs().get(TimingKeys.TOTAL);
+        Double totalMs = c.timingsMs().get(Stage.TOTAL.key());
         out.printf("  [%d/%d] %s %s%s%n", arrivedSoFar, total, c.jobId(), c.status(),
                 totalMs == null ? "" : String.format(Locale.ROOT, " after %.1f s on the worker (batch of %d)",
                         totalMs / 1000.0, c.batchSize()));

@@ -113,7 +113,7 @@ public final class FleetBench {
                 m.jvm(), m.maxHeapMiB(), m.loadAverage(), loadAfter, o.size(), o.steps(),
                 JobRequestLimits.DEFAULT_SCHEDULER.name().toLowerCase(java.util.Locale.ROOT),
                 JobRequestLimits.DEFAULT_GUIDANCE_SCALE, o.rounds(), o.jobs(), o.idleJobs(), o.model(), WorkerSettings.DEFAULT_TRANSACTIONS,
-                WorkerSettings.DEFAULT_BATCH_MAX_WAIT.toMillis(), WorkerSettings.DEFAULT_MAX_PENDING_JOBS,
+                io.sdfleet.worker.device.DeviceSettings.DEFAULT_BATCH_MAX_WAIT.toMillis(), WorkerSettings.DEFAULT_MAX_PENDING_JOBS,
                 WorkerSettings.DEFAULT_STORE_THREADS, o.partitions(),
                 o.ortThreads() == BenchOptions.AUTO_THREADS
                         ? "auto (1 worker: ONNX Runtime's default, all cores; n workers: cores / n)"

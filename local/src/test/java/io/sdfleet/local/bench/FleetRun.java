@@ -10,9 +10,9 @@ import io.sdfleet.producer.SdfleetProducer;
 import io.sdfleet.worker.PipelineFactory;
 import io.sdfleet.worker.Worker;
 import io.sdfleet.worker.WorkerSettings;
-import io.sdfleet.worker.consume.KafkaClientFactory;
+import io.sdfleet.worker.kafka.KafkaClientFactory;
 import io.sdfleet.worker.observe.WorkerMetrics;
-import io.sdfleet.worker.pipeline.BatchPipeline;
+import io.sdfleet.worker.pipeline.StableDiffusionPipeline;
 import io.sdfleet.worker.pipeline.JobResult;
 import io.sdfleet.worker.runtime.RuntimeSettings;
 import io.sdfleet.worker.store.S3ImageStore;
@@ -113,9 +113,9 @@ final class FleetRun {
     private void startWorker(int index, List<AutoCloseable> resources) throws Exception {
         WorkerSettings settings = WorkerSettings.fromEnv(env(index), () -> "unused");
         // The production path: the same factory and settings WorkerMain uses.
-        BatchPipeline pipeline = PipelineFactory.STABLE_DIFFUSION.create(settings);
+        StableDiffusionPipeline pipeline = PipelineFactory.STABLE_DIFFUSION.create(settings);
         resources.add(pipeline);
-        List<JobResult> warm = pipeline.run(requests("direct" + index, config.batchMaxImages()));
+        List<JobResult> warm = pipeline.generate(requests("direct" + index, config.batchMaxImages()));
         if (warm.stream().anyMatch(r -> !r.succeeded())) {
             throw new IllegalStateException("the pipeline failed its warm-up batch: " + warm);
         }
@@ -140,7 +140,7 @@ final class FleetRun {
         env.put(KafkaSettings.WORKER_GROUP.name(), group);
         env.put(WorkerSettings.WORKER_ID_SETTING.name(), name + "-" + index);
         env.put(WorkerSettings.MODEL_DIR.name(), options.model().toString());
-        env.put(WorkerSettings.BATCH_MAX_IMAGES.name(), Integer.toString(config.batchMaxImages()));
+        env.put(io.sdfleet.worker.device.DeviceSettings.BATCH_MAX_IMAGES.name(), Integer.toString(config.batchMaxImages()));
         env.put(RuntimeSettings.INTRA_OP_THREADS.name(), Integer.toString(config.ortThreads()));
         env.put(RuntimeSettings.INTER_OP_THREADS.name(), Integer.toString(config.ortThreads()));
         env.put(StoreSettings.ENDPOINT.name(), stack.s3Endpoint().toString());

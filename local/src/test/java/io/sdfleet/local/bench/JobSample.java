@@ -2,17 +2,17 @@ package io.sdfleet.local.bench;
 
 import io.sdfleet.common.Completion;
 import io.sdfleet.common.CompletionStatus;
-import io.sdfleet.common.TimingKeys;
+import io.sdfleet.common.Stage;
 import java.util.Map;
 
 /**
  * Where one job's end-to-end time went, in milliseconds. {@code latency} is measured by the benchmark
  * (submit call to completion seen by a read_committed reader); the stages come from the worker's
- * completion event ({@link TimingKeys}); {@link #event()} is what is left.
+ * completion event ({@link Stage}); {@link #event()} is what is left.
  *
  * <p>Identity: {@code latency = waiting + model + png + upload + event}, where
  * <ul>
- *   <li>{@code waiting} = {@link TimingKeys#QUEUE}: record timestamp to the job's batch starting on the
+ *   <li>{@code waiting} = {@link Stage#QUEUE}: record timestamp to the job's batch starting on the
  *       device (Kafka transit to the worker, waiting for a batch to fill, waiting for the device);
  *   <li>{@code model} = tokenize + encode + denoise + decode (the batch's model time, as the job lives it);
  *   <li>{@code png}, {@code upload}: this job's PNG encoding and object-store put;
@@ -37,14 +37,14 @@ record JobSample(String jobId, String workerId, boolean succeeded, int batchSize
      */
     static JobSample of(long firstSubmitNanos, long submitNanos, long seenNanos, Completion completion) {
         Map<String, Double> t = completion.timingsMs();
-        double tokenize = t.getOrDefault(TimingKeys.TOKENIZE, 0.0);
-        double batchModel = t.getOrDefault(TimingKeys.ENCODE, 0.0) + t.getOrDefault(TimingKeys.DENOISE, 0.0)
-                + t.getOrDefault(TimingKeys.DECODE, 0.0);
+        double tokenize = t.getOrDefault(Stage.TOKENIZE.key(), 0.0);
+        double batchModel = t.getOrDefault(Stage.ENCODE.key(), 0.0) + t.getOrDefault(Stage.DENOISE.key(), 0.0)
+                + t.getOrDefault(Stage.DECODE.key(), 0.0);
         int batch = Math.max(1, completion.batchSize());
         return new JobSample(completion.jobId(), completion.workerId(),
                 completion.status() == CompletionStatus.SUCCEEDED, completion.batchSize(),
-                (submitNanos - firstSubmitNanos) / 1e6, (seenNanos - submitNanos) / 1e6, t.getOrDefault(TimingKeys.QUEUE, 0.0), tokenize + batchModel,
-                t.getOrDefault(TimingKeys.PNG, 0.0), t.getOrDefault(TimingKeys.UPLOAD, 0.0),
+                (submitNanos - firstSubmitNanos) / 1e6, (seenNanos - submitNanos) / 1e6, t.getOrDefault(Stage.QUEUE.key(), 0.0), tokenize + batchModel,
+                t.getOrDefault(Stage.PNG.key(), 0.0), t.getOrDefault(Stage.UPLOAD.key(), 0.0),
                 tokenize + batchModel / batch);
     }
 

@@ -8,6 +8,7 @@ import io.sdfleet.common.config.Setting;
 import io.sdfleet.common.config.SettingsTable;
 import io.sdfleet.producer.ProducerSettings;
 import io.sdfleet.worker.WorkerSettings;
+import io.sdfleet.worker.device.DeviceSettings;
 import io.sdfleet.worker.observe.ObserveSettings;
 import io.sdfleet.worker.pipeline.PipelineSettings;
 import io.sdfleet.worker.runtime.RuntimeSettings;
@@ -43,6 +44,7 @@ class ReadmeSettingsTableTest {
         sections.put("Object store retries (worker)", StoreRetrySettings.SETTINGS);
         sections.put("Health and metrics (worker)", ObserveSettings.SETTINGS);
         sections.put("Worker", WorkerSettings.OWN_SETTINGS);
+        sections.put("Device: batching and faults (worker)", DeviceSettings.SETTINGS);
         sections.put("Model runtimes (worker)", RuntimeSettings.SETTINGS);
         sections.put("Pipeline (worker)", PipelineSettings.SETTINGS);
         sections.put("Producer library and CLI", ProducerSettings.SETTINGS);

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A Stable Diffusion model folder in diffusers' ONNX export layout, validated.
@@ -85,6 +86,7 @@ public record ModelFolder(
             new RequiredFile("scheduler/scheduler_config.json", "the noise scheduler's configuration"));
 
     static final String VAE_CONFIG = "vae_decoder/config.json";
+    static final String VAE_ENCODER = "vae_encoder/model.onnx";
     static final String UNET_CONFIG = "unet/config.json";
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -144,6 +146,15 @@ public record ModelFolder(
                 dir.resolve("text_encoder/model.onnx"), dir.resolve("unet/model.onnx"),
                 dir.resolve("vae_decoder/model.onnx"), dir.resolve("scheduler/scheduler_config.json"),
                 dir.resolve("tokenizer"), scalingFactor, sizeMultiple, notes);
+    }
+
+    /**
+     * vae_encoder/model.onnx when the folder has one (img2img and inpainting need it; txt2img does not), checked
+     * when called. optimum's exports have it; diffusers' older ONNX script wrote one too, with in-graph sampling.
+     */
+    public Optional<Path> vaeEncoder() {
+        Path file = root.resolve(VAE_ENCODER);
+        return Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
     }
 
     /** tokenizer/vocab.json. */

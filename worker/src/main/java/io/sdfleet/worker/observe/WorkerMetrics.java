@@ -7,18 +7,16 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.sdfleet.common.CompletionStatus;
 import io.sdfleet.common.FailureReason;
-import io.sdfleet.common.TimingKeys;
+import io.sdfleet.common.Stage;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 /**
  * The worker's metrics, by their Prometheus names (the Micrometer names are the same with '.' for '_'):
@@ -33,11 +31,15 @@ import java.util.regex.Pattern;
  *   <tr><td>{@code sdfleet_images_total}</td><td>counter</td><td></td><td>images produced and stored; images/s is
  *       {@code rate(sdfleet_images_total[1m])}</td></tr>
  *   <tr><td>{@code sdfleet_store_retries_total}</td><td>counter</td><td></td><td>object-store calls retried</td></tr>
- *   <tr><td>{@code sdfleet_batch_images}</td><td>histogram</td><td></td><td>images per device batch, buckets
- *       1, 2, 4, 8, 16</td></tr>
- *   <tr><td>{@code sdfleet_batch_jobs}</td><td>histogram</td><td></td><td>jobs per device batch, same buckets</td></tr>
- *   <tr><td>{@code sdfleet_stage_seconds}</td><td>histogram</td><td>stage</td><td>time per stage
- *       ({@link TimingKeys} names), with percentile buckets from 1 ms to 10 min</td></tr>
+ *   <tr><td>{@code sdfleet_unet_items}</td><td>histogram</td><td></td><td>UNet items per call (a guided image is
+ *       two), buckets 1, 2, 4, 8, 16, 32</td></tr>
+ *   <tr><td>{@code sdfleet_batch_jobs}</td><td>histogram</td><td></td><td>jobs sharing one UNet call, same
+ *       buckets</td></tr>
+ *   <tr><td>{@code sdfleet_device_busy_seconds_total}</td><td>counter</td><td></td><td>time spent inside model
+ *       calls; {@code rate(...[1m])} is the device's duty cycle (0..1)</td></tr>
+ *   <tr><td>{@code sdfleet_jobs_on_device}</td><td>gauge</td><td></td><td>jobs admitted and not yet decoded</td></tr>
+ *   <tr><td>{@code sdfleet_stage_seconds}</td><td>histogram</td><td>stage</td><td>time per job and stage
+ *       ({@link Stage} keys), with percentile buckets from 1 ms to 10 min</td></tr>
  *   <tr><td>{@code sdfleet_jobs_in_flight}</td><td>gauge</td><td></td><td>jobs taken but not yet committed</td></tr>
  *   <tr><td>{@code sdfleet_consumer_lag}</td><td>gauge</td><td></td><td>records behind, summed over the assigned
  *       partitions</td></tr>
@@ -47,7 +49,8 @@ import java.util.regex.Pattern;
  *
  * <p>Counters for every status and reason, and timers for every {@link TimingKeys} stage, are registered up
  * front so that they read 0 rather than being absent (a {@code rate()} over a series that appears late misses
- * its first increments). Gauges read through a supplier set by the owner of the value; setting a supplier
+ * its first increments). Jobs and DLQ records are counted when their commit succeeds, so a job done again after
+ * a rewind counts once. Gauges read through a supplier set by the owner of the value; setting a supplier
  * again replaces it. Thread-safe: any thread may record.
  */
 public final class WorkerMetrics {
@@ -57,24 +60,27 @@ public final class WorkerMetrics {
     static final String IMAGES = "sdfleet.images";
     /** Meter name of the store retry counter (exported as sdfleet_store_retries_total). */
     public static final String STORE_RETRIES = "sdfleet.store.retries";
-    static final String BATCH_IMAGES = "sdfleet.batch.images";
+    static final String UNET_ITEMS = "sdfleet.unet.items";
     static final String BATCH_JOBS = "sdfleet.batch.jobs";
+    static final String DEVICE_BUSY = "sdfleet.device.busy";
+    static final String JOBS_ON_DEVICE = "sdfleet.jobs.on.device";
     static final String STAGE = "sdfleet.stage";
     static final String IN_FLIGHT = "sdfleet.jobs.in.flight";
     static final String CONSUMER_LAG = "sdfleet.consumer.lag";
     static final String WORKER_STATE = "sdfleet.worker.state";
 
-    private static final double[] BATCH_BUCKETS = {1, 2, 4, 8, 16};
-    private static final Pattern STAGE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,31}");
+    private static final double[] BATCH_BUCKETS = {1, 2, 4, 8, 16, 32};
 
     private final MeterRegistry registry;
     private final Map<CompletionStatus, Counter> jobs = new EnumMap<>(CompletionStatus.class);
     private final Map<FailureReason, Counter> dlq = new EnumMap<>(FailureReason.class);
-    private final Map<String, Timer> stages = new ConcurrentHashMap<>();
+    private final Map<Stage, Timer> stages = new EnumMap<>(Stage.class);
     private final Counter images;
     private final Counter storeRetries;
-    private final DistributionSummary batchImages;
+    private final DistributionSummary unetItems;
     private final DistributionSummary batchJobs;
+    private final AtomicReference<LongSupplier> deviceBusyNanos = new AtomicReference<>();
+    private final AtomicReference<IntSupplier> jobsOnDevice = new AtomicReference<>();
     private final AtomicReference<IntSupplier> inFlight = new AtomicReference<>();
     private final AtomicReference<LongSupplier> consumerLag = new AtomicReference<>();
     private final AtomicReference<StateSource<?>> state = new AtomicReference<>();
@@ -96,11 +102,15 @@ public final class WorkerMetrics {
         storeRetries = Counter.builder(STORE_RETRIES)
                 .description("Object-store calls retried after a transient failure")
                 .register(registry);
-        batchImages = DistributionSummary.builder(BATCH_IMAGES).description("Images per device batch")
+        unetItems = DistributionSummary.builder(UNET_ITEMS).description("UNet items per call")
                 .serviceLevelObjectives(BATCH_BUCKETS).register(registry);
-        batchJobs = DistributionSummary.builder(BATCH_JOBS).description("Jobs per device batch")
+        batchJobs = DistributionSummary.builder(BATCH_JOBS).description("Jobs sharing one UNet call")
                 .serviceLevelObjectives(BATCH_BUCKETS).register(registry);
-        TimingKeys.ALL.forEach(this::stageTimer);
+        for (Stage stage : Stage.values()) {
+            stages.put(stage, Timer.builder(STAGE).description("Time per job and stage").tag("stage", stage.key())
+                    .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                    .maximumExpectedValue(Duration.ofMinutes(10)).register(registry));
+        }
     }
 
     /** The registry the meters live in. */
@@ -118,23 +128,40 @@ public final class WorkerMetrics {
         dlq.get(Objects.requireNonNull(reason, "reason")).increment();
     }
 
-    /** A device batch ran with {@code jobs} jobs making {@code images} images in all. */
-    public void batchRun(int jobs, int images) {
-        if (jobs < 1 || images < jobs) {
-            throw new IllegalArgumentException("a batch has >= 1 job and >= 1 image per job: jobs=" + jobs
-                    + ", images=" + images);
+    /** A UNet call ran with {@code items} items for {@code jobs} jobs. */
+    public void unetCall(int items, int jobs) {
+        if (jobs < 1 || items < jobs) {
+            throw new IllegalArgumentException("a UNet call has >= 1 job and >= 1 item per job: jobs=" + jobs
+                    + ", items=" + items);
         }
         batchJobs.record(jobs);
-        batchImages.record(images);
+        unetItems.record(items);
     }
 
-    /**
-     * Time spent in one stage (a {@link TimingKeys} name; other names of lower-case letters, digits and '_' are
-     * accepted for stages a runtime adds).
-     */
-    public void stage(String stage, Duration duration) {
+    /** Time one job spent in one stage. */
+    public void stage(Stage stage, Duration duration) {
         Objects.requireNonNull(duration, "duration");
-        stageTimer(stage).record(duration);
+        stages.get(Objects.requireNonNull(stage, "stage")).record(duration);
+    }
+
+    /** Where the device's busy time (nanoseconds inside model calls) is read. */
+    public void deviceBusy(LongSupplier nanos) {
+        Objects.requireNonNull(nanos, "nanos");
+        if (deviceBusyNanos.getAndSet(nanos) == null) {
+            io.micrometer.core.instrument.FunctionCounter.builder(DEVICE_BUSY, deviceBusyNanos,
+                    ref -> ref.get().getAsLong() / 1e9).baseUnit("seconds")
+                    .description("Time spent inside model calls").register(registry);
+        }
+    }
+
+    /** Where the number of jobs on the device is read. */
+    public void jobsOnDevice(IntSupplier supplier) {
+        Objects.requireNonNull(supplier, "supplier");
+        if (jobsOnDevice.getAndSet(supplier) == null) {
+            Gauge.builder(JOBS_ON_DEVICE, jobsOnDevice, ref -> ref.get().getAsInt())
+                    .description("Jobs admitted to the device and not yet decoded").strongReference(true)
+                    .register(registry);
+        }
     }
 
     /** {@code n} images were produced and stored. */
@@ -192,17 +219,5 @@ public final class WorkerMetrics {
                         .register(registry);
             }
         }
-    }
-
-    private Timer stageTimer(String stage) {
-        Objects.requireNonNull(stage, "stage");
-        return stages.computeIfAbsent(stage, s -> {
-            if (!STAGE_NAME.matcher(s).matches()) {
-                throw new IllegalArgumentException("stage name must be 1..32 of a-z 0-9 _: '" + s + "'");
-            }
-            return Timer.builder(STAGE).description("Time spent per pipeline stage").tag("stage", s)
-                    .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
-                    .maximumExpectedValue(Duration.ofMinutes(10)).register(registry);
-        });
     }
 }

@@ -18,7 +18,7 @@ import java.util.Optional;
  *       alone and uses their results, but a job whose solo run fails this way is a device fault, never a
  *       MODEL_ERROR (a 1-step probe fitting in fragmented memory proves nothing about a real job).
  *   <li>{@link Kind#DEVICE}: a CUDA/cuBLAS/cuDNN error; the CUDA context may be unusable, so the call is a
- *       device fault at once, without isolation ({@link RuntimeCallGuard#call}).
+ *       device fault at once, without isolation ({@link RuntimeCalls}).
  * </ul>
  *
  * <p>Stateless, thread-safe.

@@ -1,23 +1,31 @@
 package io.sdfleet.worker.pipeline;
 
+import io.sdfleet.common.ErrorCode;
 import io.sdfleet.common.ErrorInfo;
 import io.sdfleet.common.JobRequest;
 import io.sdfleet.common.JobRequestLimits;
+import io.sdfleet.common.SchedulerName;
+import io.sdfleet.worker.runtime.LatentSize;
 import io.sdfleet.worker.runtime.UNetRuntime;
 import io.sdfleet.worker.scheduler.SchedulerConfig;
 import io.sdfleet.worker.scheduler.Schedulers;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
  * What the loaded model and runtime can run, checked before any runtime call, so that a job failing a known
- * constraint (size multiple, engine sizes, scheduler config) fails on its own and never reaches the runtime.
- * Split out of {@link StableDiffusionPipeline} because both the batch run and the fault-isolation probe ask
- * the same questions.
+ * constraint (size multiple, engine sizes, scheduler config) fails on its own and never reaches the runtime;
+ * and the two things derived from those constraints: how many UNet items one call may hold at a size
+ * ({@link #maxItems}), and the one known-good request of the worker ({@link #probe()}: its warm-up and the
+ * device fault policy's evidence that the device works).
  *
- * <p>Immutable apart from the UNet it asks for its batch limit; the device thread only.
+ * <p>Immutable apart from the UNet it asks for its limits; the device thread only.
  */
 final class ModelConstraints {
+    /** The probe's prompt: short, common words, guided, so that it takes the path real jobs take. */
+    static final String PROBE_PROMPT = "device probe";
+
     private final String modelName;
     private final SchedulerConfig schedulerConfig;
     private final ImageSizeRule sizeRule;
@@ -33,11 +41,11 @@ final class ModelConstraints {
         this.maxBatchImages = maxBatchImages;
     }
 
-    /** A caller bug when violated: the worker validates requests before batching them. */
+    /** A caller bug when violated: the worker validates requests before they reach the device. */
     static void requireRunnable(JobRequest job) {
         if (job.seed() == null) {
             throw new IllegalArgumentException("job " + job.jobId() + " has no seed (the worker must validate "
-                    + "requests with RequestValidator.validateForWorker before batching them)");
+                    + "requests with RequestValidator.validateForWorker before running them)");
         }
         if (job.numImages() < 1 || job.numImages() > JobRequestLimits.MAX_NUM_IMAGES) {
             throw new IllegalArgumentException("job " + job.jobId() + " asks for " + job.numImages()
@@ -48,15 +56,20 @@ final class ModelConstraints {
         }
     }
 
-    /** The job's scheduler cannot be built from this model's config, or cannot lay out its steps. */
-    Optional<ErrorInfo> unsupportedScheduler(BatchShape shape) {
+    /** Why the job cannot run on this model, if it cannot: its size, then its scheduler. */
+    Optional<ErrorInfo> unsupported(JobRequest job) {
+        Optional<ErrorInfo> size = unsupportedSize(job);
+        return size.isPresent() ? size : unsupportedScheduler(job.scheduler(), job.steps());
+    }
+
+    /** The scheduler cannot be built from this model's config, or cannot lay out this many steps. */
+    Optional<ErrorInfo> unsupportedScheduler(SchedulerName scheduler, int steps) {
         try {
-            Schedulers.create(shape.scheduler(), schedulerConfig).setTimesteps(shape.steps());
+            Schedulers.create(scheduler, schedulerConfig).setTimesteps(steps);
             return Optional.empty();
         } catch (IllegalArgumentException e) {
-            return Optional.of(new ErrorInfo(JobErrorCodes.UNSUPPORTED_SCHEDULER, "scheduler "
-                    + shape.scheduler().wireName() + " with " + shape.steps() + " steps cannot run with model "
-                    + modelName + "'s scheduler config: " + e.getMessage()));
+            return Optional.of(ErrorCode.UNSUPPORTED_SCHEDULER.error("scheduler " + scheduler.wireName() + " with "
+                    + steps + " steps cannot run with model " + modelName + "'s scheduler config: " + e.getMessage()));
         }
     }
 
@@ -64,20 +77,14 @@ final class ModelConstraints {
     Optional<ErrorInfo> unsupportedSize(JobRequest job) {
         Optional<String> violation = sizeRule.violation(job.width(), job.height());
         if (violation.isPresent()) {
-            return Optional.of(new ErrorInfo(JobErrorCodes.UNSUPPORTED_SIZE, violation.get() + " (model " + modelName
-                    + ")"));
+            return Optional.of(ErrorCode.UNSUPPORTED_SIZE.error(violation.get() + " (model " + modelName + ")"));
         }
-        BatchShape shape = BatchShape.of(job);
-        if (imagesPerChunk(shape).isPresent()) {
+        LatentSize size = LatentSize.ofImage(job.width(), job.height());
+        if (maxItems(size) >= ImageItems.itemsPerImage(job.guidanceScale())) {
             return Optional.empty();
         }
-        return Optional.of(new ErrorInfo(JobErrorCodes.UNSUPPORTED_SIZE, "the " + unet.identity() + " UNet of model "
-                + modelName + " has no engine for " + shape.width() + "x" + shape.height() + " images"));
-    }
-
-    /** The smallest image side the UNet takes (the warm-up's size). */
-    int smallestSide() {
-        return sizeRule.smallestSide();
+        return Optional.of(ErrorCode.UNSUPPORTED_SIZE.error("the " + unet.identity() + " UNet of model " + modelName
+                + " has no engine for " + job.width() + "x" + job.height() + " images"));
     }
 
     /** The image sizes the loaded UNet takes are multiples of this. */
@@ -86,20 +93,38 @@ final class ModelConstraints {
     }
 
     /**
-     * How many images one chunk may hold at this size: the setting, and for a static-shape UNet
-     * ({@link UNetRuntime#maxBatch}) also half its largest batch (guidance doubles the UNet batch); empty when
-     * the UNet cannot run the size at all.
+     * The most UNet items one call may hold at this latent size: twice the image limit (a guided image is two
+     * items: unconditional and conditional), and for a static-shape UNet ({@link UNetRuntime#maxBatch}) at
+     * most its largest engine batch; 0 when the UNet cannot run the size at all.
      */
-    OptionalInt imagesPerChunk(BatchShape shape) {
-        return imagesPerChunk(maxBatchImages, unet.maxBatch(shape.latentHeight(), shape.latentWidth()));
+    int maxItems(LatentSize size) {
+        return maxItems(maxBatchImages, unet.maxBatch(size.height(), size.width()));
     }
 
-    /** {@link #imagesPerChunk(BatchShape)} from the setting and the UNet's batch limit (empty = none). */
-    static OptionalInt imagesPerChunk(int maxBatchImages, OptionalInt unetMaxBatch) {
-        if (unetMaxBatch.isEmpty()) {
-            return OptionalInt.of(maxBatchImages);
+    /** {@link #maxItems(LatentSize)} from the setting and the UNet's batch limit (empty = none). */
+    static int maxItems(int maxBatchImages, OptionalInt unetMaxBatch) {
+        int byImages = 2 * maxBatchImages;
+        return unetMaxBatch.isPresent() ? Math.min(byImages, unetMaxBatch.getAsInt()) : byImages;
+    }
+
+    /**
+     * The worker's one known-good request: a guided, one-step image of a benign prompt at the smallest size
+     * this model and runtime serve (the size multiple's smallest square, or for static engines the smallest
+     * engine size that fits the size rule). It is the warm-up at start and, when a call fails, the fault
+     * policy's evidence that the device still runs real work's path; a failure here is not a size's fault.
+     */
+    JobRequest probe() {
+        List<LatentSize> engines = unet.staticSizes();
+        int width = sizeRule.smallestSide();
+        int height = width;
+        for (LatentSize size : engines) { // sorted smallest first
+            if (sizeRule.violation(size.imageWidth(), size.imageHeight()).isEmpty() && maxItems(size) >= 2) {
+                width = size.imageWidth();
+                height = size.imageHeight();
+                break;
+            }
         }
-        int images = Math.min(maxBatchImages, unetMaxBatch.getAsInt() / 2);
-        return images >= 1 ? OptionalInt.of(images) : OptionalInt.empty();
+        return JobRequest.builder(PROBE_PROMPT).jobId("device-probe").seed(0L).steps(1).size(width, height)
+                .build();
     }
 }

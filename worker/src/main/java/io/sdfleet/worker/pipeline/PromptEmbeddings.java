@@ -4,9 +4,9 @@ import io.sdfleet.worker.runtime.TextEncoderRuntime;
 
 /**
  * The text encoder's output for the distinct id rows of one batch: a table of {@code rows} embeddings,
- * each {@code [77, hiddenSize]}, row-major. Jobs refer to rows by index ({@link ImageTask#condRow()},
- * {@link ImageTask#uncondRow()}), so a prompt used by several jobs (typically the empty negative prompt) is
- * encoded once.
+ * each {@code [77, hiddenSize]}, row-major. Jobs refer to rows by index, so a prompt used by several jobs
+ * (typically the empty negative prompt) is encoded once; each job then keeps a copy of its own rows
+ * ({@link #row}), since it outlives the call it was encoded in.
  *
  * <p>Immutable once built (the table is not exposed).
  */
@@ -36,6 +36,12 @@ final class PromptEmbeddings {
     /** Values per row: 77 x hiddenSize. */
     int rowSize() {
         return rowSize(hiddenSize);
+    }
+
+    /** A copy of row {@code row}: one prompt's {@code [77, hiddenSize]} hidden states. */
+    float[] row(int row) {
+        int size = rowSize();
+        return java.util.Arrays.copyOfRange(table, row * size, (row + 1) * size);
     }
 
     /** Copies row {@code row} into {@code dest} at item position {@code destItem}. */

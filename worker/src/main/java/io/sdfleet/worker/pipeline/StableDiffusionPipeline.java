@@ -1,62 +1,63 @@
 package io.sdfleet.worker.pipeline;
 
-import io.sdfleet.common.ErrorInfo;
+import io.sdfleet.common.ErrorCode;
 import io.sdfleet.common.JobRequest;
+import io.sdfleet.common.Stage;
 import io.sdfleet.common.tokenizer.ClipTokenizer;
 import io.sdfleet.common.tokenizer.Tokenization;
+import io.sdfleet.worker.image.RgbImage;
 import io.sdfleet.worker.model.ModelFolder;
 import io.sdfleet.worker.model.ModelLoadException;
+import io.sdfleet.worker.rng.LatentNoise;
+import io.sdfleet.worker.runtime.LatentSize;
 import io.sdfleet.worker.runtime.ModelRuntimes;
 import io.sdfleet.worker.runtime.RuntimeSettings;
+import io.sdfleet.worker.runtime.UNetRuntime;
+import io.sdfleet.worker.scheduler.Scheduler;
 import io.sdfleet.worker.scheduler.SchedulerConfig;
+import io.sdfleet.worker.scheduler.Schedulers;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.OptionalInt;
 import java.util.function.Function;
 
 /**
- * Stable Diffusion (1.x layout) as diffusers' StableDiffusionPipeline runs it, for a micro-batch of jobs.
+ * Stable Diffusion (1.x layout) as diffusers' {@code StableDiffusionPipeline.__call__} runs it, cut where
+ * step-level batching needs the cuts: {@link #prepare} is the call's steps 1–5 for jobs joining the device,
+ * {@link #denoise} is one pass of its denoising loop for images that may each be at another step, of another
+ * job, scheduler or guidance scale, and {@link #decode} is its steps 7–8. The device stage decides which images
+ * go into each call ({@code io.sdfleet.worker.device}); {@link #generate} runs whole jobs through all of it, as
+ * one static batch (the warm-up, the probe, benchmarks).
  *
- * <p>One call: check that the jobs share size, steps and scheduler ({@link BatchShape}); tokenize each job
- * ({@link TextConditioning}); encode all distinct prompts in one text-encoder call; expand each job of
- * {@code numImages = k} into k {@link ImageTask}s with seeds seed..seed+k-1 (mod 2^32); run the images
- * through the {@link DenoisingLoop} and the {@link LatentDecoder} in chunks of at most
- * {@link PipelineSettings#maxBatchImages()}; hand back one {@link JobResult} per job, in order.
+ * <p>Invariant: an image's bytes depend on its job's request and seed, the model and the runtime only, never on
+ * what shares its calls, at which step it joined, or how calls are chunked. Each image has its own scheduler,
+ * generator and guidance scale ({@link Trajectory}); the runtimes treat items independently, each at its own
+ * timestep (verified bit for bit on ONNX Runtime CPU by the pipeline tests). A static-shape UNet (TensorRT
+ * engines) keeps this only when every call of a size runs on one engine, its default
+ * ({@code SDFLEET_TRT_FIXED_BATCH}).
  *
- * <p>Invariant: an image's bytes depend on its job's request and seed, the model and the runtime only, not
- * on the rest of the batch, its position in it or the chunking. Each image has its own torch-compatible
- * generator, its own guidance scale, and the runtimes treat batch items independently (verified bit for bit
- * on ONNX Runtime CPU by the pipeline tests). A static-shape UNet (TensorRT engines) keeps this only when every
- * call of a size runs on one engine, which is its default ({@code SDFLEET_TRT_FIXED_BATCH}); the pipeline
- * only asks it for its batch limit ({@link io.sdfleet.worker.runtime.UNetRuntime#maxBatch}).
+ * <p>Failures: a job that cannot run on this model (size, scheduler, prompt) is refused by {@link #prepare}
+ * with its {@link ErrorCode} and never reaches a runtime. A failed runtime call is a {@link RuntimeCallFailure}
+ * and changes no trajectory (a trajectory advances only after its call succeeded), so the caller may re-run the
+ * same images, alone or in other company; attributing the failure is the caller's job. A batch that breaks the
+ * contract (no seed, images of two sizes in one {@link #denoise}) is a caller bug: IllegalArgumentException.
  *
- * <p>Layering: this class is the public face (opening, identity, closing) and owns the runtimes
- * ({@link ModelRuntimes}, which only move tensors; every native resource is owned by them and closed by
- * {@link #close()}; per-call native tensors are scoped inside the runtime classes). The work is done by
- * package-private pieces: {@link ModelFolderOpener} (loading), {@link BatchRunner} (one batch's flow),
- * {@link ModelConstraints} (checks before any runtime call), {@link FaultAttribution} (isolation and probe) and
- * {@link BatchStages} (the stage sequence and the assembly of results).
- *
- * <p>Failures: a batch that mixes shapes, lacks a seed or has a non-positive image count is a caller bug
- * ({@link IllegalArgumentException}, nothing runs). A job that fails for its own reasons gets an
- * {@link ErrorInfo} ({@link JobErrorCodes}) and the others still run: known constraints (the UNet's size
- * multiple, {@link ImageSizeRule}; engine sizes; the scheduler config; the tokenizer) are checked before any
- * runtime call, so such jobs never reach the runtime. When a runtime call still fails with an exception, one
- * isolation pass ({@link FaultIsolation}) decides: jobs that fail alone while the device demonstrably works
- * fail with {@link JobErrorCodes#MODEL_ERROR} (so a poison request is completed, not redelivered to every
- * worker); otherwise, and at once for out-of-memory and linkage errors, it is a {@link DeviceFault}
- * ({@link RuntimeCallGuard} documents fatal or not) and no result is returned.
- *
- * <p>Threads: not thread-safe; called by the worker's device thread only. {@link #lastBatchProfile()} may
- * be read from any thread.
+ * <p>Layering: the runtimes ({@link ModelRuntimes}) own the native sessions and only move tensors; this class
+ * owns every piece of maths around them and closes them in {@link #close()}. Threads: the device thread only;
+ * {@link #busyNanos()} may be read from any thread.
  */
-public final class StableDiffusionPipeline implements BatchPipeline {
+public final class StableDiffusionPipeline implements AutoCloseable {
     private final String modelName;
     private final ModelRuntimes runtimes;
+    private final SchedulerConfig schedulerConfig;
+    private final float vaeScalingFactor;
     private final PipelineSettings settings;
+    private final RuntimeCalls calls = new RuntimeCalls();
+    private final TextConditioning text;
     private final ModelConstraints constraints;
-    private final BatchStages stages;
-    private final BatchRunner runner;
     private boolean closed;
 
     /**
@@ -76,26 +77,17 @@ public final class StableDiffusionPipeline implements BatchPipeline {
             SchedulerConfig schedulerConfig, float vaeScalingFactor, int unetSizeMultiple, PipelineSettings settings) {
         this.modelName = Objects.requireNonNull(modelName, "modelName");
         this.runtimes = Objects.requireNonNull(runtimes, "runtimes");
-        Objects.requireNonNull(schedulerConfig, "schedulerConfig");
+        this.schedulerConfig = Objects.requireNonNull(schedulerConfig, "schedulerConfig");
+        this.vaeScalingFactor = vaeScalingFactor;
         this.settings = Objects.requireNonNull(settings, "settings");
-        RuntimeCallGuard guard = new RuntimeCallGuard(settings.maxConsecutiveDeviceFaults());
-        FaultIsolation isolation = new FaultIsolation(guard);
-        ImageSizeRule sizeRule = new ImageSizeRule(unetSizeMultiple);
-        TextConditioning text = new TextConditioning(Objects.requireNonNull(tokenizer, "tokenizer"),
-                runtimes.textEncoder(), guard);
-        DenoisingLoop denoising = new DenoisingLoop(runtimes.unet(), guard);
-        LatentDecoder decoder = new LatentDecoder(runtimes.vaeDecoder(), vaeScalingFactor, settings.vaeBatchImages(),
-                guard);
-        this.constraints = new ModelConstraints(modelName, schedulerConfig, sizeRule, runtimes.unet(),
-                settings.maxBatchImages());
-        this.stages = new BatchStages(text, denoising, decoder, schedulerConfig, constraints);
-        this.runner = new BatchRunner(constraints, stages, new FaultAttribution(guard, isolation, stages, constraints),
-                guard);
+        this.text = new TextConditioning(Objects.requireNonNull(tokenizer, "tokenizer"), runtimes.textEncoder(), calls);
+        this.constraints = new ModelConstraints(modelName, schedulerConfig, new ImageSizeRule(unetSizeMultiple),
+                runtimes.unet(), settings.maxBatchImages());
     }
 
     /**
-     * Opens a model folder: tokenizer and scheduler config first (cheap; a broken file fails in
-     * milliseconds), then the runtimes.
+     * Opens a model folder: tokenizer and scheduler config first (cheap; a broken file fails in milliseconds),
+     * then the runtimes.
      *
      * @throws ModelLoadException naming the file that cannot be used; the worker must not start
      */
@@ -110,54 +102,302 @@ public final class StableDiffusionPipeline implements BatchPipeline {
         return open(folder, runtimeSettings, PipelineSettings.defaults());
     }
 
-    @Override
-    public List<JobResult> run(List<JobRequest> jobs) throws DeviceFault {
-        Objects.requireNonNull(jobs, "jobs");
-        if (closed) {
-            throw new IllegalStateException("pipeline is closed");
+    /**
+     * Steps 1–5 of diffusers' call for jobs joining the device; one {@link Admission} per job, in order. One
+     * text-encoder call for all of them (none when every job is refused).
+     *
+     * @throws RuntimeCallFailure the text encoder failed; nothing was prepared
+     */
+    public List<Admission> prepare(List<JobRequest> jobs) throws RuntimeCallFailure {
+        requireOpen();
+        Admission[] admissions = new Admission[jobs.size()];
+        List<Integer> runnable = new ArrayList<>();
+        List<JobPrompts> prompts = new ArrayList<>();
+        for (int j = 0; j < jobs.size(); j++) {
+            JobRequest job = jobs.get(j);
+            ModelConstraints.requireRunnable(job);
+            // 1. Check inputs: sizes and schedulers this model cannot run fail here, before any runtime call.
+            var unsupported = constraints.unsupported(job);
+            if (unsupported.isPresent()) {
+                admissions[j] = new Admission(job, null, unsupported.get());
+                continue;
+            }
+            // 2. Tokenize the prompt and, when guided, the negative prompt. Pure Java over this job's text, so a
+            //    failure is this job's alone; a StackOverflowError (a pathological prompt) is caught as a
+            //    backstop: the stack is unwound by now and the other jobs go on.
+            try {
+                prompts.add(text.tokenize(job));
+                runnable.add(j);
+            } catch (RuntimeException | StackOverflowError e) {
+                admissions[j] = new Admission(job, null,
+                        ErrorCode.PROMPT_NOT_ENCODABLE.error("the prompt cannot be tokenized: " + e));
+            }
         }
-        if (jobs.isEmpty()) {
-            return List.of();
+        if (!runnable.isEmpty()) {
+            // 3. Encode the prompts: every distinct id row of these jobs in one text-encoder call.
+            int[] condRow = new int[runnable.size()];
+            int[] uncondRow = new int[runnable.size()];
+            long start = System.nanoTime();
+            PromptEmbeddings embeddings = text.encode(prompts, condRow, uncondRow);
+            Duration encodeTime = Duration.ofNanos(System.nanoTime() - start);
+            for (int r = 0; r < runnable.size(); r++) {
+                int j = runnable.get(r);
+                JobRequest job = jobs.get(j);
+                JobPrompts p = prompts.get(r);
+                PreparedJob prepared = new PreparedJob(job, embeddings.row(condRow[r]),
+                        p.guided() ? embeddings.row(uncondRow[r]) : null, p.warnings(),
+                        Duration.ofNanos(p.tokenizeNanos()), encodeTime);
+                LatentSize size = LatentSize.ofImage(job.width(), job.height());
+                for (int i = 0; i < job.numImages(); i++) {
+                    // 4. Prepare timesteps: each image its own scheduler (multistep history is per image).
+                    Scheduler scheduler = Schedulers.create(job.scheduler(), schedulerConfig);
+                    scheduler.setTimesteps(job.steps());
+                    // 5. Prepare latents: x_T = torch.randn((1, 4, h/8, w/8), generator=manual_seed(seed + i))
+                    //    * init_noise_sigma, from the image's own generator, which also gives its later noise.
+                    long seed = ImageItems.imageSeed(job.seed(), i);
+                    LatentNoise noise = new LatentNoise(new long[] {seed}, UNetRuntime.LATENT_CHANNELS,
+                            size.height(), size.width());
+                    float[] latents = noise.nextBatch();
+                    float initSigma = scheduler.initNoiseSigma();
+                    for (int k = 0; k < latents.length; k++) {
+                        latents[k] *= initSigma;
+                    }
+                    prepared.add(new Trajectory(prepared, i, seed, size, scheduler, noise, latents));
+                }
+                admissions[j] = new Admission(job, prepared, null);
+            }
         }
-        return runner.run(jobs);
+        return List.of(admissions);
     }
 
-    /** The image sizes the loaded UNet takes. */
+    /**
+     * Step 6, the body of diffusers' denoising loop, once for each of {@code batch}: one UNet call for images of
+     * one latent size, each at its own step, timestep, scheduler and guidance scale. Every trajectory advances
+     * by one step, or none does (on a failure).
+     *
+     * @throws RuntimeCallFailure the UNet failed; no trajectory changed
+     * @throws IllegalArgumentException empty batch, two latent sizes, or a finished trajectory
+     */
+    public void denoise(List<Trajectory> batch) throws RuntimeCallFailure {
+        requireOpen();
+        LatentSize size = commonSize(batch);
+        int count = batch.size();
+        int itemSize = batch.get(0).itemSize();
+        int guidedCount = 0;
+        for (Trajectory t : batch) {
+            if (t.finished()) {
+                throw new IllegalArgumentException(t + " has no step left");
+            }
+            guidedCount += t.job().guided() ? 1 : 0;
+        }
+        int items = guidedCount + count;
+        int stateSize = batch.get(0).job().condStates().length;
+        // 6a. Expand the latents for classifier-free guidance, each scaled by its own scheduler: the
+        //     unconditional items of the guided images first, then the conditional items of all images, as
+        //     diffusers orders torch.cat([negative_prompt_embeds, prompt_embeds]); text states and timesteps alike.
+        float[] input = new float[items * itemSize];
+        float[] states = new float[items * stateSize];
+        float[] timesteps = new float[items];
+        int uncond = 0;
+        for (int j = 0; j < count; j++) {
+            Trajectory t = batch.get(j);
+            float[] scaled = t.scaledModelInput();
+            int cond = guidedCount + j;
+            System.arraycopy(scaled, 0, input, cond * itemSize, itemSize);
+            System.arraycopy(t.job().condStates(), 0, states, cond * stateSize, stateSize);
+            timesteps[cond] = t.timestep();
+            if (t.job().guided()) {
+                System.arraycopy(scaled, 0, input, uncond * itemSize, itemSize);
+                System.arraycopy(t.job().uncondStates(), 0, states, uncond * stateSize, stateSize);
+                timesteps[uncond] = t.timestep();
+                uncond++;
+            }
+        }
+        // 6b. Predict the noise residual: one call, each item at its own timestep. Only classified here: the
+        //     caller attributes a failure (to a job, or to the device).
+        float[] output = calls.call("UNet (" + items + " items, latent " + size + ")",
+                () -> runtimes.unet().predictNoise(input, timesteps, states, items, size.height(), size.width()));
+        // 6c. Perform guidance, per image with its own scale; 6d. compute the previous noisy sample x_t -> x_t-1
+        //     with each image's own scheduler and noise (scheduler maths is elementwise).
+        uncond = 0;
+        for (int j = 0; j < count; j++) {
+            Trajectory t = batch.get(j);
+            float[] prediction = new float[itemSize]; // new each step: multistep schedulers keep earlier ones
+            if (t.job().guided()) {
+                ClassifierFreeGuidance.guide(output, uncond++, guidedCount + j,
+                        (float) t.job().request().guidanceScale(), prediction, 0, itemSize);
+            } else {
+                ClassifierFreeGuidance.conditionalOnly(output, guidedCount + j, prediction, 0, itemSize);
+            }
+            t.advance(prediction);
+        }
+    }
+
+    /**
+     * Step 7: decodes finished trajectories to 8-bit RGB, in order: {@code vae.decode(latents / scaling_factor)}
+     * (a float32 division, like torch's tensor / Python float on the CPU), then diffusers' post-processing
+     * ({@link PixelConversion}). At most {@link PipelineSettings#vaeBatchImages()} images per VAE call (the VAE's
+     * full-size activations are the memory peak); images are independent, so the chunking changes no value.
+     *
+     * @throws RuntimeCallFailure the VAE failed; nothing is returned
+     */
+    public List<RgbImage> decode(List<Trajectory> finished) throws RuntimeCallFailure {
+        requireOpen();
+        RgbImage[] images = new RgbImage[finished.size()];
+        Map<LatentSize, List<Integer>> bySize = new LinkedHashMap<>();
+        for (int i = 0; i < finished.size(); i++) {
+            if (!finished.get(i).finished()) {
+                throw new IllegalArgumentException(finished.get(i) + " is not finished");
+            }
+            bySize.computeIfAbsent(finished.get(i).latentSize(), s -> new ArrayList<>()).add(i);
+        }
+        for (Map.Entry<LatentSize, List<Integer>> group : bySize.entrySet()) {
+            LatentSize size = group.getKey();
+            List<Integer> indices = group.getValue();
+            int itemSize = UNetRuntime.LATENT_CHANNELS * size.area();
+            int imageSize = 3 * size.imageWidth() * size.imageHeight();
+            for (int first = 0; first < indices.size(); first += settings.vaeBatchImages()) {
+                List<Integer> chunk = indices.subList(first, Math.min(indices.size(), first + settings.vaeBatchImages()));
+                int n = chunk.size();
+                float[] scaled = new float[n * itemSize];
+                for (int k = 0; k < n; k++) {
+                    float[] latents = finished.get(chunk.get(k)).latents();
+                    for (int v = 0; v < itemSize; v++) {
+                        scaled[k * itemSize + v] = latents[v] / vaeScalingFactor;
+                    }
+                }
+                float[] pixels = calls.call("VAE decoder (" + n + " images, latent " + size + ")",
+                        () -> runtimes.vaeDecoder().decode(scaled, n, size.height(), size.width()));
+                for (int k = 0; k < n; k++) {
+                    images[chunk.get(k)] = PixelConversion.toRgb(pixels, k * imageSize, size.imageWidth(),
+                            size.imageHeight());
+                }
+            }
+        }
+        return List.of(images);
+    }
+
+    /**
+     * Whole jobs to images as one static batch: {@link #prepare}, then every image stepped to its end in calls of
+     * at most {@link #maxItems} items per latent size, then {@link #decode}. No fault attribution: a failed call
+     * is thrown (the warm-up and the probe want exactly that). One result per job, in order.
+     */
+    public List<JobResult> generate(List<JobRequest> jobs) throws RuntimeCallFailure {
+        List<Admission> admissions = prepare(jobs);
+        long denoiseStart = System.nanoTime();
+        Map<LatentSize, List<Trajectory>> bySize = new LinkedHashMap<>();
+        for (Admission a : admissions) {
+            if (a.prepared()) {
+                for (Trajectory t : a.job().trajectories()) {
+                    bySize.computeIfAbsent(t.latentSize(), s -> new ArrayList<>()).add(t);
+                }
+            }
+        }
+        for (Map.Entry<LatentSize, List<Trajectory>> group : bySize.entrySet()) {
+            int maxItems = constraints.maxItems(group.getKey());
+            List<Trajectory> open = new ArrayList<>(group.getValue());
+            while (!open.isEmpty()) {
+                List<Trajectory> call = new ArrayList<>();
+                int items = 0;
+                for (Trajectory t : open) {
+                    if (!call.isEmpty() && items + t.items() > maxItems) {
+                        break;
+                    }
+                    call.add(t);
+                    items += t.items();
+                }
+                denoise(call);
+                open.removeIf(Trajectory::finished);
+            }
+        }
+        Duration denoiseTime = Duration.ofNanos(System.nanoTime() - denoiseStart);
+        List<JobResult> results = new ArrayList<>(jobs.size());
+        for (Admission a : admissions) {
+            if (!a.prepared()) {
+                results.add(new JobResult(a.request().jobId(), List.of(), List.of(), JobTimings.NONE, a.error()));
+                continue;
+            }
+            long decodeStart = System.nanoTime();
+            List<RgbImage> decoded = decode(a.job().trajectories());
+            List<GeneratedImage> images = new ArrayList<>(decoded.size());
+            for (int i = 0; i < decoded.size(); i++) {
+                images.add(new GeneratedImage(i, a.job().trajectories().get(i).seed(), decoded.get(i)));
+            }
+            JobTimings timings = JobTimings.NONE.with(Stage.TOKENIZE, a.job().tokenizeTime())
+                    .with(Stage.ENCODE, a.job().encodeTime()).with(Stage.DENOISE, denoiseTime)
+                    .with(Stage.DECODE, Duration.ofNanos(System.nanoTime() - decodeStart));
+            results.add(new JobResult(a.request().jobId(), images, a.job().warnings(), timings, null));
+        }
+        return results;
+    }
+
+    /**
+     * The most UNet items one {@link #denoise} call may hold at this size ({@code SDFLEET_BATCH_MAX_IMAGES} x 2,
+     * and a static-shape UNet's largest engine); 0 when the UNet cannot run the size.
+     */
+    public int maxItems(LatentSize size) {
+        return constraints.maxItems(size);
+    }
+
+    /**
+     * The worker's one known-good request: one guided step at the smallest size this model and runtime serve.
+     * The warm-up at start, and the fault policy's evidence that the device works.
+     */
+    public JobRequest probe() {
+        return constraints.probe();
+    }
+
+    /** The image sizes the loaded UNet takes are multiples of this. */
     public int unetSizeMultiple() {
         return constraints.sizeMultiple();
     }
 
-    /** {@link ModelConstraints#imagesPerChunk(int, OptionalInt)}: kept here for the batch-limit tests. */
-    static OptionalInt imagesPerChunk(int maxBatchImages, OptionalInt unetMaxBatch) {
-        return ModelConstraints.imagesPerChunk(maxBatchImages, unetMaxBatch);
+    /** Nanoseconds spent inside runtime calls so far (the device's busy time). */
+    public long busyNanos() {
+        return calls.busyNanos();
     }
 
-    /** Where the time of the last completed {@link #run} went (for benchmarks and logs). */
-    public BatchProfile lastBatchProfile() {
-        return stages.lastProfile();
-    }
-
-    @Override
+    /** Name of the loaded model, as completion events report it (e.g. "tiny-sd"). */
     public String modelName() {
         return modelName;
     }
 
-    @Override
+    /** Identity of the runtime, as completion events report it (e.g. "onnxruntime-1.21.1/cpu"). */
     public String runtimeName() {
         return runtimes.unet().identity();
     }
 
-    @Override
+    /** The most images of one call ({@code SDFLEET_BATCH_MAX_IMAGES}, or the default). */
     public int maxBatchImages() {
         return settings.maxBatchImages();
     }
 
-    /** Closes the runtimes; later calls of {@link #run} throw IllegalStateException. Idempotent. */
+    /** Closes the runtimes; later calls throw IllegalStateException. Idempotent. */
     @Override
     public void close() {
         if (!closed) {
             closed = true;
             runtimes.close();
         }
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("pipeline is closed");
+        }
+    }
+
+    private static LatentSize commonSize(List<Trajectory> batch) {
+        if (batch.isEmpty()) {
+            throw new IllegalArgumentException("a UNet call needs at least one image");
+        }
+        LatentSize size = batch.get(0).latentSize();
+        for (Trajectory t : batch) {
+            if (!t.latentSize().equals(size)) {
+                throw new IllegalArgumentException(t + " (latent " + t.latentSize() + ") cannot share a UNet call"
+                        + " with latent " + size);
+            }
+        }
+        return size;
     }
 }

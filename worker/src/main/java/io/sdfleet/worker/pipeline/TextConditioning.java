@@ -19,27 +19,26 @@ import java.util.function.Function;
  * padded with the model's pad token (the end token for SD 1.x, "!" for SD 2.x) and truncated after 75 content
  * tokens (with SD 1.x the empty negative prompt becomes {@code [49406, 49407 x 76]}), and encoded by the text encoder's {@code last_hidden_state}. Identical id
  * rows within a batch are encoded once: the encoder's output for a row depends on that row alone (checked by
- * the batch-independence tests), so the cache changes no value. All distinct rows of a batch go to the
- * encoder in one call.
+ * the batch-independence tests), so the cache changes no value. All distinct rows of the jobs admitted
+ * together go to the encoder in one call.
  *
  * <p>Threads: the device thread. Failures: a prompt the tokenizer cannot handle throws from
- * {@link #tokenize} (the caller fails that job alone); an encoder failure is a {@link RuntimeCallFailure}
- * (attributed by the pipeline) or a {@link DeviceFault}.
+ * {@link #tokenize} (the caller fails that job alone); an encoder failure is a {@link RuntimeCallFailure}.
  */
 final class TextConditioning {
     private final Function<String, Tokenization> tokenizer;
     private final TextEncoderRuntime encoder;
-    private final RuntimeCallGuard guard;
+    private final RuntimeCalls calls;
 
-    TextConditioning(ClipTokenizer tokenizer, TextEncoderRuntime encoder, RuntimeCallGuard guard) {
-        this(tokenizer::tokenize, encoder, guard);
+    TextConditioning(ClipTokenizer tokenizer, TextEncoderRuntime encoder, RuntimeCalls calls) {
+        this(tokenizer::tokenize, encoder, calls);
     }
 
     /** With any prompt-to-ids function in place of a {@link ClipTokenizer} (tests inject tokenizer failures). */
-    TextConditioning(Function<String, Tokenization> tokenizer, TextEncoderRuntime encoder, RuntimeCallGuard guard) {
+    TextConditioning(Function<String, Tokenization> tokenizer, TextEncoderRuntime encoder, RuntimeCalls calls) {
         this.tokenizer = tokenizer;
         this.encoder = encoder;
-        this.guard = guard;
+        this.calls = calls;
     }
 
     /** Tokenizes one job's prompt, and its negative prompt when the job is guided. */
@@ -49,7 +48,7 @@ final class TextConditioning {
         Tokenization prompt = tokenizer.apply(job.prompt());
         truncationWarning("prompt", prompt).ifPresent(warnings::add);
         int[] uncondIds = null;
-        if (ImageTask.isGuided(job.guidanceScale())) {
+        if (ImageItems.isGuided(job.guidanceScale())) {
             Tokenization negative = tokenizer.apply(job.negativePrompt() == null ? "" : job.negativePrompt());
             truncationWarning("negative prompt", negative).ifPresent(warnings::add);
             uncondIds = negative.inputIds();
@@ -72,8 +71,7 @@ final class TextConditioning {
      * @param rowOfCond filled with each job's prompt row
      * @param rowOfUncond filled with each job's negative prompt row, -1 for unguided jobs
      */
-    PromptEmbeddings encode(List<JobPrompts> jobs, int[] rowOfCond, int[] rowOfUncond, StageClock clock)
-            throws DeviceFault, RuntimeCallFailure {
+    PromptEmbeddings encode(List<JobPrompts> jobs, int[] rowOfCond, int[] rowOfUncond) throws RuntimeCallFailure {
         Map<IdRow, Integer> rows = new LinkedHashMap<>();
         for (int j = 0; j < jobs.size(); j++) {
             JobPrompts prompts = jobs.get(j);
@@ -83,9 +81,8 @@ final class TextConditioning {
         }
         int[][] ids = rows.keySet().stream().map(IdRow::ids).toArray(int[][]::new);
         // Runtime call: ids are always 77 valid vocabulary ids, so a failure here is most likely the encoder's;
-        // still, a RuntimeException leaves as RuntimeCallFailure and the pipeline attributes it (FaultIsolation:
-        // a job that fails alone while the device works fails alone, else DeviceFault, batch redelivered).
-        float[] table = guard.call("text encoder (" + ids.length + " prompts)", clock, () -> encoder.encode(ids));
+        // still it is only classified here (RuntimeCallFailure): the device stage's fault policy attributes it.
+        float[] table = calls.call("text encoder (" + ids.length + " prompts)", () -> encoder.encode(ids));
         return new PromptEmbeddings(table, ids.length, encoder.hiddenSize());
     }
 

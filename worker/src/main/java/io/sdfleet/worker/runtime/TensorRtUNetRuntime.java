@@ -167,6 +167,11 @@ public final class TensorRtUNetRuntime implements UNetRuntime {
         return OptionalInt.of(profiles.maxBatch(latentHeight, latentWidth));
     }
 
+    @Override
+    public List<LatentSize> staticSizes() {
+        return profiles.all().stream().map(p -> new LatentSize(p.height(), p.width())).distinct().sorted().toList();
+    }
+
     /** The profiles this runtime serves. */
     public EngineProfiles profiles() {
         return profiles;

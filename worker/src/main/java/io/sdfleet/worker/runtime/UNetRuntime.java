@@ -48,6 +48,14 @@ public interface UNetRuntime extends AutoCloseable {
         return OptionalInt.empty();
     }
 
+    /**
+     * The latent sizes a static-shape runtime has engines for; empty for dynamic-shape runtimes, which take
+     * any size. The pipeline derives its known-good probe from it (the smallest size the UNet serves).
+     */
+    default java.util.List<LatentSize> staticSizes() {
+        return java.util.List.of();
+    }
+
     /** Which runtime and device this is, with the engine version, e.g. {@code onnxruntime-1.21.1/cpu}, for completion events and logs. */
     String identity();
 

@@ -60,10 +60,14 @@ public final class LmsDiscreteScheduler extends SigmaScheduler {
         for (int k = 0; k < effectiveOrder; k++) {
             coeffs[k] = (float) LmsCoefficients.coefficient(sigmas, stepIndex, effectiveOrder, k);
         }
-        // sum(coeff_k * derivative_k) with the newest derivative first, accumulated left to right, then added
+        // sum(coeff_k * derivative_k) with the newest derivative first, accumulated left to right, then added.
+        // diffusers zips the coefficients with the derivatives it has: a trajectory started at a later index
+        // (img2img) computes coefficients of order min(index + 1, order) but has fewer derivatives at first, and
+        // only the first ones of the coefficients are used.
+        int terms = Math.min(effectiveOrder, derivatives.size());
         float[] sum = new float[sample.length];
         Iterator<float[]> newestFirst = derivatives.descendingIterator();
-        for (int k = 0; k < effectiveOrder; k++) {
+        for (int k = 0; k < terms; k++) {
             float[] d = newestFirst.next();
             float c = coeffs[k];
             for (int i = 0; i < sum.length; i++) {

@@ -49,6 +49,20 @@ abstract class MultistepScheduler extends TrajectoryScheduler {
         return Optional.of(sigmas.clone());
     }
 
+    /**
+     * alpha_t x + sigma_t noise with the scales of the step's sigma (diffusers' add_noise of DPM-Solver and UniPC,
+     * which look the sigma up by step index once a begin index is set).
+     */
+    @Override
+    protected final float[] noised(float[] original, float[] noise, int stepIndex) {
+        AlphaSigma scales = alphaSigma(stepIndex);
+        float[] out = new float[original.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = scales.alpha() * original[i] + scales.sigma() * noise[i];
+        }
+        return out;
+    }
+
     /** The signal and noise scales at entry {@code index} of the current sigma table (one past the last step too). */
     protected final AlphaSigma alphaSigma(int index) {
         return AlphaSigma.of(sigmas[index]);

@@ -13,6 +13,11 @@ import java.util.Iterator;
  * of the two model outputs (a second-order start); then up to four earlier outputs form the Adams-Bashforth
  * combination. Only {@code skip_prk_steps=true} is supported (the Runge-Kutta warm-up is not implemented).
  *
+ * <p>Started later ({@link #beginAt}, img2img), the same warm-up happens at the begin index: diffusers' PNDM has
+ * no {@code set_begin_index}, its pipeline just passes the later timesteps, and its step counter starts at 0
+ * there. So the second img2img step re-runs the first interval (from the begin timestep to the next one) and
+ * every later model call sees a sample one interval behind its timestep; diffusers does exactly this.
+ *
  * <p>Config read here: training schedule, {@code timestep_spacing} (default leading), {@code steps_offset},
  * {@code prediction_type} (epsilon, v_prediction), {@code set_alpha_to_one} (default false),
  * {@code skip_prk_steps}. Numerics: float32 in diffusers' order.
@@ -69,7 +74,11 @@ public final class PndmScheduler extends TrajectoryScheduler {
         int ratio = config.numTrainTimesteps() / numInferenceSteps;
         int timestep = (int) timesteps[stepIndex];
         int prevTimestep = timestep - ratio;
-        if (stepIndex != 1) {
+        // diffusers' counter: steps taken in THIS trajectory. img2img starts PNDM (which has no set_begin_index)
+        // later in its timestep list with the counter at 0, so its second step repeats the interval from the
+        // first one's timestep, wherever the trajectory began.
+        int counter = stepIndex - beginIndex();
+        if (counter != 1) {
             if (history.size() == MAX_HISTORY) {
                 history.removeFirst();
             }
@@ -81,10 +90,10 @@ public final class PndmScheduler extends TrajectoryScheduler {
 
         float[] combined;
         float[] x = sample;
-        if (history.size() == 1 && stepIndex == 0) {
+        if (history.size() == 1 && counter == 0) {
             combined = modelOutput;
             firstSample = sample.clone();
-        } else if (history.size() == 1 && stepIndex == 1) {
+        } else if (history.size() == 1 && counter == 1) {
             float[] e1 = history.peekLast();
             combined = new float[modelOutput.length];
             for (int i = 0; i < combined.length; i++) {

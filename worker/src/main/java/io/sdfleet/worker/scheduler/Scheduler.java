@@ -20,6 +20,17 @@ import java.util.Optional;
  * (PNDM runs its second timestep twice; Karras timesteps can coincide for many steps). {@code step} must be
  * called for index 0, 1, 2, ... in order, once each: multistep schedulers keep earlier model outputs.
  *
+ * <p>Image-to-image and inpainting start later (diffusers' {@code get_timesteps} + {@code set_begin_index}; the
+ * index comes from {@link StrengthSchedule}):
+ * <pre>{@code
+ * scheduler.setTimesteps(n);
+ * StrengthSchedule start = StrengthSchedule.of(scheduler, n, strength);
+ * scheduler.beginAt(start.beginIndex());
+ * x = scheduler.addNoise(imageLatents, noise, start.beginIndex());
+ * for (int i = start.beginIndex(); i < scheduler.timesteps().length; i++) { ... as above ... }
+ * }</pre>
+ * All indexes stay absolute (into the full {@link #timesteps()}), as diffusers' {@code step_index} does.
+ *
  * <p>Arrays are flat NCHW float32 for the whole micro-batch; all scheduler math is elementwise, so a scheduler
  * does not know the batch size (only the {@link NoiseSource} does). {@code step} and {@code scaleModelInput}
  * do not modify their arguments.
@@ -64,4 +75,37 @@ public interface Scheduler {
      * @return a new array with x_{t-1}
      */
     float[] step(float[] modelOutput, int stepIndex, float[] sample, NoiseSource noise);
+
+    /**
+     * diffusers' {@code scheduler.order}: timesteps per denoising step, the factor {@code get_timesteps} multiplies
+     * the start step by. 1 for every scheduler here (PNDM's PLMS form and the multistep solvers too).
+     */
+    default int order() {
+        return 1;
+    }
+
+    /**
+     * Starts this trajectory at step {@code beginIndex} instead of 0: diffusers' {@code set_begin_index}, which
+     * img2img and inpainting call with {@link StrengthSchedule#beginIndex()}. The next {@link #step} must then use
+     * {@code beginIndex}; sigma look-ups stay absolute and the multistep history starts empty there, exactly as in
+     * diffusers (for PNDM, which has no {@code set_begin_index}, its step counter starts there).
+     *
+     * @throws IllegalStateException before {@link #setTimesteps} or after the first step
+     * @throws IndexOutOfBoundsException when {@code beginIndex} is not an index into {@link #timesteps()}
+     */
+    void beginAt(int beginIndex);
+
+    /**
+     * diffusers' {@code add_noise(original, noise, timesteps[stepIndex])}: the noisy sample at step {@code stepIndex}.
+     * Variance-preserving schedulers (PNDM, DDIM) compute sqrt(alpha_bar_t) x + sqrt(1 - alpha_bar_t) noise at
+     * that step's timestep; Euler, Euler ancestral and LMS x + sigma noise; DPM-Solver++ and UniPC
+     * alpha_t x + sigma_t noise from that step's sigma. img2img calls it at the begin index; inpainting with a
+     * 4-channel UNet also after each step, at the index of the next one. Does not modify its arguments.
+     *
+     * @param original row-major latents of the whole batch (e.g. the scaled VAE encoding)
+     * @param noise standard normal noise, same length
+     * @param stepIndex an index into {@link #timesteps()}
+     * @return a new array
+     */
+    float[] addNoise(float[] original, float[] noise, int stepIndex);
 }

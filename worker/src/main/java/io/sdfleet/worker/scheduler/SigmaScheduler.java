@@ -59,6 +59,20 @@ abstract class SigmaScheduler extends TrajectoryScheduler {
         return table.scale(sample, stepIndex);
     }
 
+    /**
+     * x + noise * sigma at the step's sigma (diffusers' add_noise of these schedulers: with a begin index set, the
+     * sigma is looked up by step index, never by timestep value).
+     */
+    @Override
+    protected final float[] noised(float[] original, float[] noise, int stepIndex) {
+        float sigma = table.sigmas()[stepIndex];
+        float[] out = new float[original.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = original[i] + noise[i] * sigma;
+        }
+        return out;
+    }
+
     /** The current sigma table, one per step plus the final one; shared, not copied: read it, never write it. */
     protected final float[] sigmaTable() {
         return table.sigmas();

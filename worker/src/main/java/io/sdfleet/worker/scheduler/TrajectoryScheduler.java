@@ -3,11 +3,12 @@ package io.sdfleet.worker.scheduler;
 import java.util.Optional;
 
 /**
- * What every scheduler here shares: the training schedule, the timesteps of the current trajectory and the
- * check that steps come in order. Subclasses lay out timesteps and do the math.
+ * What every scheduler here shares: the training schedule, the timesteps of the current trajectory, where it
+ * begins, and the check that steps come in order. Subclasses lay out timesteps and do the math.
  *
  * <p>Invariant: {@code nextStep} is the index the next {@link #step} call must use; {@link #setTimesteps}
- * resets it to 0 together with all subclass state (via {@link #layOut}).
+ * resets it and {@code beginIndex} to 0 together with all subclass state (via {@link #layOut});
+ * {@link #beginAt} moves both to a later index before the first step (subclass state is still fresh then).
  */
 abstract class TrajectoryScheduler implements Scheduler {
 
@@ -15,6 +16,7 @@ abstract class TrajectoryScheduler implements Scheduler {
     protected final TrainingNoiseSchedule schedule;
     protected double[] timesteps;
     private int nextStep = -1;
+    private int beginIndex;
 
     protected TrajectoryScheduler(SchedulerConfig config) {
         this.config = config;
@@ -42,6 +44,49 @@ abstract class TrajectoryScheduler implements Scheduler {
         }
         timesteps = laidOut;
         nextStep = 0;
+        beginIndex = 0;
+    }
+
+    @Override
+    public final void beginAt(int index) {
+        requireIndex(index);
+        if (nextStep != beginIndex) {
+            throw new IllegalStateException(name() + ": beginAt(" + index + ") after step " + (nextStep - 1)
+                    + " ran; a trajectory's begin index is set before its first step (call setTimesteps to restart)");
+        }
+        beginIndex = index;
+        nextStep = index;
+    }
+
+    /** The index of this trajectory's first step: 0, or what {@link #beginAt} set. */
+    protected final int beginIndex() {
+        return beginIndex;
+    }
+
+    @Override
+    public final float[] addNoise(float[] original, float[] noise, int stepIndex) {
+        requireIndex(stepIndex);
+        if (original.length != noise.length) {
+            throw new IllegalArgumentException("original has " + original.length + " values, noise has "
+                    + noise.length);
+        }
+        return noised(original, noise, stepIndex);
+    }
+
+    /**
+     * {@link #addNoise} once its arguments are checked. This default is the variance-preserving forward process of
+     * DDPM, DDIM and PNDM: sqrt(alpha_bar_t) x + sqrt(1 - alpha_bar_t) noise at t = timesteps[stepIndex], float32
+     * in the order of diffusers' torch expression (the square roots of float32 values, two products, a sum).
+     */
+    protected float[] noised(float[] original, float[] noise, int stepIndex) {
+        float alphaProd = schedule.alphaCumprod((int) timesteps[stepIndex]);
+        float sqrtAlphaProd = (float) Math.sqrt(alphaProd);
+        float sqrtOneMinusAlphaProd = (float) Math.sqrt(1.0f - alphaProd);
+        float[] out = new float[original.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = sqrtAlphaProd * original[i] + sqrtOneMinusAlphaProd * noise[i];
+        }
+        return out;
     }
 
     /** Computes the timesteps (and sigmas) for n inference steps and resets the multistep state. */
@@ -81,7 +126,8 @@ abstract class TrajectoryScheduler implements Scheduler {
         requireTimesteps();
         if (stepIndex != nextStep) {
             throw new IllegalStateException(name() + ": step " + stepIndex + " called, but step " + nextStep
-                    + " is next (steps must run in order, once each; call setTimesteps to restart)");
+                    + " is next (steps must run in order from the begin index, once each; call setTimesteps to"
+                    + " restart)");
         }
         if (modelOutput.length != sample.length) {
             throw new IllegalArgumentException("modelOutput has " + modelOutput.length + " values, sample has "

@@ -16,6 +16,12 @@
  * the float32 training noise schedule as torch computes it, numpy-compatible timestep spacing, interpolation
  * and Karras sigmas.
  *
+ * <p>Image-to-image and inpainting: {@link io.sdfleet.worker.scheduler.StrengthSchedule} is diffusers'
+ * {@code get_timesteps} (where a strength's trajectory begins), {@code Scheduler.beginAt} its
+ * {@code set_begin_index}, {@code Scheduler.addNoise} each scheduler's {@code add_noise}, and
+ * {@link io.sdfleet.worker.scheduler.InpaintLatents} the latent arithmetic of the inpaint loop (the 9-channel UNet
+ * input, the 4-channel blend-back); golden vectors in {@code worker/src/test/resources/golden/img2img}.
+ *
  * <p>Numerics: tensor math is float32 exactly where diffusers uses torch float32 tensors, and float64 where
  * diffusers uses numpy float64 (timesteps and sigmas before their conversion to float32). The golden vectors
  * (a copy in {@code worker/src/test/resources/golden/schedulers}, read by the golden tests) are the reference.

@@ -20,6 +20,17 @@ public final class TinyModelFiles {
         return path;
     }
 
+    /** models/tiny-sd-inpaint: the tiny model with a 9-channel inpainting UNet (make_tiny_model.py). */
+    public static Path tinyInpaintModel() {
+        Path path = Path.of(System.getProperty("sdfleet.tinyInpaintModel", "../models/tiny-sd-inpaint"))
+                .toAbsolutePath().normalize();
+        if (!Files.isDirectory(path)) {
+            throw new IllegalStateException("tiny inpainting model not found at " + path + "; generate it with "
+                    + "/usr/bin/python3 tools/make_tiny_model.py");
+        }
+        return path;
+    }
+
     /** worker/src/test/resources/models/{name}/model.onnx (made by make_tiny_model.py --test-fixtures). */
     public static Path fixture(String name) {
         return Path.of("src/test/resources/models", name, "model.onnx").toAbsolutePath().normalize();

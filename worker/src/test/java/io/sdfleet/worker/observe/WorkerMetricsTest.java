@@ -9,7 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sdfleet.common.CompletionStatus;
 import io.sdfleet.common.FailureReason;
-import io.sdfleet.common.TimingKeys;
+import io.sdfleet.common.Stage;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -49,8 +49,8 @@ class WorkerMetricsTest {
             assertEquals(0.0, samples.get("sdfleet_dlq_records_total{reason=\"" + reason.code() + "\"}"),
                     reason.code());
         }
-        for (String stage : TimingKeys.ALL) {
-            assertEquals(0.0, samples.get("sdfleet_stage_seconds_count{stage=\"" + stage + "\"}"), stage);
+        for (Stage stage : Stage.values()) {
+            assertEquals(0.0, samples.get("sdfleet_stage_seconds_count{stage=\"" + stage.key() + "\"}"), stage.key());
         }
         assertEquals(0.0, samples.get("sdfleet_images_total"));
         assertEquals(0.0, samples.get("sdfleet_store_retries_total"));
@@ -74,35 +74,43 @@ class WorkerMetricsTest {
     }
 
     @Test
-    void batchSizesGoIntoPowerOfTwoBuckets() {
-        metrics.batchRun(1, 1);
-        metrics.batchRun(2, 6);
-        metrics.batchRun(4, 16);
-        int[] images = {1, 6, 16};
-        for (double le : new double[] {1, 2, 4, 8, 16}) {
-            long expected = java.util.Arrays.stream(images).filter(n -> n <= le).count();
-            assertEquals(expected, value("sdfleet_batch_images_bucket{le=\"" + le + "\"}"), "le " + le);
+    void unetCallSizesGoIntoPowerOfTwoBuckets() {
+        metrics.unetCall(1, 1);
+        metrics.unetCall(6, 2);
+        metrics.unetCall(16, 4);
+        int[] items = {1, 6, 16};
+        for (double le : new double[] {1, 2, 4, 8, 16, 32}) {
+            long expected = java.util.Arrays.stream(items).filter(n -> n <= le).count();
+            assertEquals(expected, value("sdfleet_unet_items_bucket{le=\"" + le + "\"}"), "le " + le);
         }
-        assertEquals(3.0, value("sdfleet_batch_images_bucket{le=\"+Inf\"}"));
-        assertEquals(23.0, value("sdfleet_batch_images_sum"));
+        assertEquals(3.0, value("sdfleet_unet_items_bucket{le=\"+Inf\"}"));
+        assertEquals(23.0, value("sdfleet_unet_items_sum"));
         assertEquals(7.0, value("sdfleet_batch_jobs_sum"));
-        assertThrows(IllegalArgumentException.class, () -> metrics.batchRun(0, 0));
-        assertThrows(IllegalArgumentException.class, () -> metrics.batchRun(3, 2));
+        assertThrows(IllegalArgumentException.class, () -> metrics.unetCall(0, 0));
+        assertThrows(IllegalArgumentException.class, () -> metrics.unetCall(2, 3));
+    }
+
+    @Test
+    void deviceBusyTimeIsACounterInSecondsAndJobsOnDeviceAGauge() {
+        java.util.concurrent.atomic.AtomicLong busy = new java.util.concurrent.atomic.AtomicLong(1_500_000_000L);
+        metrics.deviceBusy(busy::get);
+        metrics.jobsOnDevice(() -> 3);
+        assertEquals(1.5, value("sdfleet_device_busy_seconds_total"), 1e-9);
+        assertEquals(3.0, value("sdfleet_jobs_on_device"));
+        busy.set(2_000_000_000L);
+        assertEquals(2.0, value("sdfleet_device_busy_seconds_total"), 1e-9);
     }
 
     @Test
     void stageTimesAreHistogramsInSeconds() {
-        metrics.stage(TimingKeys.DENOISE, Duration.ofMillis(1500));
-        metrics.stage(TimingKeys.DENOISE, Duration.ofMillis(500));
-        metrics.stage("compile", Duration.ofSeconds(3));
+        metrics.stage(Stage.DENOISE, Duration.ofMillis(1500));
+        metrics.stage(Stage.DENOISE, Duration.ofMillis(500));
         assertEquals(2.0, value("sdfleet_stage_seconds_count{stage=\"denoise\"}"));
         assertEquals(2.0, value("sdfleet_stage_seconds_sum{stage=\"denoise\"}"), 1e-9);
-        assertEquals(1.0, value("sdfleet_stage_seconds_count{stage=\"compile\"}"));
         long buckets = scrape().keySet().stream()
                 .filter(k -> k.startsWith("sdfleet_stage_seconds_bucket{") && k.contains("stage=\"denoise\"")).count();
         assertTrue(buckets > 10, "percentile histogram buckets: " + buckets);
         assertEquals(2.0, value("sdfleet_stage_seconds_bucket{stage=\"denoise\",le=\"+Inf\"}"));
-        assertThrows(IllegalArgumentException.class, () -> metrics.stage("Not A Stage", Duration.ofMillis(1)));
     }
 
     @Test

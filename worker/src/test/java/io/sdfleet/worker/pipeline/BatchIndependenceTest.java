@@ -54,12 +54,12 @@ class BatchIndependenceTest {
 
         List<String> alone = new ArrayList<>();
         for (JobRequest job : jobs) {
-            alone.add(digests(job, chunked.run(List.of(job)).get(0)));
+            alone.add(digests(job, chunked.generate(List.of(job)).get(0)));
         }
-        List<JobResult> inChunkedBatch = chunked.run(jobs);
+        List<JobResult> inChunkedBatch = chunked.generate(jobs);
         List<JobRequest> reversed = new ArrayList<>(jobs);
         Collections.reverse(reversed);
-        List<JobResult> inWholeBatch = whole.run(reversed);
+        List<JobResult> inWholeBatch = whole.generate(reversed);
 
         for (int j = 0; j < jobs.size(); j++) {
             JobRequest job = jobs.get(j);

@@ -34,7 +34,7 @@ class EverySchedulerTest {
         for (SchedulerName scheduler : SchedulerName.values()) {
             JobRequest job = JobRequest.builder("a stained glass window").jobId("s-" + scheduler.wireName())
                     .size(64, 64).steps(3).scheduler(scheduler).seed(2024L).build();
-            JobResult result = pipeline.run(List.of(job)).get(0);
+            JobResult result = pipeline.generate(List.of(job)).get(0);
             assertTrue(result.succeeded(), () -> scheduler + " failed: " + result.error());
             assertEquals(1, result.images().size());
             byte[] rgb = result.images().get(0).image().rgb();

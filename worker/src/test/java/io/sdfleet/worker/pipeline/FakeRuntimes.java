@@ -19,35 +19,55 @@ import java.util.function.Supplier;
  * like a device that runs out of memory for a whole batch only), or on any call holding an item conditioned on
  * a prompt with a poison token ({@link #poisonTokenIds}, like an input the model cannot process).
  */
-final class FakeRuntimes {
-    static final int HIDDEN = 4;
+public final class FakeRuntimes {
+    public static final int HIDDEN = 4;
     /** Written into element 0 of an embedding row that holds a poison token (the UNet recognises it). */
     private static final float POISON_MARK = -1000f;
 
     /** Every id batch the text encoder was called with. */
-    final List<int[][]> encoderCalls = new ArrayList<>();
+    public final List<int[][]> encoderCalls = new ArrayList<>();
     /** What the next UNet call throws, or null to compute. */
-    Supplier<Throwable> unetFailure;
-    int unetCalls;
+    public Supplier<Throwable> unetFailure;
+    public int unetCalls;
     /** The batch of every UNet call, in order. */
-    final List<Integer> unetBatches = new ArrayList<>();
+    public final List<Integer> unetBatches = new ArrayList<>();
     /** Token ids that make the UNet fail on any call whose text states include a row holding one of them. */
-    final Set<Integer> poisonTokenIds = new HashSet<>();
+    public final Set<Integer> poisonTokenIds = new HashSet<>();
     /** How many of the next UNet calls fail with a one-off InferenceException (then the UNet computes again). */
-    int unetOneOffFailuresLeft;
+    public int unetOneOffFailuresLeft;
     /** The UNet fails (InferenceException) on calls with a larger batch; 0 = no limit. */
-    int unetFailsAboveBatch;
+    public int unetFailsAboveBatch;
     /** What the UNet says its batch limit is (empty: dynamic shapes, like ONNX Runtime). */
-    OptionalInt unetMaxBatch = OptionalInt.empty();
+    public OptionalInt unetMaxBatch = OptionalInt.empty();
     /**
      * When positive, UNet calls on latents wider than this fail as ONNX Runtime's CUDA provider does when device
      * memory is taken or fragmented ("Failed to allocate memory"), while smaller calls (a probe) still fit.
      */
-    int unetAllocationFailsAboveLatentSide;
+    public int unetAllocationFailsAboveLatentSide;
     /** When positive, the UNet has engines for square latents of this side only (like TensorRT profiles). */
-    int unetOnlyLatentSide;
+    public int unetOnlyLatentSide;
 
-    ModelRuntimes runtimes() {
+    /** Times the UNet was closed (the runtimes close together). */
+    public int closes;
+    /** The latent size ("HxW") of every UNet call, in order. */
+    public final List<String> unetShapes = new ArrayList<>();
+    /** Images of every VAE call, in order. */
+    public final List<Integer> vaeBatches = new ArrayList<>();
+    /** Every timestep array the UNet was called with. */
+    public final List<float[]> unetTimesteps = new ArrayList<>();
+
+    /**
+     * The real pipeline over these fakes, with the tiny model's tokenizer, scheduler config and size rule (64 px
+     * images are 8x8 latents).
+     */
+    public StableDiffusionPipeline pipeline(PipelineSettings settings) {
+        io.sdfleet.worker.model.ModelFolder folder = TinyPipeline.folder();
+        return new StableDiffusionPipeline("fake", runtimes(), TinyPipeline.tokenizer(),
+                io.sdfleet.worker.scheduler.SchedulerConfig.read(folder.schedulerConfig()), folder.vaeScalingFactor(),
+                folder.unetSizeMultiple(), settings);
+    }
+
+    public ModelRuntimes runtimes() {
         return new ModelRuntimes(new Encoder(), new UNet(), new Vae());
     }
 
@@ -85,6 +105,8 @@ final class FakeRuntimes {
                 int width) {
             unetCalls++;
             unetBatches.add(batch);
+            unetTimesteps.add(timesteps.clone());
+            unetShapes.add(height + "x" + width);
             if (unetFailure != null) {
                 Throwable failure = unetFailure.get();
                 if (failure instanceof RuntimeException e) {
@@ -130,18 +152,27 @@ final class FakeRuntimes {
         }
 
         @Override
+        public java.util.List<io.sdfleet.worker.runtime.LatentSize> staticSizes() {
+            return unetOnlyLatentSide > 0
+                    ? java.util.List.of(new io.sdfleet.worker.runtime.LatentSize(unetOnlyLatentSide, unetOnlyLatentSide))
+                    : java.util.List.of();
+        }
+
+        @Override
         public String identity() {
             return "fake/cpu";
         }
 
         @Override
         public void close() {
+            closes++;
         }
     }
 
-    private static final class Vae implements VaeDecoderRuntime {
+    private final class Vae implements VaeDecoderRuntime {
         @Override
         public float[] decode(float[] latents, int batch, int height, int width) {
+            vaeBatches.add(batch);
             int outH = height * SCALE;
             int outW = width * SCALE;
             float[] out = new float[batch * 3 * outH * outW];
@@ -163,7 +194,7 @@ final class FakeRuntimes {
         }
     }
 
-    static InferenceException inferenceFailure() {
+    public static InferenceException inferenceFailure() {
         return new InferenceException("simulated native failure", null);
     }
 }

@@ -1,5 +1,6 @@
 package io.sdfleet.worker.pipeline;
 
+import io.sdfleet.common.ErrorCode;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -37,7 +38,7 @@ class PipelineFaultsAndCachingTest {
         fakes = new FakeRuntimes();
         pipeline = new StableDiffusionPipeline("fake", fakes.runtimes(), tokenizer,
                 SchedulerConfig.read(folder.schedulerConfig()), folder.vaeScalingFactor(), folder.unetSizeMultiple(),
-                new PipelineSettings(4, 2, 3));
+                new PipelineSettings(4, 2));
     }
 
     private static JobRequest.Builder job(String id, String prompt) {
@@ -46,14 +47,14 @@ class PipelineFaultsAndCachingTest {
 
     @Test
     void encodesEachDistinctPromptOnceInOneCall() throws Exception {
-        List<JobResult> results = pipeline.run(List.of(
+        List<JobResult> results = pipeline.generate(List.of(
                 job("a", "a cat").build(),
                 job("b", "a cat").seed(2L).build(),
                 job("c", "a dog").build(),
                 job("d", "a dog").guidanceScale(1.0).negativePrompt("ignored").build()));
 
         assertEquals(4, results.size());
-        assertEquals(1, fakes.encoderCalls.size(), "the text encoder runs once per batch");
+        assertEquals(1, fakes.encoderCalls.size(), "the text encoder runs once for jobs prepared together");
         int[][] rows = fakes.encoderCalls.get(0);
         assertEquals(3, rows.length, "rows: 'a cat', '' (shared negative), 'a dog'; the unguided job's negative "
                 + "prompt is not encoded");
@@ -65,36 +66,26 @@ class PipelineFaultsAndCachingTest {
     }
 
     @Test
-    void aRuntimeFailureIsADeviceFaultThatBecomesFatalWhenItRepeats() throws Exception {
-        JobRequest job = job("x", "a cat").build();
+    void aFailedCallIsClassifiedAndChangesNoTrajectory() throws Exception {
+        List<Admission> admitted = pipeline.prepare(List.of(job("x", "a cat").build()));
+        List<Trajectory> images = admitted.get(0).job().trajectories();
         fakes.unetFailure = FakeRuntimes::inferenceFailure;
-        DeviceFault first = assertThrows(DeviceFault.class, () -> pipeline.run(List.of(job)));
-        DeviceFault second = assertThrows(DeviceFault.class, () -> pipeline.run(List.of(job)));
-        DeviceFault third = assertThrows(DeviceFault.class, () -> pipeline.run(List.of(job)));
-        assertFalse(first.fatal());
-        assertFalse(second.fatal());
-        assertTrue(third.fatal(), "3 batches in a row failed (the configured limit)");
-        assertNotNull(first.getCause());
-
-        fakes.unetFailure = null;
-        assertTrue(pipeline.run(List.of(job)).get(0).succeeded());
-        fakes.unetFailure = FakeRuntimes::inferenceFailure;
-        assertFalse(assertThrows(DeviceFault.class, () -> pipeline.run(List.of(job))).fatal(),
-                "a success starts the count again");
-    }
-
-    @Test
-    void outOfMemoryIsNonFatalOnceAndFatalTheSecondTimeInARow() {
-        JobRequest job = job("x", "a cat").build();
+        RuntimeCallFailure unattributed = assertThrows(RuntimeCallFailure.class, () -> pipeline.denoise(images));
+        assertEquals(RuntimeCallFailure.Kind.UNATTRIBUTED, unattributed.kind());
         fakes.unetFailure = () -> new OutOfMemoryError("simulated");
-        assertFalse(assertThrows(DeviceFault.class, () -> pipeline.run(List.of(job))).fatal());
-        assertTrue(assertThrows(DeviceFault.class, () -> pipeline.run(List.of(job))).fatal());
-    }
-
-    @Test
-    void aBrokenNativeLibraryIsFatalAtOnce() {
+        assertEquals(RuntimeCallFailure.Kind.OUT_OF_MEMORY,
+                assertThrows(RuntimeCallFailure.class, () -> pipeline.denoise(images)).kind());
         fakes.unetFailure = () -> new UnsatisfiedLinkError("simulated");
-        assertTrue(assertThrows(DeviceFault.class, () -> pipeline.run(List.of(job("x", "a cat").build()))).fatal());
+        assertEquals(RuntimeCallFailure.Kind.BROKEN,
+                assertThrows(RuntimeCallFailure.class, () -> pipeline.denoise(images)).kind());
+        fakes.unetFailure = () -> new io.sdfleet.worker.runtime.InferenceException("CUDA error: an illegal memory"
+                + " access was encountered", null);
+        assertEquals(RuntimeCallFailure.Kind.DEVICE,
+                assertThrows(RuntimeCallFailure.class, () -> pipeline.denoise(images)).kind());
+        assertEquals(0, images.get(0).stepsDone(), "no failed call advanced the image");
+        fakes.unetFailure = null;
+        pipeline.denoise(images);
+        assertEquals(1, images.get(0).stepsDone());
     }
 
     @Test
@@ -102,10 +93,10 @@ class PipelineFaultsAndCachingTest {
         SchedulerConfig unsupported = SchedulerConfig.parse("{\"thresholding\": true}");
         StableDiffusionPipeline strict = new StableDiffusionPipeline("fake", new FakeRuntimes().runtimes(), tokenizer,
                 unsupported, folder.vaeScalingFactor(), folder.unetSizeMultiple(), PipelineSettings.defaults());
-        List<JobResult> results = strict.run(List.of(job("a", "a cat").build(), job("b", "a dog").build()));
+        List<JobResult> results = strict.generate(List.of(job("a", "a cat").build(), job("b", "a dog").build()));
         for (JobResult result : results) {
             assertFalse(result.succeeded());
-            assertEquals(JobErrorCodes.UNSUPPORTED_SCHEDULER, result.error().code());
+            assertEquals(ErrorCode.UNSUPPORTED_SCHEDULER.code(), result.error().code());
             assertEquals(List.of(), result.images());
         }
     }
@@ -113,13 +104,13 @@ class PipelineFaultsAndCachingTest {
     @Test
     void chunkingAndVaeSlicingDoNotChangeImages() throws Exception {
         JobRequest eight = job("eight", "a cat").numImages(8).build();
-        JobResult chunked = pipeline.run(List.of(eight)).get(0);
+        JobResult chunked = pipeline.generate(List.of(eight)).get(0);
         StableDiffusionPipeline oneChunk = new StableDiffusionPipeline("fake", new FakeRuntimes().runtimes(), tokenizer,
                 SchedulerConfig.read(folder.schedulerConfig()), folder.vaeScalingFactor(), folder.unetSizeMultiple(),
-                new PipelineSettings(8, 8, 3));
-        JobResult whole = oneChunk.run(List.of(eight)).get(0);
+                new PipelineSettings(8, 8));
+        JobResult whole = oneChunk.generate(List.of(eight)).get(0);
         assertEquals(8, chunked.images().size());
-        assertEquals(2 * 2, fakes.unetCalls, "two chunks of 4 images, 2 steps each");
+        assertEquals(2 * 2, fakes.unetCalls, "calls of 4 images (8 items), 2 steps each");
         for (int i = 0; i < 8; i++) {
             assertEquals(i, chunked.images().get(i).index());
             assertEquals(1L + i, chunked.images().get(i).seed());
@@ -131,6 +122,6 @@ class PipelineFaultsAndCachingTest {
     void aClosedPipelineRefusesWork() {
         pipeline.close();
         pipeline.close();
-        assertThrows(IllegalStateException.class, () -> pipeline.run(List.of(job("x", "a cat").build())));
+        assertThrows(IllegalStateException.class, () -> pipeline.generate(List.of(job("x", "a cat").build())));
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sdfleet.common.SchedulerName;
+import io.sdfleet.worker.runtime.LatentSize;
 import io.sdfleet.worker.image.RgbImage;
 import org.junit.jupiter.api.Test;
 
@@ -64,36 +65,33 @@ class PipelineMathTest {
 
     @Test
     void imageSeedsAreJobSeedPlusIndexModulo2To32() {
-        assertEquals(10, ImageTask.imageSeed(10, 0));
-        assertEquals(17, ImageTask.imageSeed(10, 7));
-        assertEquals(0xFFFF_FFFFL, ImageTask.imageSeed(0xFFFF_FFFFL, 0));
-        assertEquals(0, ImageTask.imageSeed(0xFFFF_FFFFL, 1));
-        assertEquals(6, ImageTask.imageSeed(0xFFFF_FFFFL, 7));
+        assertEquals(10, ImageItems.imageSeed(10, 0));
+        assertEquals(17, ImageItems.imageSeed(10, 7));
+        assertEquals(0xFFFF_FFFFL, ImageItems.imageSeed(0xFFFF_FFFFL, 0));
+        assertEquals(0, ImageItems.imageSeed(0xFFFF_FFFFL, 1));
+        assertEquals(6, ImageItems.imageSeed(0xFFFF_FFFFL, 7));
     }
 
     @Test
     void guidanceAppliesAboveOneOnly() {
-        assertEquals(false, ImageTask.isGuided(1.0));
-        assertEquals(false, ImageTask.isGuided(0.0));
-        assertEquals(true, ImageTask.isGuided(1.0001));
-        assertThrows(IllegalArgumentException.class, () -> new ImageTask(0, 0, 1, 7.5, 0, -1));
-        assertThrows(IllegalArgumentException.class, () -> new ImageTask(0, 0, 1, 1.0, 0, 1));
+        assertEquals(false, ImageItems.isGuided(1.0));
+        assertEquals(false, ImageItems.isGuided(0.0));
+        assertEquals(true, ImageItems.isGuided(1.0001));
+        assertEquals(2, ImageItems.itemsPerImage(7.5));
+        assertEquals(1, ImageItems.itemsPerImage(1.0));
     }
 
     @Test
     void batchShapeNeedsMultiplesOfEight() {
-        assertEquals(8, new BatchShape(64, 128, 1, SchedulerName.PNDM).latentWidth());
-        assertEquals(16, new BatchShape(64, 128, 1, SchedulerName.PNDM).latentHeight());
-        assertThrows(IllegalArgumentException.class, () -> new BatchShape(65, 64, 1, SchedulerName.PNDM));
-        assertThrows(IllegalArgumentException.class, () -> new BatchShape(64, 0, 1, SchedulerName.PNDM));
-        assertThrows(IllegalArgumentException.class, () -> new BatchShape(64, 64, 0, SchedulerName.PNDM));
+        assertEquals(8, LatentSize.ofImage(64, 128).width());
+        assertEquals(16, LatentSize.ofImage(64, 128).height());
+        assertThrows(IllegalArgumentException.class, () -> new LatentSize(0, 8));
     }
 
     @Test
     void settingsAreRangeChecked() {
-        assertThrows(IllegalArgumentException.class, () -> new PipelineSettings(0, 1, 1));
-        assertThrows(IllegalArgumentException.class, () -> new PipelineSettings(4, 65, 1));
-        assertThrows(IllegalArgumentException.class, () -> new PipelineSettings(4, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> new PipelineSettings(0, 1));
+        assertThrows(IllegalArgumentException.class, () -> new PipelineSettings(4, 65));
         assertEquals(4, PipelineSettings.defaults().maxBatchImages());
     }
 }

@@ -13,18 +13,18 @@ import java.util.List;
 import java.util.Map;
 
 /** The committed tiny model behind the real pipeline, and helpers to build jobs and encode their images. */
-final class TinyPipeline {
+public final class TinyPipeline {
     /** Small sizes and few steps keep the tests fast; 128x64 is deliberately not square. */
-    static final int WIDTH = 128;
-    static final int HEIGHT = 64;
-    static final int STEPS = 4;
+    public static final int WIDTH = 128;
+    public static final int HEIGHT = 64;
+    public static final int STEPS = 4;
 
     private static final PngEncoder PNG = new PngEncoder();
 
     private TinyPipeline() {
     }
 
-    static ModelFolder folder() {
+    public static ModelFolder folder() {
         try {
             return ModelFolder.load(TinyModelFiles.tinyModel());
         } catch (ModelLoadException e) {
@@ -32,7 +32,17 @@ final class TinyPipeline {
         }
     }
 
-    static StableDiffusionPipeline open(PipelineSettings settings) {
+    private static io.sdfleet.common.tokenizer.ClipTokenizer tokenizer;
+
+    /** The tiny model's tokenizer, loaded once (reading the 49,408-entry vocabulary takes a while). */
+    public static synchronized io.sdfleet.common.tokenizer.ClipTokenizer tokenizer() {
+        if (tokenizer == null) {
+            tokenizer = io.sdfleet.common.tokenizer.ClipTokenizer.fromDirectory(folder().tokenizerDir());
+        }
+        return tokenizer;
+    }
+
+    public static StableDiffusionPipeline open(PipelineSettings settings) {
         try {
             return StableDiffusionPipeline.open(folder(), RuntimeSettings.defaults(), settings);
         } catch (ModelLoadException e) {
@@ -41,12 +51,12 @@ final class TinyPipeline {
     }
 
     /** A job of the shared test shape. */
-    static JobRequest.Builder job(String id, String prompt, SchedulerName scheduler, long seed) {
+    public static JobRequest.Builder job(String id, String prompt, SchedulerName scheduler, long seed) {
         return JobRequest.builder(prompt).jobId(id).size(WIDTH, HEIGHT).steps(STEPS).scheduler(scheduler).seed(seed);
     }
 
     /** Each image of a result as the PNG the worker stores (with its A1111 parameters text). */
-    static List<byte[]> pngs(JobRequest job, JobResult result, String modelName) {
+    public static List<byte[]> pngs(JobRequest job, JobResult result, String modelName) {
         List<byte[]> files = new ArrayList<>();
         for (GeneratedImage image : result.images()) {
             String parameters = A1111Parameters.format(JobImageParameters.of(job, image, modelName));
@@ -56,7 +66,7 @@ final class TinyPipeline {
     }
 
     /** Runs {@code jobs} and returns the result of the job with id {@code jobId}. */
-    static JobResult resultOf(List<JobResult> results, String jobId) {
+    public static JobResult resultOf(List<JobResult> results, String jobId) {
         return results.stream().filter(r -> r.jobId().equals(jobId)).findFirst()
                 .orElseThrow(() -> new AssertionError("no result for " + jobId));
     }

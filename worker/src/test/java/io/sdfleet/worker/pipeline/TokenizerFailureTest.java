@@ -1,5 +1,6 @@
 package io.sdfleet.worker.pipeline;
 
+import io.sdfleet.common.ErrorCode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,13 +37,13 @@ class TokenizerFailureTest {
         };
         StableDiffusionPipeline pipeline = new StableDiffusionPipeline("fake", new FakeRuntimes().runtimes(),
                 overflowing, SchedulerConfig.read(folder.schedulerConfig()), folder.vaeScalingFactor(), 64,
-                new PipelineSettings(4, 2, 3));
+                new PipelineSettings(4, 2));
 
-        List<JobResult> results = pipeline.run(List.of(job("a", "a cat"), job("b", "a deep prompt"),
+        List<JobResult> results = pipeline.generate(List.of(job("a", "a cat"), job("b", "a deep prompt"),
                 job("c", "a dog")));
 
         assertTrue(results.get(0).succeeded(), () -> "a: " + results.get(0).error());
-        assertEquals(JobErrorCodes.PROMPT_NOT_ENCODABLE, results.get(1).error().code());
+        assertEquals(ErrorCode.PROMPT_NOT_ENCODABLE.code(), results.get(1).error().code());
         assertTrue(results.get(1).error().message().contains("StackOverflowError"), results.get(1).error()::message);
         assertTrue(results.get(2).succeeded(), () -> "c: " + results.get(2).error());
     }

@@ -16,7 +16,7 @@ import io.sdfleet.local.LocalStackExtension;
 import io.sdfleet.local.demo.CompletionCollector;
 import io.sdfleet.local.demo.InProcessWorker;
 import io.sdfleet.local.demo.StopSignal;
-import io.sdfleet.worker.pipeline.JobErrorCodes;
+import io.sdfleet.common.ErrorCode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -84,7 +84,7 @@ class FleetEndToEndTest {
             Completion odd = outcome.completions().get(sent.get(0).jobId());
             assertEquals(CompletionStatus.FAILED, odd.status());
             assertNotNull(odd.error(), "a failed job says why");
-            assertEquals(JobErrorCodes.UNSUPPORTED_SIZE, odd.error().code());
+            assertEquals(ErrorCode.UNSUPPORTED_SIZE.code(), odd.error().code());
             assertTrue(odd.error().message().startsWith("64x72: this model takes sizes that are multiples of"),
                     odd.error().message());
             assertEquals(List.of(), odd.images(), "a failed job stores no image");

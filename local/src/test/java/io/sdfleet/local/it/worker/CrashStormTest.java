@@ -48,7 +48,8 @@ class CrashStormTest {
     static final Duration GAP_BOUND = Duration.ofSeconds(30);
     private static final int WORKERS = 3;
     private static final Duration KILL_EVERY = Duration.ofSeconds(5);
-    private static final Duration BATCH_SLEEP = Duration.ofMillis(500);
+    /** Device time per UNet call: a job (3 calls) takes 0.5 s. */
+    private static final Duration BATCH_SLEEP = Duration.ofMillis(167);
 
     @Test
     void everyJobCompletesOnceAndTheFleetNeverStalls(LocalStack stack) throws Exception {

@@ -29,7 +29,9 @@ class LongBatchTest {
     @Test
     void aBatchLongerThanMaxPollIntervalCausesNoRebalance(LocalStack stack) throws Exception {
         try (WorkerScenario s = new WorkerScenario(stack, "long", true)) {
-            Worker worker = s.startWorker("w", new FakePipeline(Duration.ofSeconds(10), null, 4), Map.of(
+            // 64x64 PNDM jobs of 2 steps: 3 UNet calls of 3.4 s each, a job ~10 s on the device, longer than
+            // max.poll.interval.ms (6 s).
+            Worker worker = s.startWorker("w", new FakePipeline(Duration.ofMillis(3400), 4).pipeline(), Map.of(
                     "SDFLEET_KAFKA_MAX_POLL_INTERVAL_MS", "6000",
                     "SDFLEET_MAX_PENDING_JOBS", "4",
                     "SDFLEET_REVOKE_TIMEOUT", "3s",

@@ -52,7 +52,8 @@ class StaticMembershipTest {
             Set<String> beforeKill;
             try (WorkerChild a = WorkerChild.start(productTimings(s, "a"), Duration.ZERO)) {
                 WorkerScenario.await("both workers hold partitions", Duration.ofSeconds(90),
-                        () -> assigned(a).size() + assigned(b).size() == 6 && !assigned(a).isEmpty());
+                        () -> assigned(a).size() + assigned(b).size() == 6 && !assigned(a).isEmpty()
+                                && !assigned(b).isEmpty());
                 beforeKill = assigned(a);
                 a.process().destroyForcibly();
                 assertTrue(a.process().waitFor(10, TimeUnit.SECONDS));
@@ -72,8 +73,8 @@ class StaticMembershipTest {
     @Test
     void aCleanStopLeavesTheGroupAtOnce(LocalStack stack) throws Exception {
         try (WorkerScenario s = new WorkerScenario(stack, "static-leave", true, 4)) {
-            Worker a = s.startWorkerWithEnv(new FakePipeline(Duration.ZERO, null, 2), productTimings(s, "a"));
-            s.startWorkerWithEnv(new FakePipeline(Duration.ZERO, null, 2), productTimings(s, "b"));
+            Worker a = s.startWorkerWithEnv(new FakePipeline(Duration.ZERO, 2).pipeline(), productTimings(s, "a"));
+            s.startWorkerWithEnv(new FakePipeline(Duration.ZERO, 2).pipeline(), productTimings(s, "b"));
             WorkerScenario.await("two members share the partitions", Duration.ofSeconds(60),
                     () -> members(s) == 2);
             long stopped = System.nanoTime();

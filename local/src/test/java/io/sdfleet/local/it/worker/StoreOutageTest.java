@@ -31,8 +31,8 @@ class StoreOutageTest {
     @ValueSource(booleans = {true, false})
     void jobsWaitForTheStoreAndCompleteWhenItIsBack(boolean transactions, LocalStack stack) throws Exception {
         try (WorkerScenario s = new WorkerScenario(stack, "s3down", transactions)) {
-            FakePipeline pipeline = new FakePipeline(Duration.ZERO, null, 4);
-            s.startWorker("w", pipeline, Map.of());
+            FakePipeline pipeline = new FakePipeline(Duration.ZERO, 4);
+            s.startWorker("w", pipeline.pipeline(), Map.of());
             List<JobRequest> before = List.of(s.request(0, 1), s.request(1, 1));
             before.forEach(s::send);
             everyRequestHasExactlyOneCompletion(before, s.completions(before));
@@ -41,6 +41,7 @@ class StoreOutageTest {
             Set<String> firstJobs = Set.copyOf(s.sent.keySet());
 
             List<JobRequest> during = new ArrayList<>();
+            long callsBefore = pipeline.unetCalls();
             double retriesBefore = s.storeRetries();
             stack.s3().stop();
             try {
@@ -49,7 +50,7 @@ class StoreOutageTest {
                     s.send(during.get(during.size() - 1));
                 }
                 WorkerScenario.await("the worker ran jobs sent while the store is down and retries their uploads",
-                        WorkerScenario.WAIT, () -> pipeline.jobs() > before.size() && s.storeRetries() > retriesBefore);
+                        WorkerScenario.WAIT, () -> pipeline.unetCalls() > callsBefore && s.storeRetries() > retriesBefore);
                 assertEquals(before.size(), s.read(s.corner.completions(), before.size() + 1, Duration.ofSeconds(1)).size(),
                         "no completion while the store is down");
                 committedOffsetIsLastProcessedPlusOne(s, firstJobs);

@@ -24,12 +24,13 @@ final class WorkerChild implements AutoCloseable {
         this.log = log;
     }
 
-    static WorkerChild start(Map<String, String> env, Duration batchSleep) throws IOException {
+    /** @param unetCall the simulated device's time per UNet call (a scenario job takes three calls) */
+    static WorkerChild start(Map<String, String> env, Duration unetCall) throws IOException {
         Path log = Files.createTempFile("sdfleet-worker-child-", ".log");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:TieredStopAtLevel=1",
-                "-D" + WorkerProcessMain.SLEEP_PROPERTY + "=" + batchSleep.toMillis(),
+                "-D" + WorkerProcessMain.SLEEP_PROPERTY + "=" + unetCall.toMillis(),
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
                 "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.clients=" + System.getProperty("sdfleet.test.childKafkaLog", "warn"),
                 "-cp", System.getProperty("java.class.path"),

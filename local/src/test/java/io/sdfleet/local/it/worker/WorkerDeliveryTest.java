@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sdfleet.common.Completion;
 import io.sdfleet.common.CompletionStatus;
+import io.sdfleet.common.ErrorCode;
 import io.sdfleet.common.JobRequest;
 import io.sdfleet.common.SdfleetHeaders;
 import io.sdfleet.local.LocalStack;
@@ -39,12 +40,13 @@ class WorkerDeliveryTest {
     @ValueSource(booleans = {true, false})
     void everyJobCompletesWithItsImages(boolean transactions, LocalStack stack) throws Exception {
         try (WorkerScenario s = new WorkerScenario(stack, "deliver", transactions)) {
-            s.startWorker("w", new FakePipeline(Duration.ZERO, "REFUSE", 4), Map.of());
+            s.startWorker("w", new FakePipeline(Duration.ZERO, 4).pipeline(), Map.of());
             List<JobRequest> requests = new ArrayList<>();
             for (int i = 0; i < 12; i++) {
                 requests.add(s.request(i, 1 + i % 3));
             }
-            requests.add(s.request(100, 1).toBuilder().prompt("please REFUSE this").build());
+            // A valid request the model cannot run: 72 px is a multiple of 8 but not of the UNet's 64.
+            requests.add(s.request(100, 1).toBuilder().width(72).build());
             requests.add(s.request(101, 1).toBuilder().deadline(Instant.now().minusSeconds(60)).build());
             requests.forEach(s::send);
 
@@ -53,7 +55,7 @@ class WorkerDeliveryTest {
 
             Completion refused = byJob.remove(s.corner.name() + "-100");
             assertEquals(CompletionStatus.FAILED, refused.status());
-            assertEquals(FakePipeline.FAILURE_CODE, refused.error().code());
+            assertEquals(ErrorCode.UNSUPPORTED_SIZE.code(), refused.error().code());
             Completion expired = byJob.remove(s.corner.name() + "-101");
             assertEquals(CompletionStatus.EXPIRED, expired.status());
             for (Completion c : byJob.values()) {
@@ -76,7 +78,7 @@ class WorkerDeliveryTest {
     void malformedRecordsGoToTheDlqAndValidJobsStillComplete(boolean transactions, LocalStack stack)
             throws Exception {
         try (WorkerScenario s = new WorkerScenario(stack, "dlq", transactions)) {
-            s.startWorker("w", new FakePipeline(Duration.ZERO, null, 4), Map.of());
+            s.startWorker("w", new FakePipeline(Duration.ZERO, 4).pipeline(), Map.of());
             Map<String, String> bad = new TreeMap<>(Map.of(
                     "not json", "MALFORMED_JSON",
                     "{\"schema\":\"sdfleet.job/v2\",\"prompt\":\"x\"}", "UNSUPPORTED_SCHEMA",

@@ -7,9 +7,9 @@ import io.sdfleet.local.LocalStack;
 import io.sdfleet.local.it.ScenarioCorner;
 import io.sdfleet.worker.Worker;
 import io.sdfleet.worker.WorkerSettings;
-import io.sdfleet.worker.consume.KafkaClientFactory;
+import io.sdfleet.worker.kafka.KafkaClientFactory;
 import io.sdfleet.worker.observe.WorkerMetrics;
-import io.sdfleet.worker.pipeline.BatchPipeline;
+import io.sdfleet.worker.pipeline.StableDiffusionPipeline;
 import io.sdfleet.worker.store.S3ImageStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -87,12 +87,12 @@ final class WorkerScenario implements AutoCloseable {
     }
 
     /** Starts an in-process worker with {@code pipeline}; closed by {@link #close()} if still running. */
-    Worker startWorker(String workerId, BatchPipeline pipeline, Map<String, String> extra) throws Exception {
+    Worker startWorker(String workerId, StableDiffusionPipeline pipeline, Map<String, String> extra) throws Exception {
         return startWorkerWithEnv(pipeline, env(workerId, extra));
     }
 
     /** Starts an in-process worker with exactly this environment (e.g. {@link #env} with keys removed). */
-    Worker startWorkerWithEnv(BatchPipeline pipeline, Map<String, String> env) throws Exception {
+    Worker startWorkerWithEnv(StableDiffusionPipeline pipeline, Map<String, String> env) throws Exception {
         WorkerSettings settings = WorkerSettings.fromEnv(env, () -> "unused");
         S3ImageStore store = S3ImageStore.create(settings.store());
         stores.add(store);

@@ -6,101 +6,179 @@ import io.sdfleet.worker.image.A1111Parameters;
 import io.sdfleet.worker.image.PngEncoder;
 import io.sdfleet.worker.image.RgbImage;
 import io.sdfleet.worker.model.ModelFolder;
-import io.sdfleet.worker.pipeline.BatchProfile;
 import io.sdfleet.worker.pipeline.GeneratedImage;
 import io.sdfleet.worker.pipeline.JobImageParameters;
 import io.sdfleet.worker.pipeline.JobResult;
 import io.sdfleet.worker.pipeline.PipelineSettings;
 import io.sdfleet.worker.pipeline.StableDiffusionPipeline;
+import io.sdfleet.worker.runtime.LatentSize;
+import io.sdfleet.worker.runtime.ModelRuntimes;
 import io.sdfleet.worker.runtime.RuntimeSettings;
+import io.sdfleet.worker.runtime.TextEncoderRuntime;
+import io.sdfleet.worker.runtime.UNetRuntime;
+import io.sdfleet.worker.runtime.sim.DeviceProfile;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 /**
- * End-to-end pipeline timings on a model folder (default: the committed tiny model), printed as a table:
- * per denoising step the time inside the UNet runtime and the Java time around it (scheduler, guidance,
- * RNG, copies), images per second by batch size, and PNG encoding of one image.
+ * The pipeline on a model folder and runtime (default: the committed tiny model on CPU ONNX Runtime), printed as
+ * tables, and the device-time profile that the serving benchmark's simulated device reads:
+ * <ol>
+ *   <li>model calls alone: the UNet at 1, 2, 4, 8 and 16 items, the text encoder for 1 and 2 prompts, the VAE for
+ *       one image, each the median of a few timed calls after a warm-up; the UNet's times are fitted to
+ *       {@code fixed + perItem x items} by least squares — the {@link DeviceProfile} of this machine, written
+ *       with {@code --profile-out FILE} (run it on a GPU to calibrate the serving benchmark to it);
+ *   <li>whole jobs by batch size: images/s, and the share of the time inside model calls (the rest is Java:
+ *       scheduler, guidance, RNG, copies);
+ *   <li>PNG encoding of one image.
+ * </ol>
+ * Every job is guided (scale 7.5), so a UNet call holds two items per image, as in production.
  *
- * <p>Not JMH: one pipeline run is long (hundreds of ms to seconds), so a warm-up run and a few timed runs per
- * batch size give stable numbers, and the split comes from the pipeline's own {@link BatchProfile}. Every job
- * is guided (scale 7.5), so the UNet batch is twice the image count, as in production.
- *
- * <p>Run (after {@code mvn -pl worker -am test-compile}):
- * {@code java -cp <worker test classpath> io.sdfleet.worker.pipeline.bench.PipelineBench
- * [modelDir=../models/tiny-sd] [size=512] [steps=4] [timedRuns=2]}.
+ * <p>Run: {@code ./sdfleet bench pipeline [--model DIR] [--size 512] [--steps 4] [--runs 3] [--profile-out FILE]};
+ * the runtime follows the worker's environment ({@code SDFLEET_RUNTIME}, {@code SDFLEET_ORT_PROVIDER}, ...).
  */
 public final class PipelineBench {
     private static final int[] BATCHES = {1, 2, 4, 8};
+    private static final int[] UNET_ITEMS = {1, 2, 4, 8, 16};
     private static final int PNG_RUNS = 20;
 
     private PipelineBench() {
     }
 
     public static void main(String[] args) throws Exception {
-        Path model = Path.of(args.length > 0 ? args[0] : "../models/tiny-sd");
-        int size = args.length > 1 ? Integer.parseInt(args[1]) : 512;
-        int steps = args.length > 2 ? Integer.parseInt(args[2]) : 4;
-        int timedRuns = args.length > 3 ? Integer.parseInt(args[3]) : 2;
+        Path model = Path.of(option(args, "--model", "../models/tiny-sd"));
+        int size = Integer.parseInt(option(args, "--size", "512"));
+        int steps = Integer.parseInt(option(args, "--steps", "4"));
+        int runs = Integer.parseInt(option(args, "--runs", "3"));
+        String profileOut = option(args, "--profile-out", null);
         printMachine();
+        ModelFolder folder = ModelFolder.load(model);
+        io.sdfleet.common.config.ConfigReader reader = new io.sdfleet.common.config.ConfigReader(System.getenv());
+        RuntimeSettings runtimeSettings = RuntimeSettings.read(reader);
+        reader.throwIfInvalid();
+        LatentSize latent = LatentSize.ofImage(size, size);
         System.out.printf("model %s, %dx%d, %d steps (pndm), guidance 7.5, %d timed run(s) after 1 warm-up%n%n",
-                model, size, size, steps, timedRuns);
+                model, size, size, steps, runs);
+
+        DeviceProfile profile;
+        try (ModelRuntimes runtimes = ModelRuntimes.open(folder, runtimeSettings)) {
+            profile = profileCalls(runtimes, latent, runs, folder.name() + "-" + runtimes.unet().identity());
+        }
+        if (profileOut != null) {
+            Files.writeString(Path.of(profileOut), profile.toJson());
+            System.out.println("device profile written to " + profileOut);
+        }
 
         PipelineSettings settings = PipelineSettings.defaults().withMaxBatchImages(BATCHES[BATCHES.length - 1]);
-        RuntimeSettings runtime = runtimeFromEnvironment();
-        RgbImage sample = null;
-        JobRequest sampleJob = null;
-        try (StableDiffusionPipeline pipeline = StableDiffusionPipeline.open(ModelFolder.load(model),
-                runtime, settings)) {
-            System.out.printf("runtime %s (SDFLEET_RUNTIME, SDFLEET_ORT_PROVIDER, SDFLEET_TRT_* from the environment)%n%n",
-                    pipeline.runtimeName());
-            System.out.println("| images | UNet batch | step ms | runtime ms | Java ms | Java % | encode ms | decode ms"
-                    + " | run ms | images/s |");
-            System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        try (StableDiffusionPipeline pipeline = StableDiffusionPipeline.open(folder, runtimeSettings, settings)) {
+            System.out.println("\n| images | UNet items | run ms | model calls ms | Java ms | Java % | images/s |");
+            System.out.println("|---:|---:|---:|---:|---:|---:|---:|");
+            RgbImage sample = null;
+            JobRequest sampleJob = null;
             for (int batch : BATCHES) {
                 List<JobRequest> jobs = jobs(batch, size, steps);
-                pipeline.run(jobs);
-                long stepTotal = 0;
-                long stepRuntime = 0;
-                long calls = 0;
-                long encode = 0;
-                long decode = 0;
+                pipeline.generate(jobs);
                 long wall = 0;
-                for (int r = 0; r < timedRuns; r++) {
+                long busy = 0;
+                for (int r = 0; r < runs; r++) {
+                    long busyBefore = pipeline.busyNanos();
                     long start = System.nanoTime();
-                    List<JobResult> results = pipeline.run(jobs);
+                    List<JobResult> results = pipeline.generate(jobs);
                     wall += System.nanoTime() - start;
-                    BatchProfile p = pipeline.lastBatchProfile();
-                    stepTotal += p.denoise().totalNanos();
-                    stepRuntime += p.denoise().runtimeNanos();
-                    calls += p.unetCalls();
-                    encode += p.encode().totalNanos();
-                    decode += p.decode().totalNanos();
+                    busy += pipeline.busyNanos() - busyBefore;
                     sample = results.get(0).images().get(0).image();
                     sampleJob = jobs.get(0);
                 }
-                double stepMs = stepTotal / 1e6 / calls;
-                double runtimeMs = stepRuntime / 1e6 / calls;
-                double javaMs = stepMs - runtimeMs;
-                System.out.printf("| %d | %d | %.2f | %.2f | %.3f | %.2f%% | %.1f | %.1f | %.0f | %.3f |%n", batch,
-                        2 * batch, stepMs, runtimeMs, javaMs, 100 * javaMs / stepMs, encode / 1e6 / timedRuns,
-                        decode / 1e6 / timedRuns, wall / 1e6 / timedRuns, batch * timedRuns / (wall / 1e9));
+                double runMs = wall / 1e6 / runs;
+                double busyMs = busy / 1e6 / runs;
+                System.out.printf("| %d | %d | %.1f | %.1f | %.1f | %.1f%% | %.3f |%n", batch, 2 * batch, runMs, busyMs,
+                        runMs - busyMs, 100 * (runMs - busyMs) / runMs, batch * runs / (wall / 1e9));
             }
             benchPng(sample, sampleJob, pipeline.modelName());
         }
     }
 
-    /**
-     * The runtime settings of the environment (the worker's own, SDFLEET_RUNTIME, SDFLEET_ORT_PROVIDER, ...), so the
-     * same bench runs on ONNX Runtime's CPU provider (nothing set), its TensorRT provider or DJL's TensorRT engines.
-     */
-    static RuntimeSettings runtimeFromEnvironment() {
-        io.sdfleet.common.config.ConfigReader reader = new io.sdfleet.common.config.ConfigReader(System.getenv());
-        RuntimeSettings runtime = RuntimeSettings.read(reader);
-        reader.throwIfInvalid();
-        return runtime;
+    /** Times the model calls alone and fits the profile. */
+    private static DeviceProfile profileCalls(ModelRuntimes runtimes, LatentSize latent, int runs, String name) {
+        Random random = new Random(1);
+        int hidden = runtimes.textEncoder().hiddenSize();
+        System.out.println("| call | items | median ms |");
+        System.out.println("|---|---:|---:|");
+        // a runtime with static engines (TensorRT) serves at most its largest profile's batch at this size
+        int most = runtimes.unet().maxBatch(latent.height(), latent.width()).orElse(Integer.MAX_VALUE);
+        int[] items = Arrays.stream(UNET_ITEMS).filter(n -> n <= most).toArray();
+        double[] unetMs = new double[items.length];
+        for (int i = 0; i < items.length; i++) {
+            int n = items[i];
+            float[] sample = gaussian(random, n * UNetRuntime.LATENT_CHANNELS * latent.area());
+            float[] states = gaussian(random, n * TextEncoderRuntime.SEQUENCE_LENGTH * hidden);
+            unetMs[i] = median(runs, () -> runtimes.unet().predictNoise(sample, 500f, states, n, latent.height(),
+                    latent.width()));
+            System.out.printf("| UNet | %d | %.2f |%n", n, unetMs[i]);
+        }
+        double[] textMs = new double[2];
+        for (int prompts = 1; prompts <= 2; prompts++) {
+            int[][] ids = new int[prompts][TextEncoderRuntime.SEQUENCE_LENGTH];
+            for (int[] row : ids) {
+                Arrays.fill(row, 49407);
+                row[0] = 49406;
+            }
+            textMs[prompts - 1] = median(runs, () -> runtimes.textEncoder().encode(ids));
+            System.out.printf("| text encoder | %d | %.2f |%n", prompts, textMs[prompts - 1]);
+        }
+        float[] latents = gaussian(random, UNetRuntime.LATENT_CHANNELS * latent.area());
+        double vaeMs = median(runs, () -> runtimes.vaeDecoder().decode(latents, 1, latent.height(), latent.width()));
+        System.out.printf("| VAE decoder | 1 | %.2f |%n", vaeMs);
+        // Least squares fit of unetMs = fixed + perItem * items.
+        double meanX = Arrays.stream(items).average().orElseThrow();
+        double meanY = Arrays.stream(unetMs).average().orElseThrow();
+        double sxy = 0;
+        double sxx = 0;
+        for (int i = 0; i < items.length; i++) {
+            sxy += (items[i] - meanX) * (unetMs[i] - meanY);
+            sxx += (items[i] - meanX) * (items[i] - meanX);
+        }
+        double perItem = sxx == 0 ? 0 : Math.max(0, sxy / sxx);
+        double fixed = Math.max(0, meanY - perItem * meanX);
+        double perPrompt = Math.max(0, textMs[1] - textMs[0]);
+        System.out.printf("%nUNet fit: %.3f ms + %.3f ms per item at latent %s%n", fixed, perItem, latent);
+        return new DeviceProfile(name, "measured by ./sdfleet bench pipeline", List.of(), latent, fixed, perItem,
+                vaeMs, Math.max(0, textMs[0] - perPrompt), perPrompt, items[items.length - 1]);
+    }
+
+    private static double median(int runs, Runnable call) {
+        call.run();
+        double[] ms = new double[Math.max(1, runs)];
+        for (int r = 0; r < ms.length; r++) {
+            long start = System.nanoTime();
+            call.run();
+            ms[r] = (System.nanoTime() - start) / 1e6;
+        }
+        Arrays.sort(ms);
+        return ms[ms.length / 2];
+    }
+
+    private static float[] gaussian(Random random, int n) {
+        float[] values = new float[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = (float) random.nextGaussian();
+        }
+        return values;
+    }
+
+    private static String option(String[] args, String name, String fallback) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return fallback;
     }
 
     private static List<JobRequest> jobs(int count, int size, int steps) {

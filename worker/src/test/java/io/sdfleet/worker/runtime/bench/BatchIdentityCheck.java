@@ -39,12 +39,12 @@ public final class BatchIdentityCheck {
         try (StableDiffusionPipeline pipeline = StableDiffusionPipeline.open(ModelFolder.load(model), runtime,
                 PipelineSettings.defaults().withMaxBatchImages(batch))) {
             JobRequest probe = job("probe", "a lighthouse at dusk, watercolor", size, steps, 42L);
-            String alone = sha256(pipeline.run(List.of(probe)).get(0));
+            String alone = sha256(pipeline.generate(List.of(probe)).get(0));
             List<JobRequest> jobs = new ArrayList<>();
             for (int i = 0; i < batch; i++) {
                 jobs.add(i == batch / 2 ? probe : job("other-" + i, "a harbour town, boat " + i, size, steps, 1000L + i));
             }
-            List<JobResult> results = pipeline.run(jobs);
+            List<JobResult> results = pipeline.generate(jobs);
             String inBatch = sha256(results.get(batch / 2));
             boolean same = alone.equals(inBatch);
             System.out.printf("| %s | %s | %dx%d | %d | %d | %s | %s | %s |%n", pipeline.runtimeName(), model.getFileName(),

@@ -1,0 +1,65 @@
+package io.sdfleet.common;
+
+/**
+ * The catalogue of {@link ErrorInfo#code()}s a completion can carry: why a valid job did not succeed. One
+ * place for every code the fleet writes; the README's table is generated from it ({@link ErrorCodeTable})
+ * and a test holds the two together.
+ *
+ * <p>Public API: upstream services branch on these codes. Add constants, never rename one. None of these
+ * jobs is delivered again: the same request on the same kind of worker would fail the same way (a transient
+ * problem, such as the object store being down, is retried and never becomes a code). Records that are not
+ * valid requests get no completion at all: they go to the DLQ with a {@link FailureReason}.
+ */
+public enum ErrorCode {
+    /** EXPIRED: the job had not started when its {@code deadline} passed; nothing was generated. */
+    DEADLINE_EXCEEDED(CompletionStatus.EXPIRED, "The job's `deadline` passed before a worker started it;"
+            + " nothing was generated."),
+    /** The loaded UNet cannot run this image size (size multiple, or no TensorRT engine for it). */
+    UNSUPPORTED_SIZE(CompletionStatus.FAILED, "The model's UNet cannot run this size: a side is not a multiple"
+            + " of what its `unet/config.json` implies (64 px for SD 1.x; the message proposes the nearest sizes),"
+            + " or no TensorRT engine profile serves it. Checked before any model call."),
+    /** The model's scheduler config cannot drive the requested scheduler with this step count. */
+    UNSUPPORTED_SCHEDULER(CompletionStatus.FAILED, "The requested scheduler cannot be driven with this model's"
+            + " `scheduler_config.json` and step count."),
+    /** The prompt or negative prompt could not be tokenized. */
+    PROMPT_NOT_ENCODABLE(CompletionStatus.FAILED, "The prompt or the negative prompt could not be tokenized."),
+    /** A runtime call failed on this job alone, twice, while the device demonstrably worked. */
+    MODEL_ERROR(CompletionStatus.FAILED, "A model call failed on this job run alone, twice, while the same device"
+            + " ran other jobs or a known-good probe: an input this model cannot process (one poison request"
+            + " cannot stop the fleet). The message names the runtime's error."),
+    /** The job ran out of device or Java memory each time it ran alone, while the probe ran. */
+    RESOURCE_EXHAUSTED(CompletionStatus.FAILED, "The job ran out of device (or Java heap) memory each of the two"
+            + " times it ran alone, while a known-good probe ran: it needs more memory than the worker has;"
+            + " smaller sizes or fewer images may run."),
+    /** The object store refused the image for good (not an outage, which is retried). */
+    STORE_REJECTED(CompletionStatus.FAILED, "The object store refused the image for good (an outage is retried,"
+            + " never a code).");
+
+    private final CompletionStatus status;
+    private final String description;
+
+    ErrorCode(CompletionStatus status, String description) {
+        this.status = status;
+        this.description = description;
+    }
+
+    /** The stable code written to completions; equal to {@link #name()}. */
+    public String code() {
+        return name();
+    }
+
+    /** The status of a completion with this code (EXPIRED for {@link #DEADLINE_EXCEEDED}, else FAILED). */
+    public CompletionStatus status() {
+        return status;
+    }
+
+    /** One or two sentences for the README's table (Markdown). */
+    public String description() {
+        return description;
+    }
+
+    /** The error of a completion: this code and a human-readable message. */
+    public ErrorInfo error(String message) {
+        return new ErrorInfo(code(), message);
+    }
+}

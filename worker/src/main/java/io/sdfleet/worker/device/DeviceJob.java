@@ -1,0 +1,102 @@
+package io.sdfleet.worker.device;
+
+import io.sdfleet.common.Stage;
+import io.sdfleet.worker.image.RgbImage;
+import io.sdfleet.worker.kafka.PendingJob;
+import io.sdfleet.worker.pipeline.GeneratedImage;
+import io.sdfleet.worker.pipeline.JobTimings;
+import io.sdfleet.worker.pipeline.PreparedJob;
+import io.sdfleet.worker.pipeline.Trajectory;
+import io.sdfleet.worker.store.JobOutcome;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One job on the device, from its admission to its last decoded image: which of its images are in the active
+ * set, which are decoded, and the times its completion reports. The device thread only.
+ */
+final class DeviceJob {
+    final PendingJob pending;
+    final PreparedJob prepared;
+    final Instant admittedAt;
+    private final RgbImage[] decoded;
+    private int admittedImages;
+    private int decodedImages;
+    private long firstStepNanos = -1;
+    private long lastStepNanos = -1;
+    private Duration decodeTime = Duration.ZERO;
+    private int maxJobsInCall;
+
+    DeviceJob(PendingJob pending, PreparedJob prepared, Instant admittedAt) {
+        this.pending = pending;
+        this.prepared = prepared;
+        this.admittedAt = admittedAt;
+        this.decoded = new RgbImage[prepared.trajectories().size()];
+    }
+
+    /** The images not yet in the active set, in index order. */
+    List<Trajectory> notAdmitted() {
+        List<Trajectory> all = prepared.trajectories();
+        return all.subList(admittedImages, all.size());
+    }
+
+    void admitted(int images) {
+        admittedImages += images;
+    }
+
+    boolean fullyAdmitted() {
+        return admittedImages == prepared.trajectories().size();
+    }
+
+    /** One of its images took part in a UNet call shared by {@code jobs} jobs, from {@code start} to {@code end}. */
+    void stepped(long startNanos, long endNanos, int jobs) {
+        if (firstStepNanos < 0) {
+            firstStepNanos = startNanos;
+        }
+        lastStepNanos = endNanos;
+        maxJobsInCall = Math.max(maxJobsInCall, jobs);
+    }
+
+    void decoded(Trajectory image, RgbImage rgb, Duration time) {
+        decoded[image.imageIndex()] = rgb;
+        decodedImages++;
+        decodeTime = decodeTime.plus(time);
+    }
+
+    boolean complete() {
+        return decodedImages == decoded.length;
+    }
+
+    String jobId() {
+        return pending.jobId();
+    }
+
+    /** Its outcome once {@link #complete()}: the images and the device's share of its timings. */
+    JobOutcome outcome() {
+        List<GeneratedImage> images = new ArrayList<>(decoded.length);
+        for (int i = 0; i < decoded.length; i++) {
+            images.add(new GeneratedImage(i, prepared.trajectories().get(i).seed(), decoded[i]));
+        }
+        JobTimings timings = queued(pending, admittedAt).with(Stage.TOKENIZE, prepared.tokenizeTime())
+                .with(Stage.ENCODE, prepared.encodeTime())
+                .with(Stage.DENOISE, Duration.ofNanos(Math.max(0, lastStepNanos - firstStepNanos)))
+                .with(Stage.DECODE, decodeTime);
+        return JobOutcome.succeeded(pending, images, prepared.warnings(), timings, maxJobsInCall);
+    }
+
+    int maxJobsInCall() {
+        return maxJobsInCall;
+    }
+
+    /** The queue time of a job: from its record's timestamp to {@code admitted}. */
+    static JobTimings queued(PendingJob job, Instant admitted) {
+        return JobTimings.NONE.with(Stage.QUEUE, Duration.between(job.recordTime(), admitted));
+    }
+
+    @Override
+    public String toString() {
+        return pending.toString();
+    }
+}
