@@ -115,9 +115,9 @@ run_checks() {
   fi
   cold=$(( $(date +%s) - start ))
   start=$(date +%s)
-  if "$root/tools/bench.sh" pipeline "$model" "$size" "$steps" 2 > "$log.bench" 2>&1; then
+  if "$root/tools/bench.sh" pipeline --model "$model" --size "$size" --steps "$steps" --runs 2 > "$log.bench" 2>&1; then
     warm=$(( $(date +%s) - start ))
-    # images/s of the 4-image row of PipelineBench's table: | 4 | 8 | ... | images/s |
+    # images/s of the 4-image row of PipelineBench's jobs table: | 4 | 8 | ... | images/s |
     ips="$(awk -F'|' '$2 ~ /^ *4 *$/ { v = $(NF - 1) } END { gsub(/ /, "", v); print v }' "$log.bench")"
   else
     warm="-"; ips="run failed (see $log.bench)"; failed=1
