@@ -29,10 +29,6 @@ import java.util.Map;
  * <p>Threads: the predictor is used by one thread at a time (the device thread).
  */
 final class DjlModelHandle implements AutoCloseable {
-    /** ONNX Runtime TensorRT provider options (names from ONNX Runtime's TensorRT EP documentation). */
-    static final String TRT_FP16_ENABLE = "trt_fp16_enable";
-    static final String TRT_ENGINE_CACHE_ENABLE = "trt_engine_cache_enable";
-    static final String TRT_ENGINE_CACHE_PATH = "trt_engine_cache_path";
     /**
      * ONNX Runtime CUDA provider options (names from ONNX Runtime's CUDA EP documentation). The default
      * {@code cudnn_conv_algo_search=EXHAUSTIVE} benchmarks convolution algorithms at run time, so the algorithm,
@@ -58,10 +54,31 @@ final class DjlModelHandle implements AutoCloseable {
         this.description = description;
     }
 
-    /** Loads an ONNX file on DJL's OnnxRuntime engine with the given execution provider. */
+    /**
+     * Loads an ONNX file on DJL's OnnxRuntime engine with the configured execution provider ({@link OrtSessionPlan#of}:
+     * under tensorrt, a model without engine profiles runs on CUDA).
+     */
     static DjlModelHandle loadOnnx(Path file, String role, RuntimeSettings settings) throws ModelLoadException {
+        return loadOnnx(file, role, settings, OrtSessionPlan.of(settings));
+    }
+
+    /**
+     * Loads an ONNX file on DJL's OnnxRuntime engine with the providers of {@code plan}. The session options are built
+     * here with ONNX Runtime's Java API and handed to DJL whole (its {@code sessionOptions} load option): DJL's own
+     * string options reach only the device id of the CUDA and TensorRT providers, not their options.
+     *
+     * <p>Before the first GPU session, {@link GpuLibraries} checks the driver and the libraries the provider needs, so
+     * a missing one stops the worker with its name rather than as ONNX Runtime's first dlopen error.
+     */
+    static DjlModelHandle loadOnnx(Path file, String role, RuntimeSettings settings, OrtSessionPlan plan)
+            throws ModelLoadException {
         DjlEngineSetup.configure();
-        OrtProvider provider = settings.ortProvider();
+        OrtProvider provider = plan.provider();
+        if (provider.usesGpu()) {
+            // what the configured provider needs (under tensorrt the text encoder runs on cuda, but the UNet after it
+            // needs TensorRT too): every missing piece is named at the first GPU session
+            GpuLibraries.system().require(settings.ortProvider().usesGpu() ? settings.ortProvider() : provider);
+        }
         OrtSession.SessionOptions options = null;
         Model model = null;
         try {
@@ -75,9 +92,9 @@ final class DjlModelHandle implements AutoCloseable {
             if (provider == OrtProvider.TENSORRT) {
                 // TensorRT first; CUDA below for the nodes TensorRT does not take
                 OrtTensorRTProviderOptions trt = new OrtTensorRTProviderOptions(settings.deviceId());
-                trt.add(TRT_FP16_ENABLE, settings.fp16() ? "1" : "0");
-                trt.add(TRT_ENGINE_CACHE_ENABLE, "1");
-                trt.add(TRT_ENGINE_CACHE_PATH, settings.effectiveTensorRtCacheDir().toString());
+                for (Map.Entry<String, String> option : plan.tensorRtOptions().entrySet()) {
+                    trt.add(option.getKey(), option.getValue());
+                }
                 options.addTensorrt(trt);
             }
             if (provider.usesGpu()) {
@@ -98,7 +115,8 @@ final class DjlModelHandle implements AutoCloseable {
             loadOptions.put(DJL_SESSION_OPTIONS, options);
             model.load(file.getParent(), baseName(file), loadOptions);
             Predictor<NDList, NDList> predictor = model.newPredictor(new NoopTranslator());
-            return new DjlModelHandle(model, predictor, options, onnxRuntimeIdentity(onnxRuntimeVersion(), settings));
+            return new DjlModelHandle(model, predictor, options,
+                    onnxRuntimeIdentity(onnxRuntimeVersion(), provider, settings));
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Throwable e) {
@@ -107,8 +125,9 @@ final class DjlModelHandle implements AutoCloseable {
             throw new ModelLoadException("cannot load " + file + " (" + role + ") on ONNX Runtime with the "
                     + provider + " provider: " + causeChain(e)
                     + (provider.usesGpu() ? "; the " + provider + " provider needs the onnxruntime_gpu jar "
-                    + "and NVIDIA's CUDA/cuDNN" + (provider == OrtProvider.TENSORRT ? "/TensorRT" : "")
-                    + " libraries; set the provider to cpu to run without a GPU" : ""), e);
+                    + "(build with -Dsdfleet.gpu, as docker/worker-trt10.Dockerfile does) and NVIDIA's CUDA 12/cuDNN 9"
+                    + (provider == OrtProvider.TENSORRT ? "/TensorRT 10" : "") + " libraries; set the provider to cpu "
+                    + "to run without a GPU" : ""), e);
         }
     }
 
@@ -144,7 +163,11 @@ final class DjlModelHandle implements AutoCloseable {
      * or {@code onnxruntime-1.21.1/tensorrt:0/fp16}: the version, provider, device and precision all change bytes.
      */
     static String onnxRuntimeIdentity(String version, RuntimeSettings settings) {
-        OrtProvider provider = settings.ortProvider();
+        return onnxRuntimeIdentity(version, settings.ortProvider(), settings);
+    }
+
+    /** The identity of a session that runs on {@code provider} (which may differ from the setting, {@link OrtSessionPlan#of}). */
+    static String onnxRuntimeIdentity(String version, OrtProvider provider, RuntimeSettings settings) {
         return RuntimeKind.ONNXRUNTIME + "-" + version + "/" + provider
                 + (provider.usesGpu() ? ":" + settings.deviceId() : "")
                 + (provider == OrtProvider.TENSORRT && settings.fp16() ? "/fp16" : "");
@@ -157,9 +180,12 @@ final class DjlModelHandle implements AutoCloseable {
 
     /**
      * The version of the ONNX Runtime native library actually loaded (not the one DJL was built against: the
-     * onnxruntime_gpu jar may be another release). Called after a session loaded, so the library is there.
+     * onnxruntime_gpu jar may be another release). DJL's engine is started first: it creates the process's one
+     * OrtEnvironment with its own thread options, and refuses to start (IllegalStateException) when one exists.
      */
     static String onnxRuntimeVersion() {
+        DjlEngineSetup.configure();
+        ai.djl.engine.Engine.getEngine(DjlEngineSetup.ONNX_RUNTIME_ENGINE);
         return OrtEnvironment.getEnvironment().getVersion();
     }
 

@@ -51,7 +51,9 @@ public record ModelRuntimes(TextEncoderRuntime textEncoder, UNetRuntime unet, Va
     /** The UNet alone, on the runtime that {@code settings.kind()} names. */
     public static UNetRuntime openUNet(ModelFolder folder, RuntimeSettings settings) throws ModelLoadException {
         return switch (settings.kind()) {
-            case ONNXRUNTIME -> OnnxRuntimeUNet.load(folder.unet(), settings);
+            case ONNXRUNTIME -> settings.ortProvider() == OrtProvider.TENSORRT
+                    ? OrtTensorRtUNetRuntime.load(folder, settings) // engines per SDFLEET_TRT_PROFILES
+                    : OnnxRuntimeUNet.load(folder.unet(), settings);
             case TENSORRT -> TensorRtUNetRuntime.load(folder.unet(), engineDir(folder, settings), settings);
         };
     }

@@ -60,11 +60,16 @@ public final class OnnxRuntimeUNet implements UNetRuntime {
 
     /** Checks the file's tensors, then loads it. */
     public static OnnxRuntimeUNet load(Path file, RuntimeSettings settings) throws ModelLoadException {
+        return load(file, settings, OrtSessionPlan.of(settings));
+    }
+
+    /** Checks the file's tensors, then loads it with the given providers (one TensorRT engine profile, for one). */
+    static OnnxRuntimeUNet load(Path file, RuntimeSettings settings, OrtSessionPlan plan) throws ModelLoadException {
         OnnxSignature signature = OnnxSignatureReader.read(file);
         SignatureCheck.require(signature, "UNet", INPUTS, OUTPUTS);
         SignatureCheck.requireVariableDims(signature, "UNet", VARIABLE_DIMS);
         TensorSpec timestep = signature.input(TIMESTEP).orElseThrow();
-        return new OnnxRuntimeUNet(DjlModelHandle.loadOnnx(file, "unet", settings), timestep);
+        return new OnnxRuntimeUNet(DjlModelHandle.loadOnnx(file, "unet", settings, plan), timestep);
     }
 
     /** The element type the model takes its timestep in (float32 or int64). */

@@ -22,13 +22,15 @@ import java.util.Optional;
  *   <li>{@code SDFLEET_RUNTIME=tensorrt} with {@code SDFLEET_ORT_PROVIDER=tensorrt} is refused: DJL 0.33's
  *       TensorRT engine links TensorRT 8 while ONNX Runtime 1.2x's TensorRT provider links TensorRT 10, and the
  *       two in one process share C++ symbol names; use {@code cuda} for the text encoder and VAE.</li>
- *   <li>With {@code SDFLEET_RUNTIME=tensorrt} every latent size in {@code SDFLEET_TRT_PROFILES} needs an
- *       engine of batch 2 or more: classifier-free guidance puts two UNet items per image.</li>
+ *   <li>With TensorRT UNet engines ({@code SDFLEET_RUNTIME=tensorrt}, or {@code SDFLEET_ORT_PROVIDER=tensorrt})
+ *       every latent size in {@code SDFLEET_TRT_PROFILES} needs an engine of batch 2 or more: classifier-free
+ *       guidance puts two UNet items per image.</li>
  *   <li>The thread counts matter for the cpu provider; GPU providers run kernels on the device and use them
  *       only for the few operators left on the CPU. Not refused, documented.</li>
- *   <li>{@code SDFLEET_TRT_ENGINE_DIR}, {@code SDFLEET_TRT_PROFILES} and {@code SDFLEET_TRT_FIXED_BATCH} are
- *       read by the tensorrt runtime only; {@code SDFLEET_ORT_TRT_CACHE_DIR} by the tensorrt provider only.
- *       Set elsewhere they have no effect (a compose file may set them for either runtime).</li>
+ *   <li>{@code SDFLEET_TRT_PROFILES} and {@code SDFLEET_TRT_FIXED_BATCH} are read by the tensorrt runtime and the
+ *       tensorrt provider; {@code SDFLEET_TRT_ENGINE_DIR} by the tensorrt runtime only (DJL loads engines built
+ *       by tools/build-trt-engines.sh); {@code SDFLEET_ORT_TRT_CACHE_DIR} by the tensorrt provider only (ONNX
+ *       Runtime builds the engines itself, at start). Set elsewhere they have no effect.</li>
  * </ul>
  *
  * @param kind which runtime runs the UNet ({@code onnxruntime} | {@code tensorrt}); default
@@ -82,8 +84,10 @@ public record RuntimeSettings(
     public static final Setting<OrtProvider> ORT_PROVIDER = Setting.of("SDFLEET_ORT_PROVIDER", OrtProvider.class,
             DEFAULT_ORT_PROVIDER, DEFAULT_ORT_PROVIDER.configValue(), "cpu, cuda, tensorrt",
             "ONNX Runtime execution provider of the text encoder, the VAE and (with SDFLEET_RUNTIME=onnxruntime) the"
-                    + " UNet; cuda and tensorrt need the onnxruntime_gpu jar and NVIDIA's libraries, and tensorrt"
-                    + " cannot be combined with SDFLEET_RUNTIME=tensorrt.",
+                    + " UNet; cuda and tensorrt need the onnxruntime_gpu jar (the -trt10 image) and NVIDIA's CUDA 12,"
+                    + " cuDNN 9 (and TensorRT 10) libraries. tensorrt builds the UNet as TensorRT engines, one per"
+                    + " SDFLEET_TRT_PROFILES entry, at start (the text encoder and VAE then run on cuda), and cannot be"
+                    + " combined with SDFLEET_RUNTIME=tensorrt.",
             OrtProvider::fromConfig);
     public static final Setting<Integer> DEVICE_ID = Setting.integer("SDFLEET_DEVICE_ID", DEFAULT_DEVICE_ID, 0,
             MAX_DEVICE_ID, "GPU ordinal the cuda/tensorrt provider and the tensorrt runtime use (ignored on the CPU).");
@@ -98,8 +102,10 @@ public record RuntimeSettings(
                     + " .onnx files; a prebuilt .plan keeps the precision it was built with).");
     public static final Setting<Path> TRT_CACHE_DIR = Setting.of("SDFLEET_ORT_TRT_CACHE_DIR", Path.class, null,
             "<java.io.tmpdir>/sdfleet-trt-cache", "a folder path",
-            "Folder where ONNX Runtime's tensorrt provider keeps the engines it builds, so a restart reuses them"
-                    + " (put it on a persistent volume).", RuntimeSettings::parsePath);
+            "Folder where ONNX Runtime's tensorrt provider keeps the UNet engines and TensorRT's timing cache it"
+                    + " builds, so a restart reuses them (put it on a persistent volume, one per GPU model and image"
+                    + " version: a cache of another TensorRT version or GPU model stops the worker at start).",
+            RuntimeSettings::parsePath);
     public static final Setting<Path> ENGINE_DIR = Setting.of("SDFLEET_TRT_ENGINE_DIR", Path.class, null,
             "<SDFLEET_MODEL_DIR>/unet/trt", "a folder path",
             "Folder of the UNet's TensorRT engines for SDFLEET_RUNTIME=tensorrt, one unet-b<B>-h<H>-w<W>.plan"
@@ -107,13 +113,15 @@ public record RuntimeSettings(
     public static final Setting<EngineProfiles> ENGINE_PROFILES = Setting.of("SDFLEET_TRT_PROFILES",
             EngineProfiles.class, EngineProfiles.parse(DEFAULT_ENGINE_PROFILES), DEFAULT_ENGINE_PROFILES,
             "comma-separated BxHxW, batch 1.." + EngineProfile.MAX_BATCH + ", latent sides 1.." + EngineProfile.MAX_SIDE,
-            "The TensorRT UNet engines to load, each batch x latent height x latent width (latent = image size / 8,"
-                    + " so 1x64x64 is one UNet item of a 512x512 image; guidance needs two items per image).",
+            "The TensorRT UNet engines (SDFLEET_RUNTIME=tensorrt, or SDFLEET_ORT_PROVIDER=tensorrt) to load or build,"
+                    + " each batch x latent height x latent width (latent = image size / 8, so 1x64x64 is one UNet item"
+                    + " of a 512x512 image; guidance needs two items per image).",
             EngineProfiles::parse);
     public static final Setting<Boolean> FIXED_BATCH = Setting.bool("SDFLEET_TRT_FIXED_BATCH", DEFAULT_FIXED_BATCH,
             "true: every UNet call of an image size runs on that size's largest TensorRT engine, so an image's bytes"
-                    + " never depend on its batch; false: the smallest engine that fits (faster on partial batches,"
-                    + " but the same request may give different bytes alone and inside a batch).");
+                    + " never depend on its batch (the tensorrt provider then builds only those engines); false: the"
+                    + " smallest engine that fits (faster on partial batches, but the same request may give different"
+                    + " bytes alone and inside a batch).");
 
     /** Every declared setting, in table order. */
     public static final List<Setting<?>> SETTINGS = List.of(KIND, ORT_PROVIDER, DEVICE_ID, INTRA_OP_THREADS,
@@ -157,11 +165,12 @@ public record RuntimeSettings(
                     + " engine (TensorRT 8) and ONNX Runtime's TensorRT provider (TensorRT 10) cannot share a"
                     + " process; use cuda for the text encoder and VAE");
         }
-        if (s.kind == RuntimeKind.TENSORRT) {
+        if (s.usesTensorRtEngines()) {
             List<String> tooSmall = s.engineProfiles.largestPerSize().stream()
                     .filter(p -> p.batch() < MIN_LARGEST_ENGINE_BATCH).map(p -> p.height() + "x" + p.width()).toList();
             if (!tooSmall.isEmpty()) {
-                reader.problem(ENGINE_PROFILES, "with " + KIND.name() + "=tensorrt every latent size needs an engine"
+                reader.problem(ENGINE_PROFILES, "with TensorRT UNet engines (" + KIND.name() + "=tensorrt or "
+                        + ORT_PROVIDER.name() + "=tensorrt) every latent size needs an engine"
                         + " of batch " + MIN_LARGEST_ENGINE_BATCH + " or more (guidance runs two UNet items per"
                         + " image); latent size(s) " + String.join(", ", tooSmall) + " have none");
             }
@@ -193,7 +202,15 @@ public record RuntimeSettings(
                 tensorRtCacheDir, engineDir, engineProfiles, fixed);
     }
 
-    /** How the tensorrt runtime picks an engine for a call ({@link #fixedEngineBatch()}). */
+    /**
+     * The UNet runs on static-shape TensorRT engines, one per {@link #engineProfiles()} entry: DJL's TensorRT 8 engines
+     * (kind tensorrt) or engines that ONNX Runtime's TensorRT provider builds (kind onnxruntime, provider tensorrt).
+     */
+    public boolean usesTensorRtEngines() {
+        return kind == RuntimeKind.TENSORRT || ortProvider == OrtProvider.TENSORRT;
+    }
+
+    /** How the UNet's TensorRT engines are picked for a call ({@link #fixedEngineBatch()}). */
     public EngineBatchPolicy engineBatchPolicy() {
         return fixedEngineBatch ? EngineBatchPolicy.FIXED : EngineBatchPolicy.SMALLEST_FITTING;
     }

@@ -46,7 +46,10 @@ final class TensorRtLibraries {
                 + "TensorRT 8.x (" + REQUIRED_LIBRARY + ", libnvinfer_plugin.so.8, libnvonnxparser.so.8) and the "
                 + "CUDA runtime on the library path, and an NVIDIA GPU. Install TensorRT 8.4-8.6 for your CUDA "
                 + "version (NVIDIA's tar or deb packages, or start from the nvcr.io/nvidia/tensorrt:22.xx/23.0x "
-                + "container) and add its lib folder to LD_LIBRARY_PATH, or set the runtime to onnxruntime. "
+                + "container) and add its lib folder to LD_LIBRARY_PATH, or set the runtime to onnxruntime. On Ada, "
+                + "Hopper or Blackwell GPUs (L4, L40S, H100, B200), which TensorRT 8.4 cannot run, use the CUDA 12 / "
+                + "TensorRT 10 image (sdfleet/worker:*-trt10) with SDFLEET_RUNTIME=onnxruntime and "
+                + "SDFLEET_ORT_PROVIDER=tensorrt. "
                 + "Cause: " + cause;
     }
 }

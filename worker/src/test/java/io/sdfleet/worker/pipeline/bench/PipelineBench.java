@@ -110,9 +110,12 @@ public final class PipelineBench {
         int hidden = runtimes.textEncoder().hiddenSize();
         System.out.println("| call | items | median ms |");
         System.out.println("|---|---:|---:|");
-        double[] unetMs = new double[UNET_ITEMS.length];
-        for (int i = 0; i < UNET_ITEMS.length; i++) {
-            int n = UNET_ITEMS[i];
+        // a runtime with static engines (TensorRT) serves at most its largest profile's batch at this size
+        int most = runtimes.unet().maxBatch(latent.height(), latent.width()).orElse(Integer.MAX_VALUE);
+        int[] items = Arrays.stream(UNET_ITEMS).filter(n -> n <= most).toArray();
+        double[] unetMs = new double[items.length];
+        for (int i = 0; i < items.length; i++) {
+            int n = items[i];
             float[] sample = gaussian(random, n * UNetRuntime.LATENT_CHANNELS * latent.area());
             float[] states = gaussian(random, n * TextEncoderRuntime.SEQUENCE_LENGTH * hidden);
             unetMs[i] = median(runs, () -> runtimes.unet().predictNoise(sample, 500f, states, n, latent.height(),
@@ -133,20 +136,20 @@ public final class PipelineBench {
         double vaeMs = median(runs, () -> runtimes.vaeDecoder().decode(latents, 1, latent.height(), latent.width()));
         System.out.printf("| VAE decoder | 1 | %.2f |%n", vaeMs);
         // Least squares fit of unetMs = fixed + perItem * items.
-        double meanX = Arrays.stream(UNET_ITEMS).average().orElseThrow();
+        double meanX = Arrays.stream(items).average().orElseThrow();
         double meanY = Arrays.stream(unetMs).average().orElseThrow();
         double sxy = 0;
         double sxx = 0;
-        for (int i = 0; i < UNET_ITEMS.length; i++) {
-            sxy += (UNET_ITEMS[i] - meanX) * (unetMs[i] - meanY);
-            sxx += (UNET_ITEMS[i] - meanX) * (UNET_ITEMS[i] - meanX);
+        for (int i = 0; i < items.length; i++) {
+            sxy += (items[i] - meanX) * (unetMs[i] - meanY);
+            sxx += (items[i] - meanX) * (items[i] - meanX);
         }
-        double perItem = Math.max(0, sxy / sxx);
+        double perItem = sxx == 0 ? 0 : Math.max(0, sxy / sxx);
         double fixed = Math.max(0, meanY - perItem * meanX);
         double perPrompt = Math.max(0, textMs[1] - textMs[0]);
         System.out.printf("%nUNet fit: %.3f ms + %.3f ms per item at latent %s%n", fixed, perItem, latent);
         return new DeviceProfile(name, "measured by ./sdfleet bench pipeline", List.of(), latent, fixed, perItem,
-                vaeMs, Math.max(0, textMs[0] - perPrompt), perPrompt, UNET_ITEMS[UNET_ITEMS.length - 1]);
+                vaeMs, Math.max(0, textMs[0] - perPrompt), perPrompt, items[items.length - 1]);
     }
 
     private static double median(int runs, Runnable call) {
