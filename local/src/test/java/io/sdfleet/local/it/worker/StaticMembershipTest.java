@@ -7,6 +7,7 @@ import io.sdfleet.local.LocalStack;
 import io.sdfleet.local.LocalStackExtension;
 import io.sdfleet.worker.Worker;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -36,7 +37,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LocalStackExtension.class)
 class StaticMembershipTest {
 
-    private static final Pattern ASSIGNED = Pattern.compile("partitions assigned: \\[([^]]*)]");
+    /** The rebalance listener's log lines; with the cooperative protocol each lists the partitions that changed. */
+    private static final Pattern CHANGE = Pattern.compile("partitions (assigned|revoked|lost[^:]*): \\[([^]]*)]");
 
     private static Map<String, String> productTimings(WorkerScenario s, String id) {
         Map<String, String> env = s.env(id, Map.of());
@@ -87,13 +89,19 @@ class StaticMembershipTest {
         }
     }
 
+    /** The partitions a worker process holds now, from its log: assigned ones added, revoked or lost ones removed. */
     private static Set<String> assigned(WorkerChild child) {
-        Matcher m = ASSIGNED.matcher(child.logText());
-        Set<String> last = new TreeSet<>();
+        Matcher m = CHANGE.matcher(child.logText());
+        Set<String> held = new TreeSet<>();
         while (m.find()) {
-            last = new TreeSet<>(Set.of(m.group(1).split(",\\s*")));
+            List<String> partitions = List.of(m.group(2).split(",\\s*"));
+            if (m.group(1).equals("assigned")) {
+                held.addAll(partitions);
+            } else {
+                held.removeAll(partitions);
+            }
         }
-        return last;
+        return held;
     }
 
     private static ConsumerGroupDescription group(WorkerScenario s) throws Exception {
