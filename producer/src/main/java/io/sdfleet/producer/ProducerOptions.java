@@ -1,5 +1,6 @@
 package io.sdfleet.producer;
 
+import io.sdfleet.common.config.ModelRouting;
 import io.sdfleet.producer.kafka.ClientProperties;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.Producer;
@@ -15,7 +16,7 @@ import java.util.function.Function;
  */
 record ProducerOptions(
         String bootstrapServers,
-        String requestsTopic,
+        ModelRouting routing,
         String completionsTopic,
         Map<String, Object> producerProperties,
         Map<String, Object> consumerProperties,
@@ -30,6 +31,11 @@ record ProducerOptions(
     ProducerOptions {
         producerProperties = Map.copyOf(producerProperties);
         consumerProperties = Map.copyOf(consumerProperties);
+    }
+
+    /** The plain requests topic (that of the default model, and of every request in a fleet of one model). */
+    String requestsTopic() {
+        return routing.topicRequests();
     }
 
     /** How long a send may wait to find a broker and the topic; also bounds completion-topic lookups. */

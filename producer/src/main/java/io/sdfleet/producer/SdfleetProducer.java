@@ -105,9 +105,22 @@ public final class SdfleetProducer implements AutoCloseable {
         return builder().kafkaSettings(settings).build();
     }
 
-    /** The topic requests are written to. */
+    /** The plain requests topic: that of the default model and of requests naming no model. */
     public String requestsTopic() {
         return options.requestsTopic();
+    }
+
+    /**
+     * The topic a request for {@code model} is written to (null: a request naming none).
+     *
+     * @throws InvalidRequestException {@code model} cannot be routed (not a model name)
+     */
+    public String requestsTopicFor(String model) {
+        try {
+            return options.routing().requestsTopicFor(model);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(List.of(new Violation("model", e.getMessage())), null);
+        }
     }
 
     /** The topic completions are read from. */
@@ -133,7 +146,8 @@ public final class SdfleetProducer implements AutoCloseable {
     /** Like {@link #submitAsync(JobRequest)} with the caller's trace id (see {@link TraceIds}). */
     public CompletableFuture<String> submitAsync(JobRequest request, String traceId) {
         TraceIds.requireValid(traceId);
-        return send(normalizer.prepare(request), traceId);
+        JobRequest prepared = normalizer.prepare(request);
+        return send(prepared, topicOf(prepared), traceId);
     }
 
     /**
@@ -152,7 +166,7 @@ public final class SdfleetProducer implements AutoCloseable {
     public String submit(JobRequest request, String traceId) {
         JobRequest prepared = normalizer.prepare(request);
         TraceIds.requireValid(traceId);
-        return awaitSent(prepared, send(prepared, traceId));
+        return awaitSent(prepared, send(prepared, topicOf(prepared), traceId));
     }
 
     /**
@@ -173,13 +187,21 @@ public final class SdfleetProducer implements AutoCloseable {
                     ? List.of(new Violation("request", "is null"))
                     : RequestValidator.validate(filled);
             CompletableFuture<String> sent;
+            String topic = null;
+            if (violations.isEmpty()) {
+                try {
+                    topic = topicOf(filled);
+                } catch (InvalidRequestException e) {
+                    violations = e.violations();
+                }
+            }
             if (!violations.isEmpty()) {
                 sent = CompletableFuture.failedFuture(
                         new InvalidRequestException(violations, filled == null ? null : filled.jobId()));
             } else if (unreachable != null) {
                 sent = CompletableFuture.failedFuture(unreachable);
             } else {
-                sent = send(filled, TraceIds.generate());
+                sent = send(filled, topic, TraceIds.generate());
                 unreachable = unreachableCause(sent).orElse(null);
             }
             prepared.add(filled);
@@ -242,12 +264,21 @@ public final class SdfleetProducer implements AutoCloseable {
         }
     }
 
-    private CompletableFuture<String> send(JobRequest prepared, String traceId) {
+    /** The topic of a prepared request: its model's. */
+    private String topicOf(JobRequest prepared) {
+        try {
+            return options.routing().requestsTopicFor(prepared.model());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(List.of(new Violation("model", e.getMessage())), prepared.jobId());
+        }
+    }
+
+    private CompletableFuture<String> send(JobRequest prepared, String topic, String traceId) {
         String jobId = prepared.jobId();
         RecordHeaders headers = new RecordHeaders();
         headers.add(SdfleetHeaders.SCHEMA, SCHEMA_HEADER);
         headers.add(SdfleetHeaders.TRACE_ID, traceId.getBytes(StandardCharsets.UTF_8));
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(options.requestsTopic(), null, jobId,
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, null, jobId,
                 codec.encode(prepared), headers);
         // Remembered before sending: a fast worker's completion may precede the acknowledgement.
         recentSubmits.record(jobId, clock.instant());
@@ -262,17 +293,17 @@ public final class SdfleetProducer implements AutoCloseable {
             if (error == null) {
                 result.complete(jobId);
             } else {
-                result.completeExceptionally(translate(error, jobId, !sendReturned.get()));
+                result.completeExceptionally(translate(error, jobId, topic, !sendReturned.get()));
             }
         });
         sendReturned.set(true);
         return result;
     }
 
-    private RuntimeException translate(Exception error, String jobId, boolean beforeSendReturned) {
+    private RuntimeException translate(Exception error, String jobId, String topic, boolean beforeSendReturned) {
         if (error instanceof TimeoutException && beforeSendReturned) {
             return new KafkaUnavailableException("no Kafka broker reachable at " + options.bootstrapServers()
-                    + " within " + DurationText.format(options.maxBlock()) + " (or topic " + options.requestsTopic()
+                    + " within " + DurationText.format(options.maxBlock()) + " (or topic " + topic
                     + " does not exist there); job " + jobId + " was not sent", error);
         }
         if (error instanceof TimeoutException) {
@@ -282,9 +313,9 @@ public final class SdfleetProducer implements AutoCloseable {
         }
         if (error instanceof RetriableException) {
             return new KafkaUnavailableException("job " + jobId + " could not be written to "
-                    + options.requestsTopic() + " at " + options.bootstrapServers() + ": " + error.getMessage(), error);
+                    + topic + " at " + options.bootstrapServers() + ": " + error.getMessage(), error);
         }
-        return new SubmitFailedException(jobId, "Kafka refused job " + jobId + " on topic " + options.requestsTopic()
+        return new SubmitFailedException(jobId, "Kafka refused job " + jobId + " on topic " + topic
                 + ": " + error.getMessage(), error);
     }
 

@@ -1,5 +1,7 @@
 package io.sdfleet.producer;
 
+import io.sdfleet.common.ModelNames;
+import io.sdfleet.common.config.ModelRouting;
 import io.sdfleet.common.config.KafkaSettings;
 import io.sdfleet.producer.kafka.ClientProperties;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -38,6 +40,9 @@ public final class SdfleetProducerBuilder {
 
     private String bootstrapServers = DEFAULT_BOOTSTRAP_SERVERS;
     private String requestsTopic = DEFAULT_REQUESTS_TOPIC;
+    private String requestsTopicPattern = KafkaSettings.DEFAULT_TOPIC_REQUESTS_PATTERN;
+    private String defaultModel = KafkaSettings.DEFAULT_DEFAULT_MODEL;
+    private String workerGroup = KafkaSettings.DEFAULT_WORKER_GROUP;
     private String completionsTopic = DEFAULT_COMPLETIONS_TOPIC;
     private final Map<String, Object> clientProperties = new LinkedHashMap<>();
     private Duration completionLookback = DEFAULT_COMPLETION_LOOKBACK;
@@ -55,6 +60,9 @@ public final class SdfleetProducerBuilder {
     public SdfleetProducerBuilder kafkaSettings(KafkaSettings settings) {
         bootstrapServers(settings.bootstrapServers());
         requestsTopic(settings.topicRequests());
+        requestsTopicPattern(settings.topicRequestsPattern());
+        defaultModel(settings.defaultModel());
+        workerGroup = settings.workerGroup();
         completionsTopic(settings.topicCompletions());
         return clientProperties(settings.clientOverrides());
     }
@@ -83,6 +91,28 @@ public final class SdfleetProducerBuilder {
     /** The topic requests are written to. */
     public SdfleetProducerBuilder requestsTopic(String value) {
         requestsTopic = requireText(value, "requestsTopic");
+        return this;
+    }
+
+    /**
+     * The topic of the requests for a model other than the {@linkplain #defaultModel default one}, with
+     * {@value KafkaSettings#MODEL_PLACEHOLDER} for its name (default {@value KafkaSettings#DEFAULT_TOPIC_REQUESTS_PATTERN}).
+     */
+    public SdfleetProducerBuilder requestsTopicPattern(String value) {
+        requestsTopicPattern = requireText(value, "requestsTopicPattern");
+        if (!value.contains(KafkaSettings.MODEL_PLACEHOLDER)) {
+            throw new IllegalArgumentException("requestsTopicPattern must contain " + KafkaSettings.MODEL_PLACEHOLDER);
+        }
+        return this;
+    }
+
+    /**
+     * The model whose requests (and requests naming none) go to {@link #requestsTopic}; other models' requests go to
+     * their own topics ({@link io.sdfleet.common.config.ModelRouting}). Empty (the default): a fleet of one model,
+     * every request on {@link #requestsTopic}.
+     */
+    public SdfleetProducerBuilder defaultModel(String value) {
+        defaultModel = value == null || value.isBlank() ? "" : ModelNames.require(value);
         return this;
     }
 
@@ -162,7 +192,8 @@ public final class SdfleetProducerBuilder {
         RequestNormalizer chosen = normalizer != null
                 ? normalizer
                 : new RequestNormalizer(new JobIdGenerator(clock), RequestNormalizer.randomSeeds());
-        return new SdfleetProducer(new ProducerOptions(bootstrapServers, requestsTopic, completionsTopic,
+        ModelRouting routing = new ModelRouting(requestsTopic, workerGroup, requestsTopicPattern, defaultModel);
+        return new SdfleetProducer(new ProducerOptions(bootstrapServers, routing, completionsTopic,
                 producerProperties, consumerProperties, completionLookback, closeTimeout, recentSubmitCapacity,
                 clock, chosen, producerFactory, consumerFactory));
     }

@@ -10,6 +10,7 @@ import io.sdfleet.worker.kafka.CompletionRecords;
 import io.sdfleet.worker.kafka.DeadLetterRecords;
 import io.sdfleet.worker.kafka.KafkaClientFactory;
 import io.sdfleet.worker.kafka.LiveSessions;
+import io.sdfleet.worker.kafka.ModelCheck;
 import io.sdfleet.worker.kafka.PollLoop;
 import io.sdfleet.worker.kafka.PollSettings;
 import io.sdfleet.worker.kafka.RecordIntake;
@@ -21,6 +22,7 @@ import io.sdfleet.worker.lifecycle.WorkerState;
 import io.sdfleet.worker.observe.WorkerMetrics;
 import io.sdfleet.worker.pipeline.StableDiffusionPipeline;
 import io.sdfleet.worker.store.ImageStore;
+import io.sdfleet.worker.store.JobCompletions;
 import io.sdfleet.worker.store.JobIdentity;
 import io.sdfleet.worker.store.Retrier;
 import io.sdfleet.worker.store.StoreStage;
@@ -69,12 +71,13 @@ public final class Worker implements AutoCloseable {
     private final Thread pollThread;
     private final Thread deviceThread;
 
-    private Worker(WorkerSettings settings, StableDiffusionPipeline pipeline, ImageStore store, WorkerMetrics metrics,
-            KafkaClientFactory clients, Clock clock, Consumer<WorkerState> onStateChange) {
+    private Worker(WorkerSettings settings, StableDiffusionPipeline pipeline, String modelDigest, ImageStore store,
+            WorkerMetrics metrics, KafkaClientFactory clients, Clock clock, Consumer<WorkerState> onStateChange) {
         this.settings = settings;
         this.controller = new ShutdownController(onStateChange);
         String workerId = settings.workerId();
-        JobIdentity identity = new JobIdentity(workerId, pipeline.modelName(), pipeline.runtimeName());
+        // The served model's name (SDFLEET_MODEL_NAME), not the pipeline's: the name requests are routed and checked by.
+        JobIdentity identity = new JobIdentity(workerId, settings.modelName(), pipeline.runtimeName(), modelDigest);
         WorkInbox inbox = new WorkInbox();
         LiveSessions live = new LiveSessions();
         WaitingJobs waiting = new WaitingJobs(settings.device().batchMaxWait(), clock);
@@ -91,11 +94,14 @@ public final class Worker implements AutoCloseable {
         DeviceLoop device = new DeviceLoop(waiting, pipeline, storeStage::submit, inbox, live, controller, metrics, clock,
                 settings.device(), faults, workerId);
         Duration closeTimeout = min(CLOSE_RESERVE, settings.shutdownGrace().dividedBy(4));
-        PollSettings pollSettings = new PollSettings(settings.kafka().topicRequests(), settings.pollTimeout(),
+        PollSettings pollSettings = new PollSettings(settings.requestsTopic(), settings.pollTimeout(),
                 settings.maxPendingJobs(), settings.revokeTimeout(), closeTimeout, settings.commitMaxDelay());
         DeadLetterRecords deadLetters = new DeadLetterRecords(settings.kafka().topicDlq(), workerId,
                 maxRequestSize(settings));
-        RecordIntake intake = new RecordIntake(deadLetters, workerId, clock);
+        JobCompletions refusals = new JobCompletions(identity);
+        ModelCheck models = new ModelCheck(settings.modelName(),
+                (job, error) -> completions.finished(job, refusals.refused(job.request(), error, clock.instant())));
+        RecordIntake intake = new RecordIntake(deadLetters, workerId, clock, models);
         CommitCoordinator committer = null;
         try {
             committer = settings.transactions()
@@ -135,12 +141,24 @@ public final class Worker implements AutoCloseable {
      */
     public static Worker start(WorkerSettings settings, StableDiffusionPipeline pipeline, ImageStore store,
             WorkerMetrics metrics, KafkaClientFactory clients, Clock clock, Consumer<WorkerState> onStateChange) {
-        Worker worker = new Worker(Objects.requireNonNull(settings), Objects.requireNonNull(pipeline),
+        return start(settings, pipeline, null, store, metrics, clients, clock, onStateChange);
+    }
+
+    /**
+     * As {@link #start(WorkerSettings, StableDiffusionPipeline, ImageStore, WorkerMetrics, KafkaClientFactory, Clock,
+     * Consumer)}, with the digest of the model folder the pipeline was loaded from
+     * ({@link io.sdfleet.worker.model.ModelDigest}; null when unknown), reported in completions and the catalog.
+     */
+    public static Worker start(WorkerSettings settings, StableDiffusionPipeline pipeline, String modelDigest,
+            ImageStore store, WorkerMetrics metrics, KafkaClientFactory clients, Clock clock,
+            Consumer<WorkerState> onStateChange) {
+        Worker worker = new Worker(Objects.requireNonNull(settings), Objects.requireNonNull(pipeline), modelDigest,
                 Objects.requireNonNull(store), Objects.requireNonNull(metrics), clients, clock, onStateChange);
         worker.pollThread.start();
         worker.deviceThread.start();
-        LOG.info("worker {} started: group {}, topic {}, transactions {}", settings.workerId(),
-                settings.kafka().workerGroup(), settings.kafka().topicRequests(), settings.transactions());
+        LOG.info("worker {} started: model {} ({}), group {}, topic {}, transactions {}", settings.workerId(),
+                settings.modelName(), modelDigest, settings.workerGroup(), settings.requestsTopic(),
+                settings.transactions());
         return worker;
     }
 

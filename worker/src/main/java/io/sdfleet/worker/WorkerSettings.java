@@ -1,10 +1,12 @@
 package io.sdfleet.worker;
 
+import io.sdfleet.common.ModelNames;
 import io.sdfleet.common.config.ConfigException;
 import io.sdfleet.common.config.ConfigReader;
 import io.sdfleet.common.config.KafkaSettings;
 import io.sdfleet.common.config.Setting;
 import io.sdfleet.worker.device.DeviceSettings;
+import io.sdfleet.worker.fleet.FleetSettings;
 import io.sdfleet.worker.observe.ObserveSettings;
 import io.sdfleet.worker.pipeline.PipelineSettings;
 import io.sdfleet.worker.runtime.RuntimeSettings;
@@ -46,6 +48,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * @param observe            health and metrics HTTP server
  * @param workerId           this worker instance's stable id (transactional id, completions, logs)
  * @param modelDir           model folder
+ * @param modelName          the name of the model this worker serves ({@code SDFLEET_MODEL_NAME}, default the folder's
+ *                           name): its requests topic and consumer group, completions, the catalog
+ * @param fleet              catalog heartbeat and progress events
  * @param runtimeSettings    model runtimes: UNet runtime, execution provider, device, threads, TensorRT engines
  * @param pipeline           pipeline settings; its maxBatchImages is the device's {@code batchMaxImages}, or the
  *                           pipeline's default when that is 0
@@ -63,7 +68,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * @param unknownKeys        SDFLEET_* variables that no setting read (probably misspelt; logged as warnings)
  */
 public record WorkerSettings(KafkaSettings kafka, StoreSettings store, StoreRetrySettings storeRetry,
-                             ObserveSettings observe, String workerId, Path modelDir,
+                             ObserveSettings observe, String workerId, Path modelDir, String modelName,
+                             FleetSettings fleet,
                              RuntimeSettings runtimeSettings, PipelineSettings pipeline, DeviceSettings device,
                              int maxPendingJobs, boolean transactions,
                              Duration transactionTimeout, Duration shutdownGrace, Duration pollTimeout,
@@ -98,6 +104,11 @@ public record WorkerSettings(KafkaSettings kafka, StoreSettings store, StoreRetr
             WorkerSettings::parseWorkerId);
     public static final Setting<String> MODEL_DIR = Setting.nonBlank("SDFLEET_MODEL_DIR", DEFAULT_MODEL_DIR,
             "Folder of the model in diffusers' ONNX layout.");
+    public static final Setting<String> MODEL_NAME = Setting.of("SDFLEET_MODEL_NAME", String.class, null,
+            "(the model folder's name)", ModelNames.ALLOWED,
+            "Name of the model this worker serves: requests naming another model are refused (MODEL_NOT_SERVED), and"
+                    + " with SDFLEET_DEFAULT_MODEL set it chooses the worker's requests topic and consumer group.",
+            ModelNames::require);
     public static final Setting<Integer> MAX_PENDING_JOBS = Setting.integer("SDFLEET_MAX_PENDING_JOBS",
             DEFAULT_MAX_PENDING_JOBS, 1, 100_000,
             "Jobs taken and not yet committed at which the worker pauses its partitions (it keeps polling).");
@@ -137,13 +148,13 @@ public record WorkerSettings(KafkaSettings kafka, StoreSettings store, StoreRetr
                     + " group.consumer.session.timeout.ms).");
 
     /** The worker's own settings, in table order. */
-    public static final List<Setting<?>> OWN_SETTINGS = List.of(WORKER_ID_SETTING, MODEL_DIR, MAX_PENDING_JOBS, TRANSACTIONS, TRANSACTION_TIMEOUT, SHUTDOWN_GRACE,
+    public static final List<Setting<?>> OWN_SETTINGS = List.of(WORKER_ID_SETTING, MODEL_DIR, MODEL_NAME, MAX_PENDING_JOBS, TRANSACTIONS, TRANSACTION_TIMEOUT, SHUTDOWN_GRACE,
             POLL_TIMEOUT, REVOKE_TIMEOUT, STORE_THREADS, COMMIT_MAX_DELAY, STATIC_MEMBERSHIP, GROUP_PROTOCOL);
 
     /** Every setting a worker reads, in README table order. */
     public static final List<Setting<?>> ALL_SETTINGS = concat(KafkaSettings.SETTINGS, StoreSettings.SETTINGS,
             StoreRetrySettings.SETTINGS, ObserveSettings.SETTINGS, OWN_SETTINGS, DeviceSettings.SETTINGS,
-            RuntimeSettings.SETTINGS, PipelineSettings.SETTINGS);
+            RuntimeSettings.SETTINGS, PipelineSettings.SETTINGS, FleetSettings.SETTINGS);
 
     public WorkerSettings {
         unknownKeys = List.copyOf(unknownKeys);
@@ -177,13 +188,27 @@ public record WorkerSettings(KafkaSettings kafka, StoreSettings store, StoreRetr
             }
         }
         Path modelDir = Path.of(reader.get(MODEL_DIR));
+        String modelName = reader.get(MODEL_NAME);
+        if (modelName == null) {
+            Path folderName = modelDir.toAbsolutePath().normalize().getFileName();
+            modelName = folderName == null ? "" : folderName.toString();
+            if (!ModelNames.isValid(modelName)) {
+                reader.problem(MODEL_NAME, "unset, and the model folder's name '" + modelName + "' is not a usable"
+                        + " default (allowed: " + ModelNames.ALLOWED + "); set it");
+            }
+        }
+        if (ModelNames.isValid(modelName)) {
+            kafka.routingProblem(modelName).ifPresent(p -> reader.problem(MODEL_NAME, p));
+        }
+        FleetSettings fleet = FleetSettings.read(reader);
         DeviceSettings device = DeviceSettings.read(reader);
         RuntimeSettings runtime = RuntimeSettings.read(reader);
         PipelineSettings pipeline = PipelineSettings.read(reader);
         if (device.batchMaxImages() > 0) {
             pipeline = pipeline.withMaxBatchImages(device.batchMaxImages());
         }
-        WorkerSettings settings = new WorkerSettings(kafka, store, retry, observe, workerId, modelDir, runtime,
+        WorkerSettings settings = new WorkerSettings(kafka, store, retry, observe, workerId, modelDir, modelName,
+                fleet, runtime,
                 pipeline, device, reader.get(MAX_PENDING_JOBS), reader.get(TRANSACTIONS),
                 reader.get(TRANSACTION_TIMEOUT), reader.get(SHUTDOWN_GRACE), reader.get(POLL_TIMEOUT),
                 reader.get(REVOKE_TIMEOUT), reader.get(STORE_THREADS), reader.get(COMMIT_MAX_DELAY),
@@ -192,6 +217,7 @@ public record WorkerSettings(KafkaSettings kafka, StoreSettings store, StoreRetr
         checkRules(reader, settings);
         reader.throwIfInvalid();
         return new WorkerSettings(kafka, store, retry, observe, settings.workerId, settings.modelDir,
+                settings.modelName, settings.fleet,
                 settings.runtimeSettings, settings.pipeline, settings.device, settings.maxPendingJobs,
                 settings.transactions, settings.transactionTimeout, settings.shutdownGrace, settings.pollTimeout,
                 settings.revokeTimeout, settings.storeThreads, settings.commitMaxDelay, settings.staticMembership,
@@ -256,6 +282,16 @@ public record WorkerSettings(KafkaSettings kafka, StoreSettings store, StoreRetr
         }
     }
 
+    /** The topic this worker reads: its model's ({@link KafkaSettings#requestsTopicFor}). */
+    public String requestsTopic() {
+        return kafka.requestsTopicFor(modelName);
+    }
+
+    /** The consumer group this worker is in: its model's ({@link KafkaSettings#workerGroupFor}). */
+    public String workerGroup() {
+        return kafka.workerGroupFor(modelName);
+    }
+
     /** The consumer's static member name ({@code group.instance.id}): stable per worker instance. */
     public String groupInstanceId() {
         return TRANSACTIONAL_ID_PREFIX + workerId;
@@ -280,7 +316,7 @@ public record WorkerSettings(KafkaSettings kafka, StoreSettings store, StoreRetr
         }
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.min(500, maxPendingJobs));
-        config.putAll(kafka.consumerConfig(kafka.workerGroup()));
+        config.putAll(kafka.consumerConfig(workerGroup()));
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         return config;
     }

@@ -1,5 +1,6 @@
 package io.sdfleet.producer.cli;
 
+import io.sdfleet.common.config.KafkaSettings;
 import io.sdfleet.producer.SdfleetProducer;
 import io.sdfleet.producer.kafka.ClientProperties;
 import io.sdfleet.producer.kafka.CompletionReader;
@@ -16,30 +17,35 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the environment with {@code --bootstrap-servers} on top. Opening clients is the only thing that may
  * touch the network, and commands do it only after every argument has been checked.
  */
-record KafkaTarget(String bootstrapServers, String requestsTopic, String completionsTopic,
-        Map<String, Object> clientOverrides, Duration completionLookback) {
+record KafkaTarget(KafkaSettings kafka, Duration completionLookback) {
 
     private static final AtomicInteger READERS = new AtomicInteger();
 
-    KafkaTarget {
-        clientOverrides = Map.copyOf(clientOverrides);
+    String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    String completionsTopic() {
+        return kafka.topicCompletions();
+    }
+
+    Map<String, Object> clientOverrides() {
+        return kafka.clientOverrides();
     }
 
     SdfleetProducer openProducer() {
         return SdfleetProducer.builder()
-                .bootstrapServers(bootstrapServers)
-                .requestsTopic(requestsTopic)
-                .completionsTopic(completionsTopic)
-                .clientProperties(clientOverrides)
+                .kafkaSettings(kafka)
                 .completionLookback(completionLookback)
                 .build();
     }
 
     CompletionReader openCompletionReader(StartPosition start) {
-        Map<String, Object> producerProperties = ClientProperties.producer(bootstrapServers, clientOverrides, "unused");
-        Map<String, Object> properties = ClientProperties.completionReader(bootstrapServers, clientOverrides,
+        Map<String, Object> producerProperties = ClientProperties.producer(bootstrapServers(), clientOverrides(),
+                "unused");
+        Map<String, Object> properties = ClientProperties.completionReader(bootstrapServers(), clientOverrides(),
                 "sdfleet-watch-" + READERS.incrementAndGet());
-        return new CompletionReader(new KafkaConsumer<>(properties), completionsTopic, start,
-                ClientProperties.maxBlock(producerProperties), bootstrapServers, JobCodec.shared()::decodeCompletion);
+        return new CompletionReader(new KafkaConsumer<>(properties), completionsTopic(), start,
+                ClientProperties.maxBlock(producerProperties), bootstrapServers(), JobCodec.shared()::decodeCompletion);
     }
 }

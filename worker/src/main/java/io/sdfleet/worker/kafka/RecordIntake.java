@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
@@ -29,7 +30,11 @@ public final class RecordIntake {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecordIntake.class);
 
-    /** The result for one record: exactly one of the two is set. */
+    /**
+     * The result for one record: exactly one of the two is set. {@code deadLetter} is the record's finished work
+     * when it is not to be run: its DLQ record ({@code reason} set), or the FAILED completion of a job for another
+     * model ({@link ModelCheck}; {@code reason} null).
+     */
     public record Taken(PendingJob job, FinishedWork deadLetter, FailureReason reason) {
     }
 
@@ -37,11 +42,19 @@ public final class RecordIntake {
     private final DeadLetterRecords deadLetters;
     private final String workerId;
     private final Clock clock;
+    private final ModelCheck models;
 
+    /** Intake that checks no model (tests of the other stages, whose jobs name none). */
     public RecordIntake(DeadLetterRecords deadLetters, String workerId, Clock clock) {
+        this(deadLetters, workerId, clock, null);
+    }
+
+    /** @param models refuses jobs for another model; null checks none */
+    public RecordIntake(DeadLetterRecords deadLetters, String workerId, Clock clock, ModelCheck models) {
         this.deadLetters = deadLetters;
         this.workerId = workerId;
         this.clock = clock;
+        this.models = models;
     }
 
     /** Decodes and validates {@code record}, taken in the partition's tracking {@code session}. */
@@ -58,8 +71,14 @@ public final class RecordIntake {
             Header trace = record.headers().lastHeader(SdfleetHeaders.TRACE_ID);
             String traceId = trace == null || trace.value() == null ? null
                     : new String(trace.value(), StandardCharsets.UTF_8);
-            return new Taken(new PendingJob(partition, record.offset(), session, request, produced, now, traceId),
-                    null, null);
+            PendingJob job = new PendingJob(partition, record.offset(), session, request, produced, now, traceId);
+            Optional<FinishedWork> notServed = models == null ? Optional.empty() : models.refuse(job);
+            if (notServed.isPresent()) {
+                LOG.warn("{} names model '{}', not this worker's '{}': FAILED {}", job, request.model(),
+                        models.servedModel(), io.sdfleet.common.ErrorCode.MODEL_NOT_SERVED.code());
+                return new Taken(null, notServed.get(), null);
+            }
+            return new Taken(job, null, null);
         } catch (InvalidRecordException e) {
             FailureEvent event = FailureEvent.of(e, record.topic(), record.partition(), record.offset(), workerId, now);
             // One JSON line per refused record: every violation, for log search and alerting.
