@@ -26,7 +26,9 @@ record ProducerOptions(
         Clock clock,
         RequestNormalizer normalizer,
         Function<Map<String, Object>, Producer<String, byte[]>> producerFactory,
-        Function<Map<String, Object>, Consumer<String, byte[]>> consumerFactory) {
+        Function<Map<String, Object>, Consumer<String, byte[]>> consumerFactory,
+        boolean modelCheck,
+        String fleetTopic) {
 
     ProducerOptions {
         producerProperties = Map.copyOf(producerProperties);

@@ -16,16 +16,21 @@ import java.util.Map;
  *
  * @param kafka              where the cluster and topics are
  * @param completionLookback how far before a job's submit time completion reading starts
+ * @param modelCheck         refuse a request before sending when no live worker serves its model
  */
-public record ProducerSettings(KafkaSettings kafka, Duration completionLookback) {
+public record ProducerSettings(KafkaSettings kafka, Duration completionLookback, boolean modelCheck) {
 
     public static final Setting<Duration> COMPLETION_LOOKBACK = Setting.duration(
             "SDFLEET_PRODUCER_COMPLETION_LOOKBACK", SdfleetProducerBuilder.DEFAULT_COMPLETION_LOOKBACK,
             Duration.ZERO, Duration.ofDays(1),
             "How far before a job's submit time awaitCompletion starts reading completions (clock differences).");
 
+    public static final Setting<Boolean> MODEL_CHECK = Setting.bool("SDFLEET_PRODUCER_MODEL_CHECK",
+            SdfleetProducerBuilder.DEFAULT_MODEL_CHECK, "Refuse a request before sending it when no live worker in the"
+                    + " fleet catalog (SDFLEET_TOPIC_FLEET) serves its model; false for a fleet that scales from zero.");
+
     /** The producer's own settings, in table order (the Kafka ones are {@link KafkaSettings#SETTINGS}). */
-    public static final List<Setting<?>> SETTINGS = List.of(COMPLETION_LOOKBACK);
+    public static final List<Setting<?>> SETTINGS = List.of(COMPLETION_LOOKBACK, MODEL_CHECK);
 
     /**
      * Reads and checks every setting.
@@ -36,7 +41,8 @@ public record ProducerSettings(KafkaSettings kafka, Duration completionLookback)
         ConfigReader reader = new ConfigReader(env);
         KafkaSettings kafka = KafkaSettings.read(reader);
         Duration lookback = reader.get(COMPLETION_LOOKBACK);
+        boolean modelCheck = reader.get(MODEL_CHECK);
         reader.throwIfInvalid();
-        return new ProducerSettings(kafka, lookback);
+        return new ProducerSettings(kafka, lookback, modelCheck);
     }
 }

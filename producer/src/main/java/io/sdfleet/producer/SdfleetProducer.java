@@ -10,6 +10,7 @@ import io.sdfleet.common.SdfleetHeaders;
 import io.sdfleet.common.Violation;
 import io.sdfleet.common.config.KafkaSettings;
 import io.sdfleet.producer.kafka.ClientProperties;
+import io.sdfleet.producer.kafka.FleetReader;
 import io.sdfleet.producer.kafka.StartPosition;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -71,6 +72,8 @@ public final class SdfleetProducer implements AutoCloseable {
     private final RequestNormalizer normalizer;
     private final RecentSubmits recentSubmits;
     private final CompletionWaiter completions;
+    /** The model check; null when turned off. */
+    private final ModelAvailability models;
     private final Clock clock;
     private final JobCodec codec = JobCodec.shared();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -82,6 +85,9 @@ public final class SdfleetProducer implements AutoCloseable {
         this.recentSubmits = new RecentSubmits(options.recentSubmitCapacity());
         this.completions = new CompletionWaiter(options.consumerFactory(), options.consumerProperties(),
                 options.completionsTopic(), options.maxBlock(), options.bootstrapServers());
+        this.models = options.modelCheck() ? new ModelAvailability(new FleetReader(
+                () -> options.consumerFactory().apply(options.consumerProperties()), options.fleetTopic(),
+                options.bootstrapServers()), clock, options.maxBlock()) : null;
         this.producer = options.producerFactory().apply(options.producerProperties());
     }
 
@@ -188,14 +194,21 @@ public final class SdfleetProducer implements AutoCloseable {
                     : RequestValidator.validate(filled);
             CompletableFuture<String> sent;
             String topic = null;
-            if (violations.isEmpty()) {
+            RuntimeException unrouted = null;
+            if (violations.isEmpty() && unreachable == null) {
                 try {
                     topic = topicOf(filled);
                 } catch (InvalidRequestException e) {
                     violations = e.violations();
+                } catch (ModelNotServedException e) {
+                    unrouted = e;
+                } catch (KafkaUnavailableException e) {
+                    unreachable = e;
                 }
             }
-            if (!violations.isEmpty()) {
+            if (unrouted != null) {
+                sent = CompletableFuture.failedFuture(unrouted);
+            } else if (!violations.isEmpty()) {
                 sent = CompletableFuture.failedFuture(
                         new InvalidRequestException(violations, filled == null ? null : filled.jobId()));
             } else if (unreachable != null) {
@@ -264,13 +277,24 @@ public final class SdfleetProducer implements AutoCloseable {
         }
     }
 
-    /** The topic of a prepared request: its model's. */
+    /**
+     * The topic of a prepared request: its model's; with the model check on, only when a live worker serves it.
+     *
+     * @throws InvalidRequestException   the model cannot be routed
+     * @throws ModelNotServedException   no live worker serves it (model check on)
+     * @throws KafkaUnavailableException the fleet catalog could not be read (model check on)
+     */
     private String topicOf(JobRequest prepared) {
+        String topic;
         try {
-            return options.routing().requestsTopicFor(prepared.model());
+            topic = options.routing().requestsTopicFor(prepared.model());
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException(List.of(new Violation("model", e.getMessage())), prepared.jobId());
         }
+        if (models != null) {
+            models.requireServed(prepared.model(), topic);
+        }
+        return topic;
     }
 
     private CompletableFuture<String> send(JobRequest prepared, String topic, String traceId) {

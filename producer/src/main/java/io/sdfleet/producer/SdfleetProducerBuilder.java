@@ -31,6 +31,8 @@ public final class SdfleetProducerBuilder {
     public static final String DEFAULT_COMPLETIONS_TOPIC = KafkaSettings.DEFAULT_TOPIC_COMPLETIONS;
     /** Default look-back before a submit time where completion reading starts (clock differences). */
     public static final Duration DEFAULT_COMPLETION_LOOKBACK = Duration.ofMinutes(1);
+    /** Whether a request is checked against the fleet catalog before it is sent, by default. */
+    public static final boolean DEFAULT_MODEL_CHECK = true;
     /** Default bound on {@link SdfleetProducer#close()}. */
     public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
     /** Default number of submit times remembered for {@code awaitCompletion}. */
@@ -43,6 +45,8 @@ public final class SdfleetProducerBuilder {
     private String requestsTopicPattern = KafkaSettings.DEFAULT_TOPIC_REQUESTS_PATTERN;
     private String defaultModel = KafkaSettings.DEFAULT_DEFAULT_MODEL;
     private String workerGroup = KafkaSettings.DEFAULT_WORKER_GROUP;
+    private String fleetTopic = KafkaSettings.DEFAULT_TOPIC_FLEET;
+    private boolean modelCheck = DEFAULT_MODEL_CHECK;
     private String completionsTopic = DEFAULT_COMPLETIONS_TOPIC;
     private final Map<String, Object> clientProperties = new LinkedHashMap<>();
     private Duration completionLookback = DEFAULT_COMPLETION_LOOKBACK;
@@ -63,6 +67,7 @@ public final class SdfleetProducerBuilder {
         requestsTopicPattern(settings.topicRequestsPattern());
         defaultModel(settings.defaultModel());
         workerGroup = settings.workerGroup();
+        fleetTopic(settings.topicFleet());
         completionsTopic(settings.topicCompletions());
         return clientProperties(settings.clientOverrides());
     }
@@ -70,6 +75,7 @@ public final class SdfleetProducerBuilder {
     /** Everything from {@link ProducerSettings}. */
     public SdfleetProducerBuilder settings(ProducerSettings settings) {
         kafkaSettings(settings.kafka());
+        modelCheck(settings.modelCheck());
         return completionLookback(settings.completionLookback());
     }
 
@@ -113,6 +119,22 @@ public final class SdfleetProducerBuilder {
      */
     public SdfleetProducerBuilder defaultModel(String value) {
         defaultModel = value == null || value.isBlank() ? "" : ModelNames.require(value);
+        return this;
+    }
+
+    /** The fleet catalog topic the model check reads (default {@value KafkaSettings#DEFAULT_TOPIC_FLEET}). */
+    public SdfleetProducerBuilder fleetTopic(String value) {
+        fleetTopic = requireText(value, "fleetTopic");
+        return this;
+    }
+
+    /**
+     * Whether each request is refused before it is sent ({@link ModelNotServedException}) when no live worker in the
+     * fleet catalog serves its model (default true). Turn it off for a fleet that scales from zero: its requests wait
+     * on the topic until a worker starts.
+     */
+    public SdfleetProducerBuilder modelCheck(boolean value) {
+        modelCheck = value;
         return this;
     }
 
@@ -195,7 +217,7 @@ public final class SdfleetProducerBuilder {
         ModelRouting routing = new ModelRouting(requestsTopic, workerGroup, requestsTopicPattern, defaultModel);
         return new SdfleetProducer(new ProducerOptions(bootstrapServers, routing, completionsTopic,
                 producerProperties, consumerProperties, completionLookback, closeTimeout, recentSubmitCapacity,
-                clock, chosen, producerFactory, consumerFactory));
+                clock, chosen, producerFactory, consumerFactory, modelCheck, fleetTopic));
     }
 
     private static String requireText(String value, String name) {

@@ -22,7 +22,7 @@ class SdfleetProducerRoutingTest {
             new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
 
     private SdfleetProducer producer(Map<String, String> env) {
-        return SdfleetProducer.builder().kafkaSettings(KafkaSettings.fromEnv(env))
+        return SdfleetProducer.builder().kafkaSettings(KafkaSettings.fromEnv(env)).modelCheck(false)
                 .producerFactory(props -> mock).build();
     }
 

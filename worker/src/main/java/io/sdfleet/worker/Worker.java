@@ -3,6 +3,8 @@ package io.sdfleet.worker;
 import io.sdfleet.worker.device.DeviceFaultPolicy;
 import io.sdfleet.worker.device.DeviceLoop;
 import io.sdfleet.worker.device.WaitingJobs;
+import io.sdfleet.worker.fleet.FleetAnnouncer;
+import io.sdfleet.worker.fleet.ServedModel;
 import io.sdfleet.worker.image.PngEncoder;
 import io.sdfleet.worker.kafka.AtLeastOnceCommitter;
 import io.sdfleet.worker.kafka.CommitCoordinator;
@@ -70,11 +72,23 @@ public final class Worker implements AutoCloseable {
     private final FutureTask<Void> deviceTask;
     private final Thread pollThread;
     private final Thread deviceThread;
+    /** Best-effort records (catalog, progress): the worker's plain producer, closed last. */
+    private final org.apache.kafka.clients.producer.Producer<byte[], byte[]> plain;
+    private final FleetAnnouncer announcer;
+    /** The announcer once made; read by the state listener, which may run before the constructor ends. */
+    private volatile FleetAnnouncer announcerRef;
+    private final java.util.concurrent.atomic.AtomicBoolean leftFleet = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Worker(WorkerSettings settings, StableDiffusionPipeline pipeline, String modelDigest, ImageStore store,
             WorkerMetrics metrics, KafkaClientFactory clients, Clock clock, Consumer<WorkerState> onStateChange) {
         this.settings = settings;
-        this.controller = new ShutdownController(onStateChange);
+        this.controller = new ShutdownController(state -> {
+            onStateChange.accept(state);
+            FleetAnnouncer a = this.announcerRef;
+            if (a != null) {
+                a.stateChanged();
+            }
+        });
         String workerId = settings.workerId();
         // The served model's name (SDFLEET_MODEL_NAME), not the pipeline's: the name requests are routed and checked by.
         JobIdentity identity = new JobIdentity(workerId, settings.modelName(), pipeline.runtimeName(), modelDigest);
@@ -103,6 +117,7 @@ public final class Worker implements AutoCloseable {
                 (job, error) -> completions.finished(job, refusals.refused(job.request(), error, clock.instant())));
         RecordIntake intake = new RecordIntake(deadLetters, workerId, clock, models);
         CommitCoordinator committer = null;
+        org.apache.kafka.clients.producer.Producer<byte[], byte[]> plainProducer = null;
         try {
             committer = settings.transactions()
                     ? new TransactionalCommitter(() -> clients.producer(settings.producerConfig()), deadLetters)
@@ -114,11 +129,20 @@ public final class Worker implements AutoCloseable {
             committer.requireTopics(List.of(settings.kafka().topicCompletions(), settings.kafka().topicDlq()));
             this.pollLoop = new PollLoop(clients.consumer(settings.consumerConfig()), committer, waiting, intake,
                     inbox, live, controller, metrics, pollSettings, workerId);
+            plainProducer = clients.producer(settings.plainProducerConfig());
         } catch (RuntimeException | Error e) {
-            // Nothing started yet: release what was made (the producer, the store pool) before failing.
+            // Nothing started yet: release what was made (the producers, the store pool) before failing.
             closeAfterFailedStart(committer, storeStage, e);
+            if (plainProducer != null) {
+                plainProducer.close(Duration.ZERO);
+            }
             throw e;
         }
+        this.plain = plainProducer;
+        this.announcer = new FleetAnnouncer(plain, settings.kafka().topicFleet(),
+                ServedModel.describe(settings, pipeline, modelDigest, controller.state().name(), clock.instant()),
+                () -> controller.state().name(), settings.fleet().heartbeat(), clock);
+        this.announcerRef = announcer;
         metrics.state(WorkerState.class, controller::state);
         metrics.inFlight(pollLoop::awaiting);
         metrics.consumerLag(pollLoop::lag);
@@ -156,6 +180,7 @@ public final class Worker implements AutoCloseable {
                 Objects.requireNonNull(store), Objects.requireNonNull(metrics), clients, clock, onStateChange);
         worker.pollThread.start();
         worker.deviceThread.start();
+        worker.announcer.start();
         LOG.info("worker {} started: model {} ({}), group {}, topic {}, transactions {}", settings.workerId(),
                 settings.modelName(), modelDigest, settings.workerGroup(), settings.requestsTopic(),
                 settings.transactions());
@@ -206,6 +231,11 @@ public final class Worker implements AutoCloseable {
         storeStage.shutdown(Duration.ofNanos(Math.min(left, TimeUnit.SECONDS.toNanos(1))));
         controller.closed();
         Throwable failure = controller.failure();
+        if (leftFleet.compareAndSet(false, true)) {
+            // A clean stop leaves the catalog at once (tombstone); a failed worker's entry goes stale.
+            announcer.leave(failure == null, CLOSE_RESERVE);
+            plain.close(CLOSE_RESERVE);
+        }
         if (failure != null) {
             throw failure instanceof WorkerFatalException f ? f
                     : new WorkerFatalException("worker thread failed: " + failure, failure);

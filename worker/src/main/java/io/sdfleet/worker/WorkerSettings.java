@@ -337,6 +337,26 @@ public record WorkerSettings(KafkaSettings kafka, StoreSettings store, StoreRetr
     }
 
 
+    /**
+     * Properties of the worker's plain producer for best-effort records (catalog announcements, progress events):
+     * not transactional, acks=1, and a short {@code max.block.ms} so that a missing fleet or progress topic never
+     * holds a thread for long.
+     */
+    public Map<String, Object> plainProducerConfig() {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, "sdfleet-fleet-" + workerId);
+        config.put(ProducerConfig.ACKS_CONFIG, "1");
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        config.putAll(kafka.producerConfig());
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) PLAIN_PRODUCER_MAX_BLOCK.toMillis());
+        config.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+        return config;
+    }
+
+    /** Longest a best-effort send may block its thread (metadata of a missing topic). */
+    public static final Duration PLAIN_PRODUCER_MAX_BLOCK = Duration.ofSeconds(5);
+
     private static String parseWorkerId(String raw) {
         String v = raw.strip();
         if (!WORKER_ID.matcher(v).matches()) {

@@ -66,6 +66,10 @@ public record ScenarioCorner(LocalStack stack, String name, String requests, Str
         env.put("SDFLEET_TOPIC_REQUESTS", requests);
         env.put("SDFLEET_TOPIC_COMPLETIONS", completions);
         env.put("SDFLEET_TOPIC_DLQ", dlq);
+        // The test's own fleet catalog and progress topics (the broker creates them on first use).
+        env.put("SDFLEET_TOPIC_FLEET", name + "-fleet");
+        env.put("SDFLEET_TOPIC_PROGRESS", name + "-progress");
+        env.put("SDFLEET_FLEET_HEARTBEAT", "1s");
         env.put("SDFLEET_WORKER_GROUP", group);
         env.put("SDFLEET_WORKER_ID", name + "-" + workerId);
         env.put("SDFLEET_S3_ENDPOINT", stack.s3Endpoint().toString());

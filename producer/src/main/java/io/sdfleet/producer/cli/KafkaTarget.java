@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the environment with {@code --bootstrap-servers} on top. Opening clients is the only thing that may
  * touch the network, and commands do it only after every argument has been checked.
  */
-record KafkaTarget(KafkaSettings kafka, Duration completionLookback) {
+record KafkaTarget(KafkaSettings kafka, Duration completionLookback, boolean modelCheck) {
 
     private static final AtomicInteger READERS = new AtomicInteger();
 
@@ -34,9 +34,15 @@ record KafkaTarget(KafkaSettings kafka, Duration completionLookback) {
     }
 
     SdfleetProducer openProducer() {
+        return openProducer(modelCheck);
+    }
+
+    /** A producer; {@code check} false sends without the fleet catalog's model check (--no-model-check). */
+    SdfleetProducer openProducer(boolean check) {
         return SdfleetProducer.builder()
                 .kafkaSettings(kafka)
                 .completionLookback(completionLookback)
+                .modelCheck(check)
                 .build();
     }
 

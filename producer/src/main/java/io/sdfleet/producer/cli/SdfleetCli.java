@@ -35,7 +35,7 @@ import java.util.Map;
             "Configuration from the environment (SDFLEET_BOOTSTRAP_SERVERS, SDFLEET_TOPIC_*, SDFLEET_KAFKA_*"
                 + " client properties); --bootstrap-servers overrides."},
         subcommands = {SubmitCommand.class, WatchCommand.class, ReplayCommand.class, TokenizeCommand.class,
-            CommandLine.HelpCommand.class},
+            ModelsCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:ok", "1:some input lines invalid, some jobs not sent, or some jobs FAILED/EXPIRED",
@@ -102,6 +102,9 @@ public final class SdfleetCli implements Runnable {
             if (type == ReplayCommand.class) {
                 return (K) new ReplayCommand(context);
             }
+            if (type == ModelsCommand.class) {
+                return (K) new ModelsCommand(context);
+            }
             if (type == TokenizeCommand.class) {
                 return (K) new TokenizeCommand(context);
             }
@@ -134,6 +137,10 @@ public final class SdfleetCli implements Runnable {
             }
             if (e instanceof InvalidRequestException) {
                 err.println(command + ": invalid request: " + e.getMessage());
+                return ExitCodes.USAGE;
+            }
+            if (e instanceof io.sdfleet.producer.ModelNotServedException) {
+                err.println(command + ": " + e.getMessage());
                 return ExitCodes.USAGE;
             }
             if (e instanceof SubmitFailedException) {

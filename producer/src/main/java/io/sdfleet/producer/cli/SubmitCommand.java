@@ -104,6 +104,10 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--trace-id", paramLabel = "ID", description = "Trace id header (default: generated).")
     String traceId;
 
+    @Option(names = "--no-model-check", description = "Send even when no live worker in the fleet catalog serves the"
+            + " model (a fleet that scales from zero).")
+    boolean noModelCheck;
+
     @Option(names = "--wait", description = "Wait for the completion event(s) and print them.")
     boolean await;
 
@@ -160,7 +164,7 @@ final class SubmitCommand implements Callable<Integer> {
             e.violations().forEach(v -> context.err().println("  " + v.field() + ": " + v.message()));
             return ExitCodes.USAGE;
         }
-        try (SdfleetProducer producer = context.kafkaTarget(connection.bootstrapServers).openProducer()) {
+        try (SdfleetProducer producer = openProducer()) {
             String id = traceId == null ? producer.submit(request) : producer.submit(request, traceId);
             if (!await) {
                 printSubmitted(request);
@@ -173,6 +177,11 @@ final class SubmitCommand implements Callable<Integer> {
             new CompletionPrinter(context.out(), json).printDetail(completion);
             return completion.status() == CompletionStatus.SUCCEEDED ? ExitCodes.OK : ExitCodes.SOME_FAILED;
         }
+    }
+
+    private SdfleetProducer openProducer() {
+        KafkaTarget target = context.kafkaTarget(connection.bootstrapServers);
+        return target.openProducer(target.modelCheck() && !noModelCheck);
     }
 
     private JobRequest buildRequest() {
@@ -220,7 +229,7 @@ final class SubmitCommand implements Callable<Integer> {
             context.err().println("sdfleet submit: " + file + ": no valid request to send");
             return anyBad ? ExitCodes.SOME_FAILED : ExitCodes.OK;
         }
-        try (SdfleetProducer producer = context.kafkaTarget(connection.bootstrapServers).openProducer()) {
+        try (SdfleetProducer producer = openProducer()) {
             List<SubmitResult> results = producer.submitAll(good);
             List<String> sentIds = new ArrayList<>();
             RuntimeException unavailable = null;
