@@ -28,7 +28,8 @@ record ProducerOptions(
         Function<Map<String, Object>, Producer<String, byte[]>> producerFactory,
         Function<Map<String, Object>, Consumer<String, byte[]>> consumerFactory,
         boolean modelCheck,
-        String fleetTopic) {
+        String fleetTopic,
+        String progressTopic) {
 
     ProducerOptions {
         producerProperties = Map.copyOf(producerProperties);

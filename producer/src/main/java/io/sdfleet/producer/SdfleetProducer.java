@@ -249,11 +249,28 @@ public final class SdfleetProducer implements AutoCloseable {
      * @throws KafkaUnavailableException  no broker reachable within max.block.ms
      */
     public Map<String, Completion> awaitCompletions(Collection<String> jobIds, Duration timeout) {
+        return awaitCompletions(jobIds, timeout, null);
+    }
+
+    /**
+     * Like {@link #awaitCompletion(String, Duration)}, telling {@code listener} how far the job has got (its
+     * best-effort progress events: queued, started, steps, decoding, storing) and then its completion.
+     */
+    public Completion awaitCompletion(String jobId, Duration timeout, ProgressListener listener) {
+        return awaitCompletions(List.of(jobId), timeout, listener).get(jobId);
+    }
+
+    /**
+     * Like {@link #awaitCompletions(Collection, Duration)}, with the jobs' progress told to {@code listener} (null:
+     * none), read from the progress topic on the waiting thread.
+     */
+    public Map<String, Completion> awaitCompletions(Collection<String> jobIds, Duration timeout,
+            ProgressListener listener) {
         Set<String> wanted = new LinkedHashSet<>(jobIds);
         if (wanted.isEmpty()) {
             return Map.of();
         }
-        return completions.await(wanted, startFor(wanted), timeout);
+        return completions.await(wanted, startFor(wanted), timeout, listener, options.progressTopic());
     }
 
     /** Where to start reading completions of these jobs: just before the earliest submit, if known. */

@@ -46,6 +46,7 @@ public final class SdfleetProducerBuilder {
     private String defaultModel = KafkaSettings.DEFAULT_DEFAULT_MODEL;
     private String workerGroup = KafkaSettings.DEFAULT_WORKER_GROUP;
     private String fleetTopic = KafkaSettings.DEFAULT_TOPIC_FLEET;
+    private String progressTopic = KafkaSettings.DEFAULT_TOPIC_PROGRESS;
     private boolean modelCheck = DEFAULT_MODEL_CHECK;
     private String completionsTopic = DEFAULT_COMPLETIONS_TOPIC;
     private final Map<String, Object> clientProperties = new LinkedHashMap<>();
@@ -68,6 +69,7 @@ public final class SdfleetProducerBuilder {
         defaultModel(settings.defaultModel());
         workerGroup = settings.workerGroup();
         fleetTopic(settings.topicFleet());
+        progressTopic(settings.topicProgress());
         completionsTopic(settings.topicCompletions());
         return clientProperties(settings.clientOverrides());
     }
@@ -125,6 +127,12 @@ public final class SdfleetProducerBuilder {
     /** The fleet catalog topic the model check reads (default {@value KafkaSettings#DEFAULT_TOPIC_FLEET}). */
     public SdfleetProducerBuilder fleetTopic(String value) {
         fleetTopic = requireText(value, "fleetTopic");
+        return this;
+    }
+
+    /** The progress topic awaitCompletion's listener reads (default {@value KafkaSettings#DEFAULT_TOPIC_PROGRESS}). */
+    public SdfleetProducerBuilder progressTopic(String value) {
+        progressTopic = requireText(value, "progressTopic");
         return this;
     }
 
@@ -217,7 +225,7 @@ public final class SdfleetProducerBuilder {
         ModelRouting routing = new ModelRouting(requestsTopic, workerGroup, requestsTopicPattern, defaultModel);
         return new SdfleetProducer(new ProducerOptions(bootstrapServers, routing, completionsTopic,
                 producerProperties, consumerProperties, completionLookback, closeTimeout, recentSubmitCapacity,
-                clock, chosen, producerFactory, consumerFactory, modelCheck, fleetTopic));
+                clock, chosen, producerFactory, consumerFactory, modelCheck, fleetTopic, progressTopic));
     }
 
     private static String requireText(String value, String name) {

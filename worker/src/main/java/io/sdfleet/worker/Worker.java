@@ -4,6 +4,8 @@ import io.sdfleet.worker.device.DeviceFaultPolicy;
 import io.sdfleet.worker.device.DeviceLoop;
 import io.sdfleet.worker.device.WaitingJobs;
 import io.sdfleet.worker.fleet.FleetAnnouncer;
+import io.sdfleet.worker.fleet.ProgressPublisher;
+import io.sdfleet.worker.observe.JobProgress;
 import io.sdfleet.worker.fleet.ServedModel;
 import io.sdfleet.worker.image.PngEncoder;
 import io.sdfleet.worker.kafka.AtLeastOnceCommitter;
@@ -77,6 +79,9 @@ public final class Worker implements AutoCloseable {
     private final FleetAnnouncer announcer;
     /** The announcer once made; read by the state listener, which may run before the constructor ends. */
     private volatile FleetAnnouncer announcerRef;
+    /** Job progress: the intake and device report here; forwards to the publisher once it is made. */
+    private final ForwardingProgress progress = new ForwardingProgress();
+    private final ProgressPublisher publisher;
     private final java.util.concurrent.atomic.AtomicBoolean leftFleet = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Worker(WorkerSettings settings, StableDiffusionPipeline pipeline, String modelDigest, ImageStore store,
@@ -105,8 +110,6 @@ public final class Worker implements AutoCloseable {
                 identity, inbox, controller, metrics, clock, settings.storeThreads());
         DeviceFaultPolicy faults = new DeviceFaultPolicy(settings.device().maxConsecutiveDeviceFaults(),
                 DeviceLoop.probeOf(pipeline), DEVICE_FAULT_PAUSE);
-        DeviceLoop device = new DeviceLoop(waiting, pipeline, storeStage::submit, inbox, live, controller, metrics, clock,
-                settings.device(), faults, workerId);
         Duration closeTimeout = min(CLOSE_RESERVE, settings.shutdownGrace().dividedBy(4));
         PollSettings pollSettings = new PollSettings(settings.requestsTopic(), settings.pollTimeout(),
                 settings.maxPendingJobs(), settings.revokeTimeout(), closeTimeout, settings.commitMaxDelay());
@@ -115,7 +118,7 @@ public final class Worker implements AutoCloseable {
         JobCompletions refusals = new JobCompletions(identity);
         ModelCheck models = new ModelCheck(settings.modelName(),
                 (job, error) -> completions.finished(job, refusals.refused(job.request(), error, clock.instant())));
-        RecordIntake intake = new RecordIntake(deadLetters, workerId, clock, models);
+        RecordIntake intake = new RecordIntake(deadLetters, workerId, clock, models, progress);
         CommitCoordinator committer = null;
         org.apache.kafka.clients.producer.Producer<byte[], byte[]> plainProducer = null;
         try {
@@ -143,6 +146,13 @@ public final class Worker implements AutoCloseable {
                 ServedModel.describe(settings, pipeline, modelDigest, controller.state().name(), clock.instant()),
                 () -> controller.state().name(), settings.fleet().heartbeat(), clock);
         this.announcerRef = announcer;
+        this.publisher = settings.fleet().progress() ? new ProgressPublisher(plain, settings.kafka().topicProgress(),
+                workerId, settings.fleet().progressMinInterval(), clock) : null;
+        if (publisher != null) {
+            progress.to(publisher);
+        }
+        DeviceLoop device = new DeviceLoop(waiting, pipeline, storeStage::submit, inbox, live, controller, metrics, clock,
+                settings.device(), faults, workerId, progress);
         metrics.state(WorkerState.class, controller::state);
         metrics.inFlight(pollLoop::awaiting);
         metrics.consumerLag(pollLoop::lag);
@@ -234,6 +244,9 @@ public final class Worker implements AutoCloseable {
         if (leftFleet.compareAndSet(false, true)) {
             // A clean stop leaves the catalog at once (tombstone); a failed worker's entry goes stale.
             announcer.leave(failure == null, CLOSE_RESERVE);
+            if (publisher != null) {
+                publisher.close(CLOSE_RESERVE);
+            }
             plain.close(CLOSE_RESERVE);
         }
         if (failure != null) {
@@ -289,6 +302,43 @@ public final class Worker implements AutoCloseable {
     static int maxRequestSize(WorkerSettings settings) {
         Object v = settings.producerConfig().get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
         return v == null ? DeadLetterRecords.DEFAULT_MAX_REQUEST_SIZE : Integer.parseInt(v.toString().strip());
+    }
+
+    /**
+     * The intake and the device are made before the plain producer (whose creation must follow the consumer's, so a
+     * failed start closes what it made in order); they report progress here, which forwards once the publisher exists.
+     */
+    private static final class ForwardingProgress implements JobProgress {
+        private volatile JobProgress target = JobProgress.NONE;
+
+        void to(JobProgress t) {
+            target = t;
+        }
+
+        @Override
+        public void queued(String jobId, int totalSteps) {
+            target.queued(jobId, totalSteps);
+        }
+
+        @Override
+        public void started(String jobId, int totalSteps, int batchJobs, int position) {
+            target.started(jobId, totalSteps, batchJobs, position);
+        }
+
+        @Override
+        public void stepped(String jobId, int step, int totalSteps) {
+            target.stepped(jobId, step, totalSteps);
+        }
+
+        @Override
+        public void decoding(String jobId, int totalSteps) {
+            target.decoding(jobId, totalSteps);
+        }
+
+        @Override
+        public void storing(String jobId, int totalSteps) {
+            target.storing(jobId, totalSteps);
+        }
     }
 
     private static Duration min(Duration a, Duration b) {

@@ -173,10 +173,19 @@ final class SubmitCommand implements Callable<Integer> {
             if (!json) {
                 context.out().println(id);
             }
-            Completion completion = producer.awaitCompletion(id, timeout);
+            Completion completion = producer.awaitCompletion(id, timeout, renderer(List.of(id)));
             new CompletionPrinter(context.out(), json).printDetail(completion);
             return completion.status() == CompletionStatus.SUCCEEDED ? ExitCodes.OK : ExitCodes.SOME_FAILED;
         }
+    }
+
+    /**
+     * Progress on standard error (standard output keeps the job ids and completions): bars on a terminal, plain
+     * lines when it is not one or with --json.
+     */
+    private ProgressRenderer renderer(List<String> ids) {
+        Terminal terminal = json ? Terminal.plain() : context.terminal();
+        return new ProgressRenderer(context.err(), terminal, System::nanoTime, ids);
     }
 
     private SdfleetProducer openProducer() {
@@ -262,7 +271,7 @@ final class SubmitCommand implements Callable<Integer> {
         CompletionPrinter printer = new CompletionPrinter(context.out(), json);
         Map<String, Completion> completions;
         try {
-            completions = producer.awaitCompletions(ids, timeout);
+            completions = producer.awaitCompletions(ids, timeout, renderer(ids));
         } catch (CompletionTimeoutException e) {
             e.received().values().forEach(printer::printDetail);
             context.err().println("sdfleet submit: " + e.getMessage());

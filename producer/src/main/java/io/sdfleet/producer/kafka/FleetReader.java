@@ -1,5 +1,6 @@
 package io.sdfleet.producer.kafka;
 
+import io.sdfleet.common.config.DurationText;
 import io.sdfleet.common.fleet.FleetCatalog;
 import io.sdfleet.common.fleet.FleetCodec;
 import io.sdfleet.producer.KafkaUnavailableException;
@@ -77,8 +78,8 @@ public final class FleetReader {
             }
             return catalog;
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
-            throw new KafkaUnavailableException("no answer from Kafka at " + bootstrapServers + " reading the fleet"
-                    + " catalog " + topic + " within " + timeout.toMillis() + " ms", e);
+            throw new KafkaUnavailableException("no Kafka broker reachable at " + bootstrapServers + " within "
+                    + DurationText.format(timeout) + " (reading the fleet catalog " + topic + ")", e);
         } catch (KafkaException e) {
             throw new KafkaUnavailableException("cannot read the fleet catalog " + topic + " at " + bootstrapServers
                     + ": " + e.getMessage(), e);

@@ -16,7 +16,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -157,8 +156,9 @@ public final class FleetAnnouncer {
                     LOG.warn("announcing on {} failed: {}; retried every heartbeat", topic, error.toString());
                 }
             });
-        } catch (KafkaException | IllegalStateException e) {
-            // send() itself: metadata not found within max.block.ms, or the producer closed meanwhile.
+        } catch (RuntimeException e) {
+            // send() itself: metadata not found within max.block.ms, the producer closed meanwhile, or any other
+            // failure of a best-effort record: logged, never fatal.
             if (failing.compareAndSet(false, true)) {
                 LOG.warn("announcing on {} failed: {}; retried every heartbeat", topic, e.toString());
             }

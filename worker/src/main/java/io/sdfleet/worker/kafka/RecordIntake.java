@@ -9,6 +9,7 @@ import io.sdfleet.common.JobRequest;
 import io.sdfleet.common.RequestValidator;
 import io.sdfleet.common.SdfleetHeaders;
 import io.sdfleet.common.Violation;
+import io.sdfleet.worker.observe.JobProgress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -43,6 +44,7 @@ public final class RecordIntake {
     private final String workerId;
     private final Clock clock;
     private final ModelCheck models;
+    private final JobProgress progress;
 
     /** Intake that checks no model (tests of the other stages, whose jobs name none). */
     public RecordIntake(DeadLetterRecords deadLetters, String workerId, Clock clock) {
@@ -51,10 +53,17 @@ public final class RecordIntake {
 
     /** @param models refuses jobs for another model; null checks none */
     public RecordIntake(DeadLetterRecords deadLetters, String workerId, Clock clock, ModelCheck models) {
+        this(deadLetters, workerId, clock, models, JobProgress.NONE);
+    }
+
+    /** @param progress told of each job taken (queued for the device) */
+    public RecordIntake(DeadLetterRecords deadLetters, String workerId, Clock clock, ModelCheck models,
+            JobProgress progress) {
         this.deadLetters = deadLetters;
         this.workerId = workerId;
         this.clock = clock;
         this.models = models;
+        this.progress = progress;
     }
 
     /** Decodes and validates {@code record}, taken in the partition's tracking {@code session}. */
@@ -78,6 +87,7 @@ public final class RecordIntake {
                         models.servedModel(), io.sdfleet.common.ErrorCode.MODEL_NOT_SERVED.code());
                 return new Taken(null, notServed.get(), null);
             }
+            progress.queued(job.jobId(), request.steps());
             return new Taken(job, null, null);
         } catch (InvalidRecordException e) {
             FailureEvent event = FailureEvent.of(e, record.topic(), record.partition(), record.offset(), workerId, now);

@@ -1,0 +1,119 @@
+package io.sdfleet.local.it.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sdfleet.common.Completion;
+import io.sdfleet.common.CompletionStatus;
+import io.sdfleet.common.JobCodec;
+import io.sdfleet.common.JobRequest;
+import io.sdfleet.common.fleet.FleetCodec;
+import io.sdfleet.common.fleet.ProgressEvent;
+import io.sdfleet.common.fleet.ProgressEvent.Phase;
+import io.sdfleet.local.LocalStack;
+import io.sdfleet.local.LocalStackExtension;
+import io.sdfleet.local.it.CliRun;
+import io.sdfleet.producer.ProgressListener;
+import io.sdfleet.producer.SdfleetProducer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Job progress on the real broker: a job's progress events arrive in order (queued, started, steps, decoding,
+ * storing), at most about 4 step events a second, and all before its completion; awaitCompletion's listener sees
+ * them and then the completion; {@code submit --wait} prints them; {@code status} prints the completion.
+ */
+@Tag("integration")
+@ExtendWith(LocalStackExtension.class)
+class JobProgressTest {
+
+    static final int STEPS = 24;
+    static final Duration UNET_CALL = Duration.ofMillis(60);
+
+    @Test
+    void progressEventsArriveInOrderAndEndBeforeTheCompletion(LocalStack stack) throws Exception {
+        try (WorkerScenario s = new WorkerScenario(stack, "progress", true)) {
+            s.startWorker("w1", new FakePipeline(UNET_CALL, 4).pipeline(), Map.of());
+            Map<String, String> env = s.env("client", Map.of());
+            List<Object> seen = new ArrayList<>();
+            String jobId;
+            long began;
+            Completion done;
+            try (SdfleetProducer producer = SdfleetProducer.builder().env(env).build()) {
+                jobId = producer.submit(s.request(1, 1).toBuilder().jobId(null).steps(STEPS).build());
+                began = System.nanoTime();
+                done = producer.awaitCompletion(jobId, WorkerScenario.WAIT, new ProgressListener() {
+                    @Override
+                    public void onProgress(ProgressEvent event) {
+                        seen.add(event);
+                    }
+
+                    @Override
+                    public void onCompletion(Completion completion) {
+                        seen.add(completion);
+                    }
+                });
+            }
+            long took = System.nanoTime() - began;
+            assertEquals(CompletionStatus.SUCCEEDED, done.status());
+            assertTrue(seen.get(seen.size() - 1) instanceof Completion, "the completion comes last: " + seen);
+            List<ProgressEvent> events = seen.stream().filter(ProgressEvent.class::isInstance)
+                    .map(ProgressEvent.class::cast).toList();
+            assertInOrder(events);
+            assertEquals(Phase.QUEUED, events.get(0).phase());
+            assertEquals(Phase.STORING, events.get(events.size() - 1).phase());
+            long stepEvents = events.stream().filter(e -> e.phase() == Phase.STEP).count();
+            long bound = 2 + took / Duration.ofMillis(250).toNanos();
+            assertTrue(stepEvents >= 2 && stepEvents <= bound, stepEvents + " step events in " + took / 1_000_000
+                    + " ms (bound " + bound + ")");
+
+            // On the topics: every progress record of the job was written before its completion record.
+            List<Long> progressTimes = new ArrayList<>();
+            s.corner.readCommitted(env.get("SDFLEET_TOPIC_PROGRESS"), r -> {
+                if (jobId.equals(new String(r.key(), StandardCharsets.UTF_8))) {
+                    progressTimes.add(r.timestamp());
+                    return FleetCodec.decodeProgress(r.value()).orElseThrow().phase() == Phase.STORING;
+                }
+                return false;
+            }, WorkerScenario.WAIT, WorkerScenario.WAIT);
+            long[] completionTime = {-1};
+            s.corner.readCommitted(s.corner.completions(), r -> {
+                if (JobCodec.shared().decodeCompletion(r.value()).jobId().equals(jobId)) {
+                    completionTime[0] = r.timestamp();
+                    return true;
+                }
+                return false;
+            }, WorkerScenario.WAIT, WorkerScenario.WAIT);
+            assertEquals(events.size(), progressTimes.size(), "the listener saw every event on the topic");
+            assertTrue(progressTimes.stream().allMatch(t -> t <= completionTime[0]),
+                    progressTimes + " vs completion at " + completionTime[0]);
+
+            CliRun wait = CliRun.execute(env, "submit", "a progress bar", "--size", "64x64", "--steps",
+                    Integer.toString(STEPS), "--wait");
+            assertEquals(0, wait.exitCode(), wait.toString());
+            assertTrue(wait.err().contains(" denoising ") && wait.err().contains(" storing ")
+                    && wait.err().contains(" SUCCEEDED "), wait.toString());
+            CliRun status = CliRun.execute(env, "status", jobId);
+            assertEquals(0, status.exitCode(), status.toString());
+            assertTrue(status.out().contains(jobId) && status.out().contains("SUCCEEDED"), status.toString());
+            System.out.printf("progress: %d events (%d steps reported of %d) in %d ms, all before the completion%n",
+                    events.size(), stepEvents, STEPS, took / 1_000_000);
+        }
+    }
+
+    private static void assertInOrder(List<ProgressEvent> events) {
+        for (int i = 1; i < events.size(); i++) {
+            ProgressEvent a = events.get(i - 1);
+            ProgressEvent b = events.get(i);
+            assertTrue(b.seq() > a.seq(), "numbered in order: " + events);
+            assertTrue(b.phase().compareTo(a.phase()) >= 0, "phases in order: " + events);
+            assertTrue(b.phase() != Phase.STEP || a.phase() != Phase.STEP || b.step() > a.step(), "steps in order");
+        }
+    }
+}
