@@ -11,13 +11,17 @@ import java.util.List;
 /**
  * The producer's check, before sending, that some live worker serves the model a request names: a live worker in
  * the fleet catalog ({@link FleetReader}) reads the request's topic and serves that model (any model for a request
- * naming none). The catalog is read at most every {@link #MAX_AGE} while requests are served, and read again at
- * once before refusing (a worker may have just started). Thread-safe (one read at a time).
+ * naming none). The catalog is read at most every {@link #MAX_AGE} while requests are served; before refusing, it
+ * is read again for up to {@link #MISS_WAIT} (a worker that has just started announces itself within moments).
+ * Thread-safe (one read at a time).
  */
 final class ModelAvailability {
 
     /** How long one read of the catalog answers for. */
     static final Duration MAX_AGE = Duration.ofSeconds(2);
+    /** How long a miss is read again before the request is refused. */
+    static final Duration MISS_WAIT = Duration.ofSeconds(2);
+    private static final long MISS_POLL_MS = 200;
 
     private final FleetReader reader;
     private final Clock clock;
@@ -42,7 +46,14 @@ final class ModelAvailability {
         if (serves(model, topic)) {
             return;
         }
-        if (readAt.isBefore(clock.instant())) {
+        long until = System.nanoTime() + MISS_WAIT.toNanos();
+        while (System.nanoTime() < until) {
+            try {
+                Thread.sleep(MISS_POLL_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
             refresh();
             if (serves(model, topic)) {
                 return;

@@ -65,6 +65,8 @@ public final class Worker implements AutoCloseable {
     static final Duration DEVICE_FAULT_PAUSE = Duration.ofSeconds(1);
     /** Part of the grace period kept for the final commit and closing the clients (at most). */
     static final Duration CLOSE_RESERVE = Duration.ofSeconds(5);
+    /** Bound of each step of leaving the catalog and closing the plain producer. */
+    static final Duration FLEET_CLOSE = Duration.ofSeconds(1);
 
     private final WorkerSettings settings;
     private final ShutdownController controller;
@@ -143,7 +145,9 @@ public final class Worker implements AutoCloseable {
         }
         this.plain = plainProducer;
         this.announcer = new FleetAnnouncer(plain, settings.kafka().topicFleet(),
-                ServedModel.describe(settings, pipeline, modelDigest, controller.state().name(), clock.instant()),
+                ServedModel.describe(workerId, settings.modelName(), modelDigest, settings.requestsTopic(),
+                        settings.workerGroup(), settings.fleet().heartbeat(), pipeline, controller.state().name(),
+                        clock.instant()),
                 () -> controller.state().name(), settings.fleet().heartbeat(), clock);
         this.announcerRef = announcer;
         this.publisher = settings.fleet().progress() ? new ProgressPublisher(plain, settings.kafka().topicProgress(),
@@ -243,11 +247,12 @@ public final class Worker implements AutoCloseable {
         Throwable failure = controller.failure();
         if (leftFleet.compareAndSet(false, true)) {
             // A clean stop leaves the catalog at once (tombstone); a failed worker's entry goes stale.
-            announcer.leave(failure == null, CLOSE_RESERVE);
+            // Bounded to a few seconds in all: the best-effort records must not eat the shutdown grace.
+            announcer.leave(failure == null, FLEET_CLOSE);
             if (publisher != null) {
-                publisher.close(CLOSE_RESERVE);
+                publisher.close(FLEET_CLOSE);
             }
-            plain.close(CLOSE_RESERVE);
+            plain.close(FLEET_CLOSE);
         }
         if (failure != null) {
             throw failure instanceof WorkerFatalException f ? f

@@ -26,10 +26,9 @@ import org.slf4j.LoggerFactory;
  * heartbeats).
  *
  * <p>Best effort, never in the way of jobs: the records go through the worker's plain (non-transactional) producer,
- * outside the commit; a failed send is logged (once until one succeeds again) and the next heartbeat tries again.
- * Only the start waits, at most {@link #FIRST_ACK_WAIT}, for the first announcement to be acknowledged, so that a
- * caller that started a worker finds it in the catalog. Kafka call policy: every failure of a send is retried by
- * the next heartbeat; none fails a job or stops the worker.
+ * outside the commit, from the announcer's own thread; a failed send is logged (once until one succeeds again) and
+ * the next heartbeat tries again. Kafka call policy: every failure of a send is retried by the next heartbeat; none
+ * fails a job or stops the worker.
  *
  * <p>Threads: one daemon thread {@code sdfleet-fleet} sends; {@link #stateChanged()} may be called from any thread;
  * {@link #leave} from the controlling thread once the worker has stopped. The producer is the caller's.
@@ -37,8 +36,6 @@ import org.slf4j.LoggerFactory;
 public final class FleetAnnouncer {
 
     private static final Logger LOG = LoggerFactory.getLogger(FleetAnnouncer.class);
-    /** Longest wait at start for the first announcement's acknowledgement. */
-    static final Duration FIRST_ACK_WAIT = Duration.ofSeconds(5);
 
     private final Producer<byte[], byte[]> producer;
     private final String topic;
@@ -72,21 +69,12 @@ public final class FleetAnnouncer {
         this.thread = executor;
     }
 
-    /** Announces the worker (waiting up to {@link #FIRST_ACK_WAIT} for the acknowledgement) and starts the heartbeat. */
+    /**
+     * Starts announcing: the first announcement at once, then every heartbeat; returns at once (the start sequence
+     * must not wait on a best-effort topic; the producer's model check reads the catalog again before it refuses).
+     */
     public void start() {
-        Future<?> first = send(announcement());
-        if (first != null) {
-            try {
-                first.get(FIRST_ACK_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (ExecutionException | TimeoutException e) {
-                LOG.warn("the first announcement on {} was not acknowledged within {} ms ({}); the heartbeat retries",
-                        topic, FIRST_ACK_WAIT.toMillis(), e.getCause() == null ? e : e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        long every = heartbeat.toMillis();
-        thread.scheduleAtFixedRate(this::beat, every, every, TimeUnit.MILLISECONDS);
+        thread.scheduleAtFixedRate(this::beat, 0, heartbeat.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The worker's state changed: announce it now, not at the next heartbeat. */

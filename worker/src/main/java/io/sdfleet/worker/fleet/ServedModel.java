@@ -4,16 +4,17 @@ import io.sdfleet.common.JobRequestLimits;
 import io.sdfleet.common.SchedulerName;
 import io.sdfleet.common.fleet.SizeSupport;
 import io.sdfleet.common.fleet.WorkerAnnouncement;
-import io.sdfleet.worker.WorkerSettings;
 import io.sdfleet.worker.pipeline.StableDiffusionPipeline;
 import io.sdfleet.worker.runtime.LatentSize;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What a worker serves, as the fleet catalog announces it: built once at start from the settings (name, topic,
- * group), the loaded pipeline (sizes, schedulers, modes, runtime, batch) and the model's digest. Stateless.
+ * What a worker serves, as the fleet catalog announces it: built once at start from its identity (id, model name
+ * and digest, topic, group, heartbeat), and the loaded pipeline (sizes, schedulers, modes, runtime, batch).
+ * Stateless.
  */
 public final class ServedModel {
 
@@ -24,13 +25,11 @@ public final class ServedModel {
     }
 
     /** The worker's announcement in {@code state} at {@code at}. */
-    public static WorkerAnnouncement describe(WorkerSettings settings, StableDiffusionPipeline pipeline,
-            String modelDigest, String state, Instant at) {
-        return new WorkerAnnouncement(WorkerAnnouncement.SCHEMA, settings.workerId(), settings.modelName(),
-                modelDigest, settings.requestsTopic(), settings.workerGroup(), sizes(pipeline),
-                pipeline.schedulers().stream().map(SchedulerName::wireName).toList(), modes(pipeline),
-                pipeline.runtimeName(), pipeline.maxBatchImages(), VERSION, state,
-                settings.fleet().heartbeat().toMillis(), at);
+    public static WorkerAnnouncement describe(String workerId, String model, String modelDigest, String topic,
+            String group, Duration heartbeat, StableDiffusionPipeline pipeline, String state, Instant at) {
+        return new WorkerAnnouncement(WorkerAnnouncement.SCHEMA, workerId, model, modelDigest, topic, group,
+                sizes(pipeline), pipeline.schedulers().stream().map(SchedulerName::wireName).toList(), modes(pipeline),
+                pipeline.runtimeName(), pipeline.maxBatchImages(), VERSION, state, heartbeat.toMillis(), at);
     }
 
     /**
