@@ -75,10 +75,22 @@ class FleetCatalogTest {
                 CliRun refusedRun = CliRun.execute(producerEnv, "submit", "p", "--model", "sim-nope");
                 assertEquals(2, refusedRun.exitCode(), refusedRun.toString());
                 assertTrue(refusedRun.err().contains("models served now: sim-a, sim-b"), refusedRun.toString());
+                CliRun unchecked = CliRun.execute(producerEnv, "submit", "p", "--model", "sim-nope",
+                        "--no-model-check");
+                assertEquals(0, unchecked.exitCode(), "--no-model-check sends anyway: " + unchecked);
                 CliRun models = CliRun.execute(producerEnv, "models");
                 assertEquals(0, models.exitCode(), models.toString());
                 assertTrue(models.out().contains("sim-a  workers=1") && models.out().contains("sim-b  workers=1"),
                         models.toString());
+                CliRun json = CliRun.execute(producerEnv, "models", "--json");
+                List<String> lines = json.out().lines().toList();
+                assertEquals(2, lines.size(), json.toString());
+                com.fasterxml.jackson.databind.JsonNode modelB = new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(lines.get(1));
+                assertEquals("sim-b", modelB.path("model").asText());
+                assertEquals(s.corner.requests() + ".sim-b", modelB.path("topic").asText());
+                assertEquals(s.corner.name() + "-b", modelB.path("workers").get(0).path("workerId").asText());
+                assertTrue(modelB.path("lag").isNumber(), json.toString());
 
                 // SIGKILL: no tombstone. Still listed within three heartbeats of its last one, gone after them.
                 a.process().destroyForcibly();
