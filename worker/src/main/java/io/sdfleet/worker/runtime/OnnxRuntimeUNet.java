@@ -62,18 +62,36 @@ public final class OnnxRuntimeUNet implements UNetRuntime {
 
     /**
      * The channels of the file's {@code sample} input: 4 (latents), or 9 for an inpainting UNet (latents, mask,
-     * masked-image latents, as runwayml/stable-diffusion-inpainting).
+     * masked-image latents, as runwayml/stable-diffusion-inpainting). Exports often leave the dimension symbolic;
+     * then the {@code in_channels} of {@code config.json} beside the file says it (4 when absent, as SD 1.x).
      *
-     * @throws ModelLoadException any other channel count, or a variable one
+     * @throws ModelLoadException any other channel count
      */
     public static int sampleChannels(OnnxSignature signature, Path file) throws ModelLoadException {
-        var dims = signature.input(SAMPLE).orElseThrow().dims();
-        if (dims.size() == 4 && dims.get(1).isFixed()
-                && (dims.get(1).size() == LATENT_CHANNELS || dims.get(1).size() == INPAINT_CHANNELS)) {
-            return (int) dims.get(1).size();
+        var sample = signature.input(SAMPLE);
+        if (sample.isEmpty() || sample.get().dims().size() != 4) {
+            return LATENT_CHANNELS; // the signature check names what is wrong with the tensor
         }
-        throw new ModelLoadException(file + ": the UNet's sample input must have " + LATENT_CHANNELS
-                + " channels (or " + INPAINT_CHANNELS + " for an inpainting UNet), it declares " + dims);
+        var dim = sample.get().dims().get(1);
+        long channels = dim.isFixed() ? dim.size() : configuredChannels(file.resolveSibling("config.json"));
+        if (channels != LATENT_CHANNELS && channels != INPAINT_CHANNELS) {
+            throw new ModelLoadException(file + ": the UNet's sample input must have " + LATENT_CHANNELS
+                    + " channels (or " + INPAINT_CHANNELS + " for an inpainting UNet); it has " + channels
+                    + (dim.isFixed() ? "" : " (in_channels of " + file.resolveSibling("config.json") + ")"));
+        }
+        return (int) channels;
+    }
+
+    private static long configuredChannels(Path config) throws ModelLoadException {
+        if (!java.nio.file.Files.isRegularFile(config)) {
+            return LATENT_CHANNELS;
+        }
+        try {
+            var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(config.toFile()).get("in_channels");
+            return node == null || !node.canConvertToLong() ? LATENT_CHANNELS : node.asLong();
+        } catch (java.io.IOException e) {
+            throw new ModelLoadException("cannot read " + config + ": " + e.getMessage(), e);
+        }
     }
 
     /** Checks the file's tensors, then loads it. */
