@@ -212,9 +212,16 @@ public final class PollLoop implements Runnable, RebalanceHandler.PartitionHando
                 pictureJobs.accept(taken.job());
             } else if (taken.job() != null) {
                 waiting.add(taken.job());
-            } else {
-                offsets.finish(taken.deadLetter());
+            } else if (offsets.finish(taken.deadLetter())) {
+                startCommitClock(); // a dead letter is finished work: committed within the delay like a completion
             }
+        }
+    }
+
+    /** Finished work waits at most {@code commitMaxDelay} from the first of it since the last commit. */
+    private void startCommitClock() {
+        if (uncommittedSinceNanos < 0) {
+            uncommittedSinceNanos = System.nanoTime();
         }
     }
 
@@ -223,8 +230,8 @@ public final class PollLoop implements Runnable, RebalanceHandler.PartitionHando
         for (FinishedWork work : inbox.drainFinished()) {
             if (!offsets.finish(work)) {
                 LOG.debug("ignoring stale result {} of {}+{}", work.what(), work.partition(), work.offset());
-            } else if (uncommittedSinceNanos < 0) {
-                uncommittedSinceNanos = System.nanoTime();
+            } else {
+                startCommitClock();
             }
         }
         List<PendingJob> handedBack = inbox.drainRedeliveries();
