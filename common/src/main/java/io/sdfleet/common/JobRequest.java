@@ -318,6 +318,19 @@ public record JobRequest(
             return this;
         }
 
+        /**
+         * A picture file on this machine: {@code SdfleetProducer} uploads it to the fleet's input prefix
+         * (content-addressed, {@code <prefix>/<sha256>.<ext>}) and sends its reference.
+         */
+        public Builder initImage(java.nio.file.Path file) {
+            return initImage(ObjectReference.localFile(file));
+        }
+
+        /** A mask file on this machine, uploaded like {@link #initImage(java.nio.file.Path)}. */
+        public Builder maskImage(java.nio.file.Path file) {
+            return maskImage(ObjectReference.localFile(file));
+        }
+
         /** The inpainting mask; null for none. */
         public Builder maskImage(ObjectReference value) {
             maskImage = value;

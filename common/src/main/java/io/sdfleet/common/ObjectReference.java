@@ -22,6 +22,31 @@ public record ObjectReference(String key, String sha256) {
     private static final Pattern KEY_CHARS = Pattern.compile("[A-Za-z0-9._/-]+");
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
+    /**
+     * Key prefix of a reference to a file on the caller's machine, not yet uploaded: the producer library
+     * uploads it before sending and puts the real reference in its place. Such a key is never valid on the
+     * wire (':' is outside the key characters), so a request that skipped the upload is refused, not sent.
+     */
+    public static final String LOCAL_FILE = "file:";
+
+    /** A picture on this machine for the producer library to upload ({@link #LOCAL_FILE}). */
+    public static ObjectReference localFile(java.nio.file.Path file) {
+        return new ObjectReference(LOCAL_FILE + file.toAbsolutePath().normalize(), null);
+    }
+
+    /** Whether this names a local file still to be uploaded. */
+    public boolean isLocalFile() {
+        return key != null && key.startsWith(LOCAL_FILE);
+    }
+
+    /** The local file of a {@link #localFile} reference. */
+    public java.nio.file.Path localPath() {
+        if (!isLocalFile()) {
+            throw new IllegalStateException(key + " is not a local file reference");
+        }
+        return java.nio.file.Path.of(key.substring(LOCAL_FILE.length()));
+    }
+
     /** A reference to {@code key} whose content is {@code bytes}. */
     public static ObjectReference of(String key, byte[] bytes) {
         return new ObjectReference(key, sha256Hex(bytes));
@@ -40,6 +65,11 @@ public record ObjectReference(String key, String sha256) {
     public static Optional<String> keyProblem(String key) {
         if (key == null || key.isEmpty()) {
             return Optional.of("key is required");
+        }
+        if (key.startsWith(LOCAL_FILE)) {
+            return Optional.of("names the local file " + Messages.quote(key.substring(LOCAL_FILE.length()))
+                    + ", which was not uploaded: submit it with the producer library (SdfleetProducer), which"
+                    + " uploads it to the fleet's object store first");
         }
         if (key.length() > JobRequestLimits.MAX_INPUT_KEY_CHARS) {
             return Optional.of("key " + Messages.tooLong(key.length(), JobRequestLimits.MAX_INPUT_KEY_CHARS));
