@@ -41,7 +41,6 @@ import importlib.abc
 import importlib.machinery
 import io
 import json
-import math
 import platform
 import subprocess
 import sys
@@ -244,7 +243,7 @@ def prove_weights(tm, models):
     return checks
 
 
-def make_diffusers_models(diffusers, tm, models):
+def make_diffusers_models(models):
     from diffusers.configuration_utils import ConfigMixin, register_to_config
     from diffusers.models.autoencoders.vae import DecoderOutput, DiagonalGaussianDistribution
     from diffusers.models.modeling_outputs import AutoencoderKLOutput
@@ -432,7 +431,7 @@ def prompt_ids():
 
 
 class Runner:
-    def __init__(self, diffusers, tm, models):
+    def __init__(self, diffusers, models):
         from diffusers.pipelines.stable_diffusion.pipeline_stable_diffusion_img2img import \
             StableDiffusionImg2ImgPipeline
         from diffusers.pipelines.stable_diffusion.pipeline_stable_diffusion_inpaint import \
@@ -441,7 +440,7 @@ class Runner:
         self.img2img_class = StableDiffusionImg2ImgPipeline
         self.inpaint_class = StableDiffusionInpaintPipeline
         self.text = models["text"]
-        self.wrapped = make_diffusers_models(diffusers, tm, models)
+        self.wrapped = make_diffusers_models(models)
         self.ids = prompt_ids()
 
     @torch.no_grad()
@@ -561,7 +560,7 @@ def main():
     print("rebuilding the tiny models from tools/make_tiny_model.py")
     models = build_tiny_models(tm)
     weight_checks = prove_weights(tm, models)
-    runner = Runner(diffusers, tm, models)
+    runner = Runner(diffusers, models)
     pictures = {name: make() for name, make in PICTURES.items()}
     records = []
     for case in cases():
