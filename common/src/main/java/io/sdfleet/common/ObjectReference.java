@@ -34,14 +34,14 @@ public record ObjectReference(String key, String sha256) {
         return new ObjectReference(LOCAL_FILE + file.toAbsolutePath().normalize(), null);
     }
 
-    /** Whether this names a local file still to be uploaded. */
-    public boolean isLocalFile() {
+    /** Whether this names a local file still to be uploaded (not "isLocalFile": JSON binding would write it). */
+    public boolean namesLocalFile() {
         return key != null && key.startsWith(LOCAL_FILE);
     }
 
     /** The local file of a {@link #localFile} reference. */
     public java.nio.file.Path localPath() {
-        if (!isLocalFile()) {
+        if (!namesLocalFile()) {
             throw new IllegalStateException(key + " is not a local file reference");
         }
         return java.nio.file.Path.of(key.substring(LOCAL_FILE.length()));

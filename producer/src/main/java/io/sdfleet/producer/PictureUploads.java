@@ -54,7 +54,7 @@ final class PictureUploads implements AutoCloseable {
     }
 
     private static boolean hasLocal(ObjectReference ref) {
-        return ref != null && ref.isLocalFile();
+        return ref != null && ref.namesLocalFile();
     }
 
     private ObjectReference upload(ObjectReference ref, String field) {
