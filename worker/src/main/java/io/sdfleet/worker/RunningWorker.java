@@ -91,6 +91,7 @@ public final class RunningWorker implements AutoCloseable {
             server = HealthServer.start(settings.observe(), health, registry);
             health.markNotReady("loading model");
             pipeline = pipelines.create(settings);
+            LOG.info("{}", pipeline.modesSummary());
             store = S3ImageStore.create(settings.store());
             warmUp(pipeline);
             // S3 call: unavailable is retried until the retry deadline; misconfigured (credentials, region,

@@ -66,6 +66,18 @@ final class ModelConstraints {
         return Collections.unmodifiableSet(modes);
     }
 
+    /** One line for the start log: what this model runs, and what a job of another mode would need. */
+    String modesSummary() {
+        String runs = "model " + modelName + " runs " + modes.stream().map(Mode::wireName).toList();
+        if (modes.equals(EnumSet.of(Mode.TXT2IMG))) {
+            return runs + "; img2img and inpaint jobs need vae_encoder/model.onnx and will fail UNSUPPORTED_MODE";
+        }
+        if (modes.equals(EnumSet.of(Mode.INPAINT))) {
+            return runs + " (an inpainting UNet); txt2img and img2img jobs will fail UNSUPPORTED_MODE";
+        }
+        return runs;
+    }
+
     /** Why the model cannot run the job's mode, if it cannot. */
     Optional<ErrorInfo> unsupportedMode(JobRequest job) {
         Mode mode = job.mode();

@@ -454,6 +454,11 @@ public final class StableDiffusionPipeline implements AutoCloseable {
         return constraints.probe();
     }
 
+    /** What this model runs and what other modes would need, for the start log. */
+    public String modesSummary() {
+        return constraints.modesSummary();
+    }
+
     /** The modes this model runs: txt2img, img2img and inpaint need what {@link ModelConstraints#modes} says. */
     public java.util.Set<JobRequest.Mode> modes() {
         return constraints.modes();
