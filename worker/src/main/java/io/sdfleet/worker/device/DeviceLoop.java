@@ -190,9 +190,7 @@ public final class DeviceLoop implements Runnable {
         // 2. Expire: waiting jobs past their deadline.
         Instant now = clock.instant();
         for (PendingJob job : waiting.removeExpired()) {
-            inbox.started(1);
-            store.accept(JobOutcome.expired(job, DeviceJob.queued(job, now), now));
-            LOG.info("job {} EXPIRED (deadline {})", job.jobId(), job.request().deadline());
+            expire(job, now);
         }
         // 3. Choose the size this turn serves.
         Optional<LatentSize> size = nextSize();
@@ -333,7 +331,27 @@ public final class DeviceLoop implements Runnable {
     }
 
     /** Prepares newcomers (one text-encoder call); refused ones complete FAILED, prepared ones wait to be admitted. */
-    private void prepare(List<PendingJob> newcomers) throws InterruptedException {
+    private void expire(PendingJob job, Instant now) {
+        inbox.started(1);
+        store.accept(JobOutcome.expired(job, DeviceJob.queued(job, now), now));
+        LOG.info("job {} EXPIRED (deadline {})", job.jobId(), job.request().deadline());
+    }
+
+    private void prepare(List<PendingJob> taken) throws InterruptedException {
+        // The deadline is checked again at admission: the poll thread adds jobs at any time, also after this
+        // turn's sweep, and a job not started by its deadline must never run.
+        Instant admittedAt = clock.instant();
+        List<PendingJob> newcomers = new ArrayList<>(taken.size());
+        for (PendingJob job : taken) {
+            if (Deadlines.isExpired(job, admittedAt)) {
+                expire(job, admittedAt);
+            } else {
+                newcomers.add(job);
+            }
+        }
+        if (newcomers.isEmpty()) {
+            return;
+        }
         Attribution<Admission> prepared = faults.run("text encoder for " + newcomers.size() + " job(s)", newcomers,
                 PendingJob::jobId, parts -> guarded("text encoder", () -> pipeline.prepareInputs(
                         parts.stream().map(PendingJob::input).toList())));
