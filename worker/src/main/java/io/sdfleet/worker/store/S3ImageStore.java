@@ -1,5 +1,6 @@
 package io.sdfleet.worker.store;
 
+import io.sdfleet.common.config.StoreSettings;
 import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
 import io.minio.GetObjectResponse;
@@ -226,6 +227,21 @@ public final class S3ImageStore implements ImageStore {
         try (GetObjectResponse response = client.getObject(
                 GetObjectArgs.builder().bucket(settings.bucket()).object(key).build())) {
             return response.readAllBytes();
+        } catch (Exception e) {
+            throw StoreErrors.classify("get '" + key + "'", settings.bucket(), key, e);
+        }
+    }
+
+    @Override
+    public byte[] get(String key, int maxBytes) throws StoreException {
+        requireKey(key);
+        if (maxBytes < 0 || maxBytes == Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("maxBytes out of range: " + maxBytes);
+        }
+        // Reads no further than one byte past the bound; closing the response drops the rest of the body.
+        try (GetObjectResponse response = client.getObject(
+                GetObjectArgs.builder().bucket(settings.bucket()).object(key).build())) {
+            return response.readNBytes(maxBytes + 1);
         } catch (Exception e) {
             throw StoreErrors.classify("get '" + key + "'", settings.bucket(), key, e);
         }
