@@ -1,5 +1,6 @@
 package io.sdfleet.worker.store;
 
+import io.sdfleet.common.ObjectReference;
 import io.sdfleet.common.config.StoreSettings;
 import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
@@ -12,9 +13,6 @@ import io.minio.StatObjectArgs;
 import io.minio.StatObjectResponse;
 import io.minio.http.Method;
 import java.io.ByteArrayInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -161,7 +159,7 @@ public final class S3ImageStore implements ImageStore {
         requireKey(key);
         Objects.requireNonNull(png, "png");
         Objects.requireNonNull(userMetadata, "userMetadata");
-        String sha256 = sha256Hex(png);
+        String sha256 = ObjectReference.sha256Hex(png);
         String given = userMetadata.get(ObjectMetadata.SHA256_KEY);
         if (given != null && !given.equalsIgnoreCase(sha256)) {
             throw new IllegalArgumentException("metadata " + ObjectMetadata.SHA256_KEY + "=" + given
@@ -286,11 +284,4 @@ public final class S3ImageStore implements ImageStore {
         }
     }
 
-    static String sha256Hex(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
-    }
 }

@@ -79,8 +79,7 @@ class PictureJobsExactnessTest {
         assertEqualPixels(img2imgAlone, device.outcome("img2img"), scheduler + " img2img");
         assertEqualPixels(inpaintAlone, device.outcome("inpaint"), scheduler + " inpaint");
 
-        // The picture is an input: another one gives another image; the kept half of an inpainting stays close
-        // to the picture (the 4-channel blend puts it back after every step).
+        // The picture is an input: another one gives another image.
         List<byte[]> otherPicture = pixels(pipeline.generateFrom(List.of(TestPictures.input(img2img,
                 TestPictures.picture(64, 64, 3), null))).get(0).images());
         assertNotEquals(Arrays.toString(img2imgAlone.get(0)), Arrays.toString(otherPicture.get(0)));
