@@ -29,7 +29,8 @@ record ProducerOptions(
         Function<Map<String, Object>, Consumer<String, byte[]>> consumerFactory,
         boolean modelCheck,
         String fleetTopic,
-        String progressTopic) {
+        String progressTopic,
+        io.sdfleet.common.config.StoreSettings store) {
 
     ProducerOptions {
         producerProperties = Map.copyOf(producerProperties);

@@ -1,5 +1,6 @@
 package io.sdfleet.producer;
 
+import io.sdfleet.common.config.StoreSettings;
 import io.sdfleet.common.config.ConfigReader;
 import io.sdfleet.common.config.KafkaSettings;
 import io.sdfleet.common.config.Setting;
@@ -17,8 +18,11 @@ import java.util.Map;
  * @param kafka              where the cluster and topics are
  * @param completionLookback how far before a job's submit time completion reading starts
  * @param modelCheck         refuse a request before sending when no live worker serves its model
+ * @param store              the fleet's object store, for requests with local pictures; null when
+ *                           {@code SDFLEET_S3_ENDPOINT} is not set (such requests are then refused before sending)
  */
-public record ProducerSettings(KafkaSettings kafka, Duration completionLookback, boolean modelCheck) {
+public record ProducerSettings(KafkaSettings kafka, Duration completionLookback, boolean modelCheck,
+        StoreSettings store) {
 
     public static final Setting<Duration> COMPLETION_LOOKBACK = Setting.duration(
             "SDFLEET_PRODUCER_COMPLETION_LOOKBACK", SdfleetProducerBuilder.DEFAULT_COMPLETION_LOOKBACK,
@@ -42,7 +46,10 @@ public record ProducerSettings(KafkaSettings kafka, Duration completionLookback,
         KafkaSettings kafka = KafkaSettings.read(reader);
         Duration lookback = reader.get(COMPLETION_LOOKBACK);
         boolean modelCheck = reader.get(MODEL_CHECK);
+        // Why only when the endpoint is set: a txt2img client needs no object store, and the defaults point at a
+        // local MinIO that a producer elsewhere should not silently upload to.
+        StoreSettings store = env.containsKey(StoreSettings.ENDPOINT.name()) ? StoreSettings.read(reader) : null;
         reader.throwIfInvalid();
-        return new ProducerSettings(kafka, lookback, modelCheck);
+        return new ProducerSettings(kafka, lookback, modelCheck, store);
     }
 }

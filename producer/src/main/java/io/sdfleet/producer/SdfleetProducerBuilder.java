@@ -78,7 +78,17 @@ public final class SdfleetProducerBuilder {
     public SdfleetProducerBuilder settings(ProducerSettings settings) {
         kafkaSettings(settings.kafka());
         modelCheck(settings.modelCheck());
+        store = settings.store();
         return completionLookback(settings.completionLookback());
+    }
+
+    /**
+     * The fleet's object store, where local pictures ({@code JobRequest.Builder.initImage(Path)}) are uploaded;
+     * null (the default unless {@code SDFLEET_S3_ENDPOINT} is set) refuses such requests before sending.
+     */
+    public SdfleetProducerBuilder store(io.sdfleet.common.config.StoreSettings value) {
+        store = value;
+        return this;
     }
 
     /**
@@ -212,6 +222,8 @@ public final class SdfleetProducerBuilder {
         return this;
     }
 
+    private io.sdfleet.common.config.StoreSettings store;
+
     /** Creates the producer (the Kafka client connects lazily, on the first send). */
     public SdfleetProducer build() {
         int instance = INSTANCES.incrementAndGet();
@@ -225,7 +237,7 @@ public final class SdfleetProducerBuilder {
         ModelRouting routing = new ModelRouting(requestsTopic, workerGroup, requestsTopicPattern, defaultModel);
         return new SdfleetProducer(new ProducerOptions(bootstrapServers, routing, completionsTopic,
                 producerProperties, consumerProperties, completionLookback, closeTimeout, recentSubmitCapacity,
-                clock, chosen, producerFactory, consumerFactory, modelCheck, fleetTopic, progressTopic));
+                clock, chosen, producerFactory, consumerFactory, modelCheck, fleetTopic, progressTopic, store));
     }
 
     private static String requireText(String value, String name) {

@@ -13,6 +13,7 @@ import io.sdfleet.worker.kafka.CommitCoordinator;
 import io.sdfleet.worker.kafka.CompletionRecords;
 import io.sdfleet.worker.kafka.DeadLetterRecords;
 import io.sdfleet.worker.kafka.KafkaClientFactory;
+import io.sdfleet.worker.input.InputStage;
 import io.sdfleet.worker.kafka.LiveSessions;
 import io.sdfleet.worker.kafka.ModelCheck;
 import io.sdfleet.worker.kafka.PollLoop;
@@ -72,6 +73,7 @@ public final class Worker implements AutoCloseable {
     private final ShutdownController controller;
     private final PollLoop pollLoop;
     private final StoreStage storeStage;
+    private final InputStage inputStage;
     private final FutureTask<Void> pollTask;
     private final FutureTask<Void> deviceTask;
     private final Thread pollThread;
@@ -120,7 +122,10 @@ public final class Worker implements AutoCloseable {
         JobCompletions refusals = new JobCompletions(identity);
         ModelCheck models = new ModelCheck(settings.modelName(),
                 (job, error) -> completions.finished(job, refusals.refused(job.request(), error, clock.instant())));
-        RecordIntake intake = new RecordIntake(deadLetters, workerId, clock, models, progress);
+        RecordIntake intake = new RecordIntake(deadLetters, workerId, clock, settings.store().inputPrefix(), models,
+                progress);
+        this.inputStage = new InputStage(store, retrier, settings.input(), waiting, storeStage::submit, inbox, live,
+                controller, metrics, clock, workerId);
         CommitCoordinator committer = null;
         org.apache.kafka.clients.producer.Producer<byte[], byte[]> plainProducer = null;
         try {
@@ -132,11 +137,13 @@ public final class Worker implements AutoCloseable {
                 tx.start(); // initTransactions now: fences a predecessor with this id before any record is read
             }
             committer.requireTopics(List.of(settings.kafka().topicCompletions(), settings.kafka().topicDlq()));
-            this.pollLoop = new PollLoop(clients.consumer(settings.consumerConfig()), committer, waiting, intake,
+            this.pollLoop = new PollLoop(clients.consumer(settings.consumerConfig()), committer, waiting,
+                    inputStage::submit, intake,
                     inbox, live, controller, metrics, pollSettings, workerId);
             plainProducer = clients.producer(settings.plainProducerConfig());
         } catch (RuntimeException | Error e) {
             // Nothing started yet: release what was made (the producers, the store pool) before failing.
+            inputStage.close();
             closeAfterFailedStart(committer, storeStage, e);
             if (plainProducer != null) {
                 plainProducer.close(Duration.ZERO);
@@ -239,6 +246,7 @@ public final class Worker implements AutoCloseable {
         // The poll loop waited for the jobs in flight (or the grace period ran out): stop the rest.
         // Device first: it admits nothing once the worker is draining; a job it is still on hands its result to
         // the store pool, which must still accept it (StoreStage drops it quietly if it is shut).
+        inputStage.close(); // what it still holds is not committed: delivered again
         deviceThread.interrupt();
         waitFor(deviceTask, TimeUnit.SECONDS.toMillis(1));
         long left = Math.max(0, controller.drainNanosLeft());

@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the environment with {@code --bootstrap-servers} on top. Opening clients is the only thing that may
  * touch the network, and commands do it only after every argument has been checked.
  */
-record KafkaTarget(KafkaSettings kafka, Duration completionLookback, boolean modelCheck) {
+record KafkaTarget(KafkaSettings kafka, Duration completionLookback, boolean modelCheck,
+        io.sdfleet.common.config.StoreSettings store) {
 
     private static final AtomicInteger READERS = new AtomicInteger();
 
@@ -43,6 +44,7 @@ record KafkaTarget(KafkaSettings kafka, Duration completionLookback, boolean mod
                 .kafkaSettings(kafka)
                 .completionLookback(completionLookback)
                 .modelCheck(check)
+                .store(store)
                 .build();
     }
 

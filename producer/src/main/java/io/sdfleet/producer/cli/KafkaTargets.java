@@ -17,6 +17,6 @@ final class KafkaTargets {
     static KafkaTarget resolve(Map<String, String> env, String bootstrapOverride) {
         ProducerSettings settings = ProducerSettings.fromEnv(env);
         return new KafkaTarget(bootstrapOverride != null ? settings.kafka().withBootstrapServers(bootstrapOverride)
-                : settings.kafka(), settings.completionLookback(), settings.modelCheck());
+                : settings.kafka(), settings.completionLookback(), settings.modelCheck(), settings.store());
     }
 }

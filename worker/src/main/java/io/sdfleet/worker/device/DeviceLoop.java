@@ -2,6 +2,7 @@ package io.sdfleet.worker.device;
 
 import io.sdfleet.common.ErrorInfo;
 import io.sdfleet.common.JobRequest;
+import io.sdfleet.worker.pipeline.JobInput;
 import io.sdfleet.worker.device.DeviceFaultPolicy.Attribution;
 import io.sdfleet.worker.device.DeviceFaultPolicy.Outcome;
 import io.sdfleet.worker.device.DeviceSettings.Batching;
@@ -141,12 +142,14 @@ public final class DeviceLoop implements Runnable {
 
     /** The fault policy's probe: the pipeline's known-good request, run as a static batch. */
     public static DeviceFaultPolicy.Probe probeOf(StableDiffusionPipeline pipeline) {
-        JobRequest probe = pipeline.probe();
-        String description = "a " + probe.width() + "x" + probe.height() + " " + probe.steps() + "-step probe";
+        JobInput input = pipeline.probe();
+        JobRequest probe = input.request();
+        String description = "a " + probe.width() + "x" + probe.height() + " " + probe.steps() + "-step "
+                + probe.mode().wireName() + " probe";
         return new DeviceFaultPolicy.Probe() {
             @Override
             public void run() throws RuntimeCallFailure {
-                ErrorInfo error = pipeline.generate(List.of(probe)).get(0).error();
+                ErrorInfo error = pipeline.generateFrom(List.of(input)).get(0).error();
                 if (error != null) {
                     throw new RuntimeCallFailure(description, new IllegalStateException(error.message()),
                             RuntimeCallFailure.Kind.UNATTRIBUTED);
@@ -361,8 +364,8 @@ public final class DeviceLoop implements Runnable {
             return;
         }
         Attribution<Admission> prepared = faults.run("text encoder for " + newcomers.size() + " job(s)", newcomers,
-                PendingJob::jobId, parts -> guarded("text encoder", () -> pipeline.prepare(
-                        parts.stream().map(PendingJob::request).toList())));
+                PendingJob::jobId, parts -> guarded("text encoder", () -> pipeline.prepareInputs(
+                        parts.stream().map(PendingJob::input).toList())));
         Instant now = clock.instant();
         for (int i = 0; i < newcomers.size(); i++) {
             PendingJob job = newcomers.get(i);

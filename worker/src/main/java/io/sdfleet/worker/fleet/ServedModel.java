@@ -1,5 +1,6 @@
 package io.sdfleet.worker.fleet;
 
+import io.sdfleet.common.JobRequest;
 import io.sdfleet.common.JobRequestLimits;
 import io.sdfleet.common.SchedulerName;
 import io.sdfleet.common.fleet.SizeSupport;
@@ -32,12 +33,9 @@ public final class ServedModel {
                 pipeline.runtimeName(), pipeline.maxBatchImages(), VERSION, state, heartbeat.toMillis(), at);
     }
 
-    /**
-     * What the worker makes from a request. The one place modes are decided: today every model makes txt2img;
-     * img2img and inpaint join here once the pipeline says it runs them.
-     */
+    /** What the worker makes from a request, as the loaded pipeline decided it (its models' parts), in wire names. */
     static List<String> modes(StableDiffusionPipeline pipeline) {
-        return List.of("txt2img");
+        return pipeline.modes().stream().sorted().map(JobRequest.Mode::wireName).toList();
     }
 
     /** Any multiple of the UNet's size multiple within the request limits, or only the static engines' sizes. */

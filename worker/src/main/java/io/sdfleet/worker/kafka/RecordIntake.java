@@ -10,6 +10,7 @@ import io.sdfleet.common.RequestValidator;
 import io.sdfleet.common.SdfleetHeaders;
 import io.sdfleet.common.Violation;
 import io.sdfleet.worker.observe.JobProgress;
+import io.sdfleet.common.config.StoreSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns one consumed record into either a {@link PendingJob} (a valid request with jobId and seed) or a
  * {@link FinishedWork} holding its DLQ record. Never throws for bad input: every malformed record
- * (empty, not JSON, wrong schema, out-of-range field, missing jobId or seed) becomes a dead letter and the
+ * (empty, not JSON, wrong schema, out-of-range field, missing jobId or seed, a picture outside the input
+ * prefix) becomes a dead letter and the
  * worker goes on. Called on the poll thread only.
  */
 public final class RecordIntake {
@@ -43,25 +45,30 @@ public final class RecordIntake {
     private final DeadLetterRecords deadLetters;
     private final String workerId;
     private final Clock clock;
+    private final String inputPrefix;
     private final ModelCheck models;
     private final JobProgress progress;
 
-    /** Intake that checks no model (tests of the other stages, whose jobs name none). */
+    /** Intake that checks no model (tests of the other stages, whose jobs name none), pictures under the default prefix. */
     public RecordIntake(DeadLetterRecords deadLetters, String workerId, Clock clock) {
         this(deadLetters, workerId, clock, null);
     }
 
     /** @param models refuses jobs for another model; null checks none */
     public RecordIntake(DeadLetterRecords deadLetters, String workerId, Clock clock, ModelCheck models) {
-        this(deadLetters, workerId, clock, models, JobProgress.NONE);
+        this(deadLetters, workerId, clock, StoreSettings.DEFAULT_INPUT_PREFIX, models, JobProgress.NONE);
     }
 
-    /** @param progress told of each job taken (queued for the device) */
-    public RecordIntake(DeadLetterRecords deadLetters, String workerId, Clock clock, ModelCheck models,
-            JobProgress progress) {
+    /**
+     * @param inputPrefix a request naming a picture outside it is dead-lettered, and nothing is fetched
+     * @param progress    told of each job taken (queued for the device)
+     */
+    public RecordIntake(DeadLetterRecords deadLetters, String workerId, Clock clock, String inputPrefix,
+            ModelCheck models, JobProgress progress) {
         this.deadLetters = deadLetters;
         this.workerId = workerId;
         this.clock = clock;
+        this.inputPrefix = inputPrefix;
         this.models = models;
         this.progress = progress;
     }
@@ -72,7 +79,7 @@ public final class RecordIntake {
         Instant now = clock.instant();
         try {
             JobRequest request = codec.decodeRequest(record.value());
-            List<Violation> missing = RequestValidator.validateForWorker(request);
+            List<Violation> missing = RequestValidator.validateForWorker(request, inputPrefix);
             if (!missing.isEmpty()) {
                 throw new InvalidRequestException(missing, request.jobId());
             }
@@ -87,7 +94,7 @@ public final class RecordIntake {
                         models.servedModel(), io.sdfleet.common.ErrorCode.MODEL_NOT_SERVED.code());
                 return new Taken(null, notServed.get(), null);
             }
-            progress.queued(job.jobId(), request.steps());
+            progress.queued(job.jobId(), request.stepsRun());
             return new Taken(job, null, null);
         } catch (InvalidRecordException e) {
             FailureEvent event = FailureEvent.of(e, record.topic(), record.partition(), record.offset(), workerId, now);

@@ -60,6 +60,14 @@ final class DeviceHarness {
         return job;
     }
 
+    /** A job from pictures, as the input stage hands it to the device. */
+    PendingJob add(JobRequest request, io.sdfleet.worker.pipeline.JobPictures pictures) {
+        PendingJob job = new PendingJob(Jobs.P0, nextOffset++, offsets.session(Jobs.P0), request, clock.instant(),
+                clock.instant(), null).withPictures(pictures, Duration.ZERO);
+        waiting.add(job);
+        return job;
+    }
+
     void turns(int n) throws InterruptedException {
         for (int i = 0; i < n; i++) {
             loop.turn();
