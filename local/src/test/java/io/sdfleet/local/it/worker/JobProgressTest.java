@@ -17,9 +17,15 @@ import io.sdfleet.producer.ProgressListener;
 import io.sdfleet.producer.SdfleetProducer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -27,7 +33,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Job progress on the real broker: a job's progress events arrive in order (queued, started, steps, decoding,
  * storing), at most about 4 step events a second, and all before its completion; awaitCompletion's listener sees
- * them and then the completion; {@code submit --wait} prints them; {@code status} prints the completion.
+ * them and then the completion; {@code submit --wait} prints them; {@code status} prints the completion, or the latest progress of a job still running.
  */
 @Tag("integration")
 @ExtendWith(LocalStackExtension.class)
@@ -114,6 +120,42 @@ class JobProgressTest {
             assertTrue(b.seq() > a.seq(), "numbered in order: " + events);
             assertTrue(b.phase().compareTo(a.phase()) >= 0, "phases in order: " + events);
             assertTrue(b.phase() != Phase.STEP || a.phase() != Phase.STEP || b.step() > a.step(), "steps in order");
+        }
+    }
+
+    /**
+     * A job with progress and no completion yet: {@code status} prints its latest event (phase, step of total,
+     * worker) and exits 0; a job nothing is known of exits 4 after --wait. Progress records put on the topic by hand
+     * stand in for a worker that is still denoising.
+     */
+    @Test
+    void statusOfAJobStillRunningPrintsItsLatestProgress(LocalStack stack) throws Exception {
+        try (WorkerScenario s = new WorkerScenario(stack, "status", true)) {
+            Map<String, String> env = s.env("client", Map.of());
+            String jobId = "running-" + System.nanoTime();
+            Instant at = Instant.parse("2026-12-02T10:00:00Z");
+            try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
+                    new StringSerializer(), new ByteArraySerializer())) {
+                int seq = 0;
+                for (ProgressEvent e : List.of(
+                        new ProgressEvent(ProgressEvent.SCHEMA, jobId, "w9", Phase.QUEUED, ++seq, 0, 30, 0, 0, 0, at),
+                        new ProgressEvent(ProgressEvent.SCHEMA, jobId, "w9", Phase.STARTED, ++seq, 0, 30, 3, 2, 0, at),
+                        new ProgressEvent(ProgressEvent.SCHEMA, jobId, "w9", Phase.STEP, ++seq, 12, 30, 0, 0, 8.5,
+                                at.plusSeconds(2)))) {
+                    raw.send(new ProducerRecord<>(env.get("SDFLEET_TOPIC_PROGRESS"), jobId, FleetCodec.encode(e))).get();
+                }
+            }
+
+            CliRun status = CliRun.execute(env, "status", jobId, "--wait", "2s");
+
+            assertEquals(0, status.exitCode(), status.toString());
+            assertEquals(jobId + " step 12/30 on w9 at 2026-12-02T10:00:02Z", status.out().strip(), status.toString());
+
+            CliRun unknown = CliRun.execute(env, "status", "never-submitted", "--wait", "1s");
+            assertEquals(4, unknown.exitCode(), unknown.toString());
+            assertTrue(unknown.err().contains("no completion and no progress of job never-submitted"),
+                    unknown.toString());
         }
     }
 }
