@@ -87,7 +87,8 @@ public final class SdfleetProducer implements AutoCloseable {
         this.completions = new CompletionWaiter(options.consumerFactory(), options.consumerProperties(),
                 options.completionsTopic(), options.maxBlock(), options.bootstrapServers());
         this.models = options.modelCheck() ? new ModelAvailability(new FleetReader(
-                () -> options.consumerFactory().apply(options.consumerProperties()), options.fleetTopic(),
+                () -> options.consumerFactory().apply(FleetReader.consumerProperties(options.consumerProperties())),
+                options.fleetTopic(),
                 options.bootstrapServers()), clock, options.maxBlock()) : null;
         this.producer = options.producerFactory().apply(options.producerProperties());
     }

@@ -18,6 +18,22 @@ import java.util.TreeSet;
 public final class FleetCatalog {
 
     private final Map<String, WorkerAnnouncement> latest = new LinkedHashMap<>();
+    private boolean topicMissing;
+
+    /** The catalog of a cluster without the catalog topic: no worker of this version has ever announced there. */
+    public static FleetCatalog ofMissingTopic() {
+        FleetCatalog catalog = new FleetCatalog();
+        catalog.topicMissing = true;
+        return catalog;
+    }
+
+    /**
+     * Whether the topic did not exist (as opposed to existing and holding no live worker): a cluster set up before
+     * the catalog, or whose workers are older than it.
+     */
+    public boolean topicMissing() {
+        return topicMissing;
+    }
 
     /** Applies one record of the topic: an announcement, or a tombstone ({@code announcement} null). */
     public void apply(String workerId, WorkerAnnouncement announcement) {

@@ -58,8 +58,8 @@ final class ModelsCommand implements Callable<Integer> {
         KafkaSettings kafka = target.kafka();
         Duration timeout = ClientProperties.maxBlock(ClientProperties.producer(kafka.bootstrapServers(),
                 kafka.clientOverrides(), "unused"));
-        Map<String, Object> readerProperties = ClientProperties.completionReader(kafka.bootstrapServers(),
-                kafka.clientOverrides(), "sdfleet-models-" + READERS.incrementAndGet());
+        Map<String, Object> readerProperties = FleetReader.consumerProperties(ClientProperties.completionReader(
+                kafka.bootstrapServers(), kafka.clientOverrides(), "sdfleet-models-" + READERS.incrementAndGet()));
         FleetCatalog catalog = new FleetReader(() -> new KafkaConsumer<>(readerProperties), kafka.topicFleet(),
                 kafka.bootstrapServers()).read(timeout);
         Map<String, List<WorkerAnnouncement>> byModel = catalog.liveByModel(context.clock().instant());

@@ -21,8 +21,8 @@ import org.apache.kafka.common.TopicPartition;
  * announcement per worker, tombstones applied). The topic is compacted and small (one record per worker, a few
  * per heartbeat since the last compaction), so each read is a full one; callers cache the result.
  *
- * <p>Kafka calls, bounded by {@code timeout} in all: partition lookup (a missing topic reads as an empty catalog:
- * no worker has announced), end offsets, polls. A timeout or broker error is a {@link KafkaUnavailableException}.
+ * <p>Kafka calls, bounded by {@code timeout} in all: partition lookup (a missing topic reads as an empty catalog
+ * marked {@link FleetCatalog#topicMissing()}), end offsets, polls. A timeout or broker error is a {@link KafkaUnavailableException}.
  * Records this build cannot read (another schema major) are skipped. One consumer per read, no group, nothing
  * committed.
  */
@@ -38,6 +38,16 @@ public final class FleetReader {
         this.consumers = Objects.requireNonNull(consumers, "consumers");
         this.topic = Objects.requireNonNull(topic, "topic");
         this.bootstrapServers = bootstrapServers;
+    }
+
+    /**
+     * {@code base} with topic auto-creation off: a read must not create the catalog topic (a broker would make it
+     * uncompacted, and a missing topic means something: a cluster whose workers do not announce).
+     */
+    public static Map<String, Object> consumerProperties(Map<String, Object> base) {
+        Map<String, Object> properties = new java.util.HashMap<>(base);
+        properties.put(org.apache.kafka.clients.consumer.ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        return properties;
     }
 
     /** The topic read. */
@@ -57,7 +67,7 @@ public final class FleetReader {
         try {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
             if (infos == null || infos.isEmpty()) {
-                return catalog;
+                return FleetCatalog.ofMissingTopic();
             }
             List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(topic, p.partition()))
                     .toList();
