@@ -65,7 +65,8 @@ final class ProgressRenderer implements ProgressListener {
     @Override
     public void onCompletion(Completion c) {
         if (lines.containsKey(c.jobId())) {
-            int total = c.request() == null ? 0 : c.request().steps();
+            // The steps the job ran, as its progress counted them (fewer than steps for a picture at strength < 1).
+            int total = c.stepsRun() != null ? c.stepsRun() : c.request() == null ? 0 : c.request().stepsRun();
             show(c.jobId(), line(c.jobId(), c.status().name(), c.status().name().equals("SUCCEEDED") ? total : 0,
                     total, Double.NaN));
         }

@@ -76,4 +76,16 @@ class ProgressRendererTest {
                 "job-a 30/30 100% SUCCEEDED 0.0s"), lines);
         assertTrue(!text().contains("\u001b"), "no escape codes off a terminal");
     }
+
+    @Test
+    void aPictureJobEndsAtTheStepsItRanNotItsSteps() {
+        ProgressRenderer r = new ProgressRenderer(out, Terminal.plain(), nanos::get, List.of("job-p"));
+        r.onProgress(step("job-p", 15, 15, 10));
+        JobRequest request = JobRequest.builder("p").jobId("job-p").seed(1L).steps(30).strength(0.5)
+                .initImage(new io.sdfleet.common.ObjectReference("inputs/a.png", "0".repeat(64))).build();
+        r.onCompletion(Completion.succeeded(request, List.of(), "w1", 1, Map.of(), "m", "r", List.of(),
+                Instant.EPOCH));
+        assertEquals(List.of("job-p 15/15 100% denoising 0.0s ETA 0.0s", "job-p 15/15 100% SUCCEEDED 0.0s"),
+                text().lines().toList(), "int(30 x 0.5) steps, as the bar counted them");
+    }
 }

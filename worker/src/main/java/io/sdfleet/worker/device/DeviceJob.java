@@ -91,6 +91,21 @@ final class DeviceJob {
         return done == Integer.MAX_VALUE ? 0 : done;
     }
 
+    /**
+     * The steps progress events count: the job's steps run ({@code steps}, fewer for a picture at a strength below
+     * 1), as its completion's {@code stepsRun} says; not the UNet calls, which a scheduler may take one more of
+     * (PNDM's warm-up). The one place progress totals are decided.
+     */
+    int progressTotal() {
+        return pending.request().stepsRun();
+    }
+
+    /** {@link #stepsDone()} in the units of {@link #progressTotal()}: reaches it when the last call is done. */
+    int progressStep() {
+        int calls = totalSteps();
+        return calls == 0 ? 0 : (int) ((long) stepsDone() * progressTotal() / calls);
+    }
+
     /** Index of its last image. */
     int lastImageIndex() {
         return prepared.trajectories().size() - 1;

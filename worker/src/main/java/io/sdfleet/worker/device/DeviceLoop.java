@@ -384,7 +384,7 @@ public final class DeviceLoop implements Runnable {
                 DeviceJob deviceJob = new DeviceJob(job, outcome.value().job(), now);
                 jobs.put(deviceJob.prepared, deviceJob);
                 admitting.add(deviceJob);
-                progress.started(job.jobId(), deviceJob.totalSteps(), newcomers.size(), i + 1);
+                progress.started(job.jobId(), deviceJob.progressTotal(), newcomers.size(), i + 1);
             }
         }
         pauseIfFaulted(prepared);
@@ -413,7 +413,7 @@ public final class DeviceLoop implements Runnable {
             Outcome<Void> outcome = stepped.outcomes().get(i);
             if (outcome.done()) {
                 job.stepped(start, end, parts.size());
-                progress.stepped(job.jobId(), job.stepsDone(), job.totalSteps());
+                progress.stepped(job.jobId(), job.progressStep(), job.progressTotal());
             } else if (outcome.error() != null) {
                 fail(job, outcome.error());
             }
@@ -425,7 +425,7 @@ public final class DeviceLoop implements Runnable {
                 toDecode.addLast(image);
                 DeviceJob job = jobs.get(image.job());
                 if (job != null && job.stepsDone() == job.totalSteps() && image.imageIndex() == job.lastImageIndex()) {
-                    progress.decoding(job.jobId(), job.totalSteps());
+                    progress.decoding(job.jobId(), job.progressTotal());
                 }
             }
         }
@@ -475,7 +475,7 @@ public final class DeviceLoop implements Runnable {
                 }
                 if (job.complete()) {
                     jobs.remove(job.prepared);
-                    progress.storing(job.jobId(), job.totalSteps());
+                    progress.storing(job.jobId(), job.progressTotal());
                     store.accept(job.outcome());
                 }
             }

@@ -79,7 +79,7 @@ public final class RecordIntake {
         Instant now = clock.instant();
         try {
             JobRequest request = codec.decodeRequest(record.value());
-            List<Violation> missing = RequestValidator.validateForWorker(request, inputPrefix);
+            List<Violation> missing = RequestValidator.validateForWorker(request, null);
             if (!missing.isEmpty()) {
                 throw new InvalidRequestException(missing, request.jobId());
             }
@@ -93,6 +93,12 @@ public final class RecordIntake {
                 LOG.warn("{} names model '{}', not this worker's '{}': FAILED {}", job, request.model(),
                         models.servedModel(), io.sdfleet.common.ErrorCode.MODEL_NOT_SERVED.code());
                 return new Taken(null, notServed.get(), null);
+            }
+            // This worker's input prefix only after the model: a stray record for another model gets its
+            // MODEL_NOT_SERVED completion (which its caller waits for), wherever its pictures are.
+            List<Violation> outside = RequestValidator.validateForWorker(request, inputPrefix);
+            if (!outside.isEmpty()) {
+                throw new InvalidRequestException(outside, request.jobId());
             }
             progress.queued(job.jobId(), request.stepsRun());
             return new Taken(job, null, null);

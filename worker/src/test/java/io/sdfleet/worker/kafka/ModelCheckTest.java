@@ -62,4 +62,27 @@ class ModelCheckTest {
         assertEquals("w1", c.workerId());
         assertEquals(0, c.batchSize());
     }
+
+    @Test
+    void aJobForAnotherModelWithAPictureOutsideThisWorkersPrefixStillGetsModelNotServed() {
+        JobRequest stray = Jobs.request("theirs-pic").model("sd-xl").strength(0.5)
+                .initImage(new io.sdfleet.common.ObjectReference("elsewhere/a.png", "0".repeat(64))).build();
+
+        RecordIntake.Taken taken = take(stray);
+
+        assertNull(taken.reason(), "not dead-lettered: its caller waits for a completion");
+        Completion c = JobCodec.shared().decodeCompletion(taken.deadLetter().records().get(0).value());
+        assertEquals(ErrorCode.MODEL_NOT_SERVED.code(), c.error().code());
+    }
+
+    @Test
+    void aJobForTheServedModelWithAPictureOutsideThisWorkersPrefixIsDeadLettered() {
+        JobRequest outside = Jobs.request("mine-pic").model("tiny-sd").strength(0.5)
+                .initImage(new io.sdfleet.common.ObjectReference("elsewhere/a.png", "0".repeat(64))).build();
+
+        RecordIntake.Taken taken = take(outside);
+
+        assertNull(taken.job(), "nothing is fetched from outside the prefix");
+        assertNotNull(taken.reason(), "dead-lettered with its reason");
+    }
 }
