@@ -182,7 +182,7 @@ final class ServingRun {
             }
         }
         // The window's jobs: wait a bounded time for them (an overloaded configuration has a backlog).
-        long drainDeadline = System.nanoTime() + Math.min(duration.toNanos() / 2, Duration.ofSeconds(30).toNanos());
+        long drainDeadline = System.nanoTime() + Math.min(duration.toNanos() / 4, Duration.ofSeconds(20).toNanos());
         while (System.nanoTime() < drainDeadline && !watcher.seen().keySet().containsAll(submitted.keySet())) {
             Thread.sleep(50);
         }
