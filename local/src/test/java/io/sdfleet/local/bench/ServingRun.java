@@ -61,7 +61,7 @@ final class ServingRun {
     record Result(String device, String batching, String mix, double load, int jobs, double imagesPerS,
                   double idealImagesPerS, double deviceBusy, double meanUnetItems, double p50Ms, double p95Ms,
                   double p99Ms, double loneJobMs, int failed, double visibleAfterUploadP50Ms, double visibleAfterUploadP99Ms,
-                  int unfinished, double uploadedImagesPerS) {
+                  int unfinished, double uploadedImagesPerS, double offeredIdealImagesPerS) {
     }
 
     private static final int WARM_UP_JOBS = 4;
@@ -123,7 +123,7 @@ final class ServingRun {
                     String id = producer.submit(mix.next(random, name + "-lone", i));
                     lone.add((watcher.await(List.of(id), Duration.ofMinutes(3)).get(id).seenNanos() - start) / 1e6);
                 }
-                return arrivals(device, producer, watcher, registry, random, ideal, lone);
+                return arrivals(device, producer, watcher, registry, random, ideal, maxItems, lone);
             } finally {
                 worker.close();
                 pipeline.close();
@@ -132,7 +132,8 @@ final class ServingRun {
     }
 
     private Result arrivals(Device device, SdfleetProducer producer, CompletionWatcher watcher,
-            SimpleMeterRegistry registry, Random random, double ideal, List<Double> lone) throws Exception {
+            SimpleMeterRegistry registry, Random random, double ideal, int maxItems, List<Double> lone)
+            throws Exception {
         double jobsPerSecond = load * ideal / mix.meanImages();
         Map<String, Long> submitted = new ConcurrentHashMap<>();
         Map<String, JobRequest> requests = new ConcurrentHashMap<>();
@@ -222,7 +223,8 @@ final class ServingRun {
                 Stats.percentile(latencies, d -> d, 50), Stats.percentile(latencies, d -> d, 95),
                 Stats.percentile(latencies, d -> d, 99), Stats.median(lone, d -> d), failed,
                 Stats.percentile(visibleAfterUpload, d -> d, 50), Stats.percentile(visibleAfterUpload, d -> d, 99),
-                unfinished, uploadedInWindow / windowSeconds);
+                unfinished, uploadedInWindow / windowSeconds,
+                TrafficMix.idealImagesPerSecond(List.copyOf(requests.values()), device.profile(), maxItems));
     }
 
     private static DistributionSummary items(SimpleMeterRegistry registry) {

@@ -92,27 +92,48 @@ final class TrafficMix {
         double meanSeconds = 0;
         for (Weighted<Integer> st : steps) {
             for (Weighted<SchedulerName> sc : schedulers) {
-                var scheduler = Schedulers.create(sc.value(), sd15Config());
-                scheduler.setTimesteps(st.value());
-                int calls = scheduler.timesteps().length; // PNDM runs one more call than it has steps
                 for (Weighted<Double> g : guidance) {
-                    int itemsPerImage = g.value() > 1 ? 2 : 1;
-                    int prompts = g.value() > 1 ? 2 : 1;
                     for (Weighted<int[]> sz : sizes) {
-                        LatentSize latent = LatentSize.ofImage(sz.value()[0], sz.value()[1]);
-                        double perItemCall = seconds(profile.unetCall(maxItems, latent)) / maxItems;
                         for (Weighted<Integer> im : images) {
                             double p = st.p() * sc.p() * g.p() * sz.p() * im.p();
-                            double job = calls * itemsPerImage * im.value() * perItemCall
-                                    + seconds(profile.vaeDecode(im.value(), latent))
-                                    + seconds(profile.textEncode(prompts));
-                            meanSeconds += p * job;
+                            meanSeconds += p * idealSeconds(st.value(), sc.value(), g.value(), sz.value()[0],
+                                    sz.value()[1], im.value(), profile, maxItems);
                         }
                     }
                 }
             }
         }
         return meanImages() / meanSeconds;
+    }
+
+    /**
+     * The same for the given jobs instead of the mix's expectation: a window of a few hundred jobs has its own
+     * share of the expensive ones (a 4-image 768x768 50-step job is 4 s of device time), so the ideal of what was
+     * actually offered can differ from the mix's by some ten percent.
+     */
+    static double idealImagesPerSecond(List<JobRequest> jobs, DeviceProfile profile, int maxItems) {
+        double seconds = 0;
+        int images = 0;
+        for (JobRequest j : jobs) {
+            seconds += idealSeconds(j.steps(), j.scheduler(), j.guidanceScale(), j.width(), j.height(), j.numImages(),
+                    profile, maxItems);
+            images += j.numImages();
+        }
+        return seconds > 0 ? images / seconds : 0;
+    }
+
+    /** Device time of one job with every UNet call at {@code maxItems} items, its VAE decode and text encoding. */
+    private static double idealSeconds(int steps, SchedulerName schedulerName, double guidance, int width, int height,
+            int images, DeviceProfile profile, int maxItems) {
+        var scheduler = Schedulers.create(schedulerName, sd15Config());
+        scheduler.setTimesteps(steps);
+        int calls = scheduler.timesteps().length; // PNDM runs one more call than it has steps
+        int itemsPerImage = guidance > 1 ? 2 : 1;
+        int prompts = guidance > 1 ? 2 : 1;
+        LatentSize latent = LatentSize.ofImage(width, height);
+        double perItemCall = seconds(profile.unetCall(maxItems, latent)) / maxItems;
+        return calls * itemsPerImage * images * perItemCall + seconds(profile.vaeDecode(images, latent))
+                + seconds(profile.textEncode(prompts));
     }
 
     private static SchedulerConfig sd15Config() {
