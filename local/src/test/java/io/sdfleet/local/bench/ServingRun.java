@@ -61,7 +61,7 @@ final class ServingRun {
     record Result(String device, String batching, String mix, double load, int jobs, double imagesPerS,
                   double idealImagesPerS, double deviceBusy, double meanUnetItems, double p50Ms, double p95Ms,
                   double p99Ms, double loneJobMs, int failed, double visibleAfterUploadP50Ms, double visibleAfterUploadP99Ms,
-                  int unfinished, double uploadedImagesPerS, double uploadedJobsIdealImagesPerS) {
+                  int unfinished, double uploadedImagesPerS, double offeredIdealImagesPerS) {
     }
 
     private static final int WARM_UP_JOBS = 4;
@@ -163,9 +163,9 @@ final class ServingRun {
             JobRequest job = mix.next(random, name, index++);
             long submitNanos = System.nanoTime();
             producer.submit(job);
-            requests.put(job.jobId(), job);
             if (submitNanos >= windowStart) {
                 submitted.put(job.jobId(), submitNanos);
+                requests.put(job.jobId(), job);
             }
         }
         sleepUntil(end);
@@ -208,13 +208,12 @@ final class ServingRun {
         // produced, whether or not the reader saw it yet (a completion held behind an earlier, longer job of its
         // partition is produced but not yet visible).
         int uploadedInWindow = 0;
-        List<JobRequest> uploadedJobs = new ArrayList<>();
         for (CompletionWatcher.Seen seen : watcher.seen().values()) {
             var c = seen.completion();
             if (c.completedAt() != null && c.completedAt().toEpochMilli() >= windowStartMillis
-                    && c.completedAt().toEpochMilli() < windowEndMillis && requests.containsKey(c.jobId())) {
+                    && c.completedAt().toEpochMilli() < windowEndMillis && c.jobId().startsWith(name + "-")
+                    && !c.jobId().contains("-warm-") && !c.jobId().contains("-lone-")) {
                 uploadedInWindow += c.images().size();
-                uploadedJobs.add(requests.get(c.jobId()));
             }
         }
         return new Result(device.name(), batching.name().toLowerCase(java.util.Locale.ROOT), mix.name(), load,
@@ -225,7 +224,7 @@ final class ServingRun {
                 Stats.percentile(latencies, d -> d, 99), Stats.median(lone, d -> d), failed,
                 Stats.percentile(visibleAfterUpload, d -> d, 50), Stats.percentile(visibleAfterUpload, d -> d, 99),
                 unfinished, uploadedInWindow / windowSeconds,
-                TrafficMix.idealImagesPerSecond(uploadedJobs, device.profile(), maxItems));
+                TrafficMix.idealImagesPerSecond(List.copyOf(requests.values()), device.profile(), maxItems));
     }
 
     private static DistributionSummary items(SimpleMeterRegistry registry) {

@@ -107,9 +107,9 @@ final class TrafficMix {
     }
 
     /**
-     * The same for the given jobs instead of the mix's expectation: the jobs a window finished are a few hundred,
-     * with their own share of the expensive ones (a 4-image 768x768 50-step job is 4 s of device time), so their
-     * ideal can differ from the mix's by some ten percent; it is the fair measure of what the device made of them.
+     * The same for the given jobs instead of the mix's expectation: a window of a few hundred jobs has its own
+     * share of the expensive ones (a 4-image 768x768 50-step job is 4 s of device time), so the ideal of what was
+     * actually offered can differ from the mix's by some ten percent.
      */
     static double idealImagesPerSecond(List<JobRequest> jobs, DeviceProfile profile, int maxItems) {
         double seconds = 0;

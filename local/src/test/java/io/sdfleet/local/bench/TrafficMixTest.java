@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The benchmark's two ideals (of the mix's expectation, of the jobs a window finished) are one computation. */
+/** The benchmark's two ideals (of the mix's expectation, of the jobs a window offered) are one computation. */
 class TrafficMixTest {
 
     @Test
