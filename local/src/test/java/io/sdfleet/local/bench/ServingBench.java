@@ -104,8 +104,9 @@ public final class ServingBench {
     /**
      * Arrivals per configuration of {@code --quick}. At saturation the backlog, the work in flight and the
      * completions held back behind their partition build up from zero, so the window must be long against that
-     * ramp (docs/bench-serving.md has runs of 40, 80 and 120 s); below saturation nothing builds up and 30 s of
-     * arrivals are enough for the latency percentiles. The four configurations take about 5 minutes.
+     * ramp; docs/bench-serving.md has runs of 40, 80 and 120 s (72, 70 and 99 % of the ideal: the length is not
+     * the whole story). Below saturation nothing builds up and 30 s of arrivals are enough for the latency
+     * percentiles. The four configurations took 313 s (with one core busy elsewhere).
      */
     static Duration quickDuration(double load) {
         return load >= 1.0 ? Duration.ofSeconds(80) : Duration.ofSeconds(30);
