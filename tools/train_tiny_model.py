@@ -449,17 +449,26 @@ MIN_SNR_GAMMA = 5.0
 # ----------------------------------------------------------------------------------------------
 PALETTE_ARRAY = np.array([PALETTE[c] for c in COLOURS], dtype=np.float64)
 SQUARE_FILL, TRIANGLE_FILL = 0.9, 0.64  # bounding-box fill: square ~1, circle ~pi/4, triangle ~1/2
+CLEAN = 45.0  # RGB distance within which a pixel counts as a palette colour rather than a blend of two
 
 
 def measure(rgb):
-    """rgb uint8 [64,64,3] -> (background, foreground, shape or None)."""
-    d = ((rgb[:, :, None, :].astype(np.float64) - PALETTE_ARRAY[None, None]) ** 2).sum(-1)
+    """rgb uint8 [64,64,3] -> (background, foreground, shape or None).
+
+    Every pixel takes its nearest palette colour; the background is the most frequent one. The foreground is
+    the most frequent other colour among the clean pixels (within CLEAN of their palette colour): a soft edge
+    between a red shape and a blue background is a ring of blends, some of which lie nearest to purple, and a
+    small shape's ring can outnumber it. The shape is the set of pixels nearer to the foreground colour than
+    to the background colour; its class follows from how much of its bounding box it fills."""
+    px = rgb.reshape(-1, 3).astype(np.float64)
+    d = ((px[:, None, :] - PALETTE_ARRAY[None]) ** 2).sum(-1)
     labels = d.argmin(-1)
-    counts = np.bincount(labels.ravel(), minlength=len(COLOURS))
-    bg = int(counts.argmax())
+    bg = int(np.bincount(labels, minlength=len(COLOURS)).argmax())
+    clean = (d.min(-1) <= CLEAN * CLEAN) & (labels != bg)
+    counts = np.bincount(labels[clean] if clean.any() else labels[labels != bg], minlength=len(COLOURS))
     counts[bg] = 0
     fg = int(counts.argmax())
-    mask = labels == fg
+    mask = (d[:, fg] < d[:, bg]).reshape(rgb.shape[0], rgb.shape[1])
     shape = None
     if mask.sum() >= 20:
         ys, xs = np.nonzero(mask)
@@ -511,6 +520,37 @@ def train_vae(args, rng, triples, log):
             curve.append({"step": step + 1, "reconstruction": round(float(r), 5), "kl": round(float(k), 4)})
             log(f"vae step {step + 1}/{args.vae_steps} rec {r:.5f} kl {k:.3f} ({time.time() - began:.0f}s)")
     return encoder.eval(), decoder.eval(), curve, time.time() - began
+
+
+def finetune_decoder(args, encoder, decoder, triples, log):
+    """The decoder trained further with the encoder frozen, as Stability's sd-vae-ft-mse decoder was: the latent
+    space the UNet learnt stays exactly as it is, and the pictures get sharper. Its own random streams (seed + 1),
+    so that it can run on a checkpoint of the earlier stages (--resume-from) with the same result."""
+    rng = np.random.Generator(np.random.PCG64(args.seed + 1))
+    gen = torch.Generator().manual_seed(args.seed + 1)
+    decoder.train()
+    opt = torch.optim.Adam(decoder.parameters(), lr=args.decoder_lr)
+    curve, running = [], []
+    began = time.time()
+    for step in range(args.decoder_steps):
+        batch = torch.from_numpy(np.stack([random_scene(rng, triples)["image"] for _ in range(args.vae_batch)]))
+        for g in opt.param_groups:
+            g["lr"] = lr_at(step, args.decoder_steps, args.decoder_lr, 20)
+        with torch.no_grad():
+            mean, logvar = encoder(batch).chunk(2, dim=1)
+            z = mean + torch.exp(0.5 * logvar) * torch.randn(mean.shape, generator=gen)
+        recon = decoder(z)
+        loss = F.mse_loss(recon, batch) + 0.5 * F.l1_loss(recon, batch)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(decoder.parameters(), 1.0)
+        opt.step()
+        running.append(loss.item())
+        if (step + 1) % args.log_every == 0 or step + 1 == args.decoder_steps:
+            curve.append({"step": step + 1, "reconstruction": round(float(np.mean(running)), 5)})
+            log(f"decoder step {step + 1}/{args.decoder_steps} rec {np.mean(running):.5f} ({time.time() - began:.0f}s)")
+            running = []
+    return decoder.eval(), curve, time.time() - began
 
 
 class Ema:
@@ -638,6 +678,16 @@ def evaluate(text, unet, decoder, scaling, tok, seeds_per_prompt, log):
                          "all three": round(float(allok), 3)}
         log(f"eval {name}: {results[name]}")
         if name == "held-out combinations":
+            for part, members in (("held-out pairs", lambda s, c, b: (s, c) in HELD_OUT_PAIRS),
+                                  ("held-out triples", lambda s, c, b: (s, c, b) in HELD_OUT_TRIPLES)):
+                pick = [j for j in range(len(got)) if members(expect[j][2], expect[j][1], expect[j][0])]
+                results[part] = {
+                    "images": len(pick),
+                    "colour": round(float(np.mean([got[j][1] == expect[j][1] for j in pick])), 3),
+                    "background": round(float(np.mean([got[j][0] == expect[j][0] for j in pick])), 3),
+                    "shape": round(float(np.mean([got[j][2] == expect[j][2] for j in pick])), 3),
+                    "all three": round(float(np.mean([got[j] == expect[j] for j in pick])), 3)}
+                log(f"eval {part}: {results[part]}")
             results[name]["per triple"] = {
                 f"{c} {s} on {b}": round(float(np.mean([
                     got[j][0] == b and got[j][1] == c and got[j][2] == s
@@ -729,9 +779,15 @@ def write_report(out, report):
         "",
         f"Training took {report['timings']['total_s'] / 60:.1f} min wall time ({report['machine']}): "
         f"VAE {report['timings']['vae_s']:.0f} s, latents {report['timings']['encode_s']:.0f} s, "
-        f"text encoder + UNet {report['timings']['diffusion_s']:.0f} s, evaluation "
-        f"{report['timings']['evaluation_s']:.0f} s.",
+        f"text encoder + UNet {report['timings']['diffusion_s']:.0f} s, decoder fine-tune "
+        f"{report['timings']['decoder_s']:.0f} s, evaluation {report['timings']['evaluation_s']:.0f} s.",
         "",
+    ]
+    if report["resumed_from"]:
+        lines += ["Made in two processes: stages 1-3 (VAE, latents, text encoder + UNet) wrote a checkpoint, and "
+                  "`--resume-from` it ran the decoder fine-tune, evaluation and export (the fine-tune has its own "
+                  "seeds, so one process gives the same model).", ""]
+    lines += [
         "## Settings",
         "",
         "| setting | value |",
@@ -749,20 +805,23 @@ def write_report(out, report):
               "much of its bounding box the foreground fills.", "",
               "| prompts | triples | images | foreground colour | background | shape | all three |",
               "|---|---|---|---|---|---|---|"]
-    for name in ("training combinations", "held-out combinations"):
+    for name in ("training combinations", "held-out combinations", "held-out pairs", "held-out triples"):
         e = ev[name]
-        lines.append(f"| {name} | {e['triples']} | {e['images']} | {e['colour']:.1%} | {e['background']:.1%} | "
-                     f"{e['shape']:.1%} | {e['all three']:.1%} |")
+        lines.append(f"| {name} | {e.get('triples', '')} | {e['images']} | {e['colour']:.1%} | "
+                     f"{e['background']:.1%} | {e['shape']:.1%} | {e['all three']:.1%} |")
     lines += ["", "Held-out triples, fraction of seeds with all three right:", ""]
     lines += [f"- {k}: {v:.0%}" for k, v in ev["held-out combinations"]["per triple"].items()]
-    vq = report["vae"]
-    lines += ["", f"VAE: PSNR {vq['psnr_db']} dB on fresh scenes (posterior means); background and foreground "
-              f"colour unchanged by the round trip in {vq['colours_kept']:.1%}; scaling factor "
-              f"{report['scaling_factor']} (1 / std of the training latents).", "",
+    vq, vq2 = report["vae"], report["vae_after_decoder_fine_tune"]
+    lines += ["", f"VAE round trip on fresh scenes (posterior means): PSNR {vq['psnr_db']} dB, background and "
+              f"foreground colour unchanged in {vq['colours_kept']:.1%}; after the decoder fine-tune "
+              f"{vq2['psnr_db']} dB and {vq2['colours_kept']:.1%}. Scaling factor {report['scaling_factor']} "
+              "(1 / std of the training latents).", "",
               "## Loss curves", "", "| step | VAE reconstruction | VAE KL |", "|---|---|---|"]
     lines += [f"| {c['step']} | {c['reconstruction']} | {c['kl']} |" for c in report["vae_curve"]]
     lines += ["", "| step | UNet loss (Min-SNR-5 weighted) |", "|---|---|"]
     lines += [f"| {c['step']} | {c['loss']} |" for c in report["unet_curve"]]
+    lines += ["", "| step | decoder fine-tune reconstruction |", "|---|---|"]
+    lines += [f"| {c['step']} | {c['reconstruction']} |" for c in report["decoder_curve"]]
     lines += ["", "training.json holds the same numbers and the palette (RGB of each colour word) the tests use.", ""]
     (out / "TRAINING.md").write_text("\n".join(lines), encoding="utf-8")
 
@@ -783,6 +842,11 @@ def main():
     parser.add_argument("--batch", type=int, default=48)
     parser.add_argument("--lr", type=float, default=1e-3)
     parser.add_argument("--ema", type=float, default=0.998)
+    parser.add_argument("--decoder-steps", type=int, default=None, help="decoder fine-tune steps (encoder frozen)")
+    parser.add_argument("--decoder-lr", type=float, default=1e-3)
+    parser.add_argument("--resume-from", type=Path, default=None,
+                        help="a checkpoint this script wrote after stage 3 (target/<out>-checkpoint.pt): run the "
+                             "decoder fine-tune, evaluation and export only")
     parser.add_argument("--eval-seeds", type=int, default=None)
     parser.add_argument("--log-every", type=int, default=None)
     args = parser.parse_args()
@@ -790,6 +854,7 @@ def main():
     args.vae_steps = args.vae_steps or (150 if quick else 300)
     args.images = args.images or (3000 if quick else 6000)
     args.steps = args.steps or (300 if quick else 1500)
+    args.decoder_steps = args.decoder_steps if args.decoder_steps is not None else (50 if quick else 400)
     args.eval_seeds = args.eval_seeds or (2 if quick else 4)
     args.log_every = args.log_every or (25 if quick else 50)
 
@@ -809,31 +874,53 @@ def main():
     triples = training_triples()
     log(f"{len(triples)} training triples, {len(held_out_triples())} held out")
 
-    encoder, decoder, vae_curve, vae_s = train_vae(args, rng, triples, log)
-    t0 = time.time()
-    scenes = [random_scene(rng, triples) for _ in range(args.images)]
-    images = torch.from_numpy(np.stack([s["image"] for s in scenes]))
-    for s in scenes:
-        del s["image"]
-    lat_mean, lat_std = encode_dataset(encoder, images)
-    sample = lat_mean + lat_std * torch.from_numpy(
-        rng.standard_normal(tuple(lat_mean.shape)).astype(np.float32))
-    scaling = float(f"{1.0 / sample.std().item():.5g}")
-    encode_s = time.time() - t0
-    log(f"{len(scenes)} pictures encoded: latent std {sample.std().item():.4f}, scaling factor {scaling}, "
-        f"posterior std mean {lat_std.mean().item():.4f} ({encode_s:.0f}s)")
-    vq = vae_quality(encoder, decoder, rng, triples)
-    log(f"vae quality {vq}")
+    checkpoint = REPO / "target" / (args.out.name + "-checkpoint.pt")  # stages 1-3, for --resume-from
+    if args.resume_from is None:
+        encoder, decoder, vae_curve, vae_s = train_vae(args, rng, triples, log)
+        t0 = time.time()
+        scenes = [random_scene(rng, triples) for _ in range(args.images)]
+        images = torch.from_numpy(np.stack([s["image"] for s in scenes]))
+        for s in scenes:
+            del s["image"]
+        lat_mean, lat_std = encode_dataset(encoder, images)
+        sample = lat_mean + lat_std * torch.from_numpy(
+            rng.standard_normal(tuple(lat_mean.shape)).astype(np.float32))
+        scaling = float(f"{1.0 / sample.std().item():.5g}")
+        encode_s = time.time() - t0
+        log(f"{len(scenes)} pictures encoded: latent std {sample.std().item():.4f}, scaling factor {scaling}, "
+            f"posterior std mean {lat_std.mean().item():.4f} ({encode_s:.0f}s)")
+        vq = vae_quality(encoder, decoder, rng, triples)
+        log(f"vae quality {vq}")
+        text, unet, unet_curve, diffusion_s = train_diffusion(args, rng, scenes, lat_mean, lat_std, scaling, tok, log)
+        checkpoint.parent.mkdir(exist_ok=True)
+        torch.save({"text": text.state_dict(), "unet": unet.state_dict(), "encoder": encoder.state_dict(),
+                    "decoder": decoder.state_dict(), "scaling": scaling, "vae_curve": vae_curve,
+                    "unet_curve": unet_curve, "vae": vq, "timings": {"vae_s": round(vae_s, 1),
+                    "encode_s": round(encode_s, 1), "diffusion_s": round(diffusion_s, 1)}}, checkpoint)
+        resumed = None
+    else:
+        state = torch.load(args.resume_from)
+        text, unet, encoder, decoder = TextEncoder(), UNet(), Encoder(), Decoder()
+        for module, key in ((text, "text"), (unet, "unet"), (encoder, "encoder"), (decoder, "decoder")):
+            module.load_state_dict(state[key])
+            module.eval()
+        scaling = state["scaling"]
+        if "vae_curve" not in state:  # a checkpoint of the first version: its run's report has the numbers
+            earlier = json.loads((args.out / "training.json").read_text(encoding="utf-8"))
+            state.update({k: earlier[k] for k in ("vae_curve", "unet_curve", "vae")})
+            state["timings"] = {k: earlier["timings"][k] for k in ("vae_s", "encode_s", "diffusion_s")}
+        vae_curve, unet_curve, vq = state["vae_curve"], state["unet_curve"], state["vae"]
+        vae_s, encode_s, diffusion_s = (state["timings"][k] for k in ("vae_s", "encode_s", "diffusion_s"))
+        resumed = str(args.resume_from)
+        log(f"resumed after stage 3 from {args.resume_from}")
 
-    text, unet, unet_curve, diffusion_s = train_diffusion(args, rng, scenes, lat_mean, lat_std, scaling, tok, log)
+    decoder, decoder_curve, decoder_s = finetune_decoder(args, encoder, decoder, triples, log)
+    vq_after = vae_quality(encoder, decoder, np.random.Generator(np.random.PCG64(args.seed + 2)), triples)
+    log(f"vae quality after the decoder fine-tune {vq_after}")
     t0 = time.time()
     evaluation = evaluate(text, unet, decoder, scaling, tok, args.eval_seeds, log)
     evaluation_s = time.time() - t0
 
-    checkpoint = REPO / "target" / (args.out.name + "-checkpoint.pt")  # to re-export without training again
-    checkpoint.parent.mkdir(exist_ok=True)
-    torch.save({"text": text.state_dict(), "unet": unet.state_dict(), "encoder": encoder.state_dict(),
-                "decoder": decoder.state_dict(), "scaling": scaling}, checkpoint)
     export_model(args.out, args.clip, text, unet, encoder, decoder, scaling)
     check_export(args.out, text, unet, decoder, tok)
     settings = {
@@ -846,18 +933,23 @@ def main():
         "training pictures": args.images, "diffusion steps x batch": f"{args.steps} x {args.batch}",
         "lr (peak, warm-up 100, cosine)": args.lr, "ema": args.ema, "caption dropout": CAPTION_DROPOUT,
         "loss": f"epsilon MSE, Min-SNR-{MIN_SNR_GAMMA:g} weights", "schedule": "scaled_linear 0.00085..0.012, 1000",
-        "eval_seeds_per_prompt": args.eval_seeds,
+        "decoder fine-tune steps x batch (encoder frozen)": f"{args.decoder_steps} x {args.vae_batch}",
+        "decoder fine-tune lr": args.decoder_lr, "eval_seeds_per_prompt": args.eval_seeds,
     }
     cmd = "nice /usr/bin/python3 tools/train_tiny_model.py" + (" --quick" if quick else "")
     report = {
-        "command": cmd + "".join(f" {a}" for a in sys.argv[1:] if a != "--quick"),
+        "command": cmd + "".join(f" {a}" for a in sys.argv[1:] if a != "--quick" and a != "--resume-from"
+                                 and a != resumed),
+        "resumed_from": resumed,
         "machine": f"{torch.get_num_threads()} torch threads, torch {torch.__version__}",
         "settings": settings, "scaling_factor": scaling,
         "palette": {c: list(v) for c, v in PALETTE.items()}, "shapes": SHAPES,
         "held_out_pairs": [list(p) for p in HELD_OUT_PAIRS], "held_out_triples": [list(t) for t in HELD_OUT_TRIPLES],
-        "vae": vq, "evaluation": evaluation, "vae_curve": vae_curve, "unet_curve": unet_curve,
+        "vae": vq, "vae_after_decoder_fine_tune": vq_after, "evaluation": evaluation, "vae_curve": vae_curve,
+        "unet_curve": unet_curve, "decoder_curve": decoder_curve,
         "timings": {"vae_s": round(vae_s, 1), "encode_s": round(encode_s, 1), "diffusion_s": round(diffusion_s, 1),
-                    "evaluation_s": round(evaluation_s, 1), "total_s": round(time.time() - began, 1)},
+                    "decoder_s": round(decoder_s, 1), "evaluation_s": round(evaluation_s, 1),
+                    "total_s": round(vae_s + encode_s + diffusion_s + decoder_s + evaluation_s, 1)},
     }
     write_report(args.out, report)
     log(f"wrote {args.out}")
