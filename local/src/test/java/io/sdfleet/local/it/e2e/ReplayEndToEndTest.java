@@ -12,6 +12,7 @@ import io.sdfleet.common.JobRequest;
 import io.sdfleet.common.SchedulerName;
 import io.sdfleet.local.LocalStack;
 import io.sdfleet.local.LocalStackExtension;
+import io.sdfleet.local.demo.ModelLocator;
 import io.sdfleet.producer.JobIdGenerator;
 import io.sdfleet.producer.replay.RangeBound;
 import io.sdfleet.producer.replay.ReplayFilter;
@@ -27,20 +28,24 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Replaying the requests topic with the producer's {@link Replayer} through the real pipeline: without
  * overrides the new jobs make byte-identical PNGs (same seed, same runtime); with overrides they make other
- * images. Either way each new job is linked to its original by regenerationOf.
+ * images. Either way each new job is linked to its original by regenerationOf. The byte-identity case runs on
+ * both tiny models (random weights, and trained: pictures with structure).
  */
 @Tag("integration")
 @ExtendWith(LocalStackExtension.class)
 class ReplayEndToEndTest {
 
-    @Test
-    void replayWithoutOverridesMakesTheSameBytes(LocalStack stack) throws Exception {
-        try (FleetScenario s = new FleetScenario(stack, "e2e-replay")) {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {ModelLocator.RANDOM_MODEL, ModelLocator.BUNDLED_MODEL})
+    void replayWithoutOverridesMakesTheSameBytes(String model, LocalStack stack) throws Exception {
+        try (FleetScenario s = new FleetScenario(stack, "e2e-replay", model)) {
             s.startWorker("w1", Map.of());
             List<JobRequest> originals = s.submit(originals());
             Map<String, Completion> first = s.awaitCompletions(ids(originals));
@@ -64,7 +69,7 @@ class ReplayEndToEndTest {
                     assertNotEquals(original.images().get(i).key(), again.images().get(i).key(), "new objects");
                 }
             }
-            System.out.printf("e2e replay: %d jobs replayed byte-identical%n", report.sent().size());
+            System.out.printf("e2e replay (%s): %d jobs replayed byte-identical%n", model, report.sent().size());
         }
     }
 
