@@ -1,0 +1,252 @@
+package io.sdfleet.local.it.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sdfleet.common.Completion;
+import io.sdfleet.common.JobRequest;
+import io.sdfleet.common.SchedulerName;
+import io.sdfleet.local.LocalStack;
+import io.sdfleet.local.LocalStackExtension;
+import io.sdfleet.local.demo.ModelLocator;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * What only a trained model makes testable, through the whole fleet (producer, embedded Kafka, a worker with
+ * the real pipeline on ONNX Runtime, embedded S3): the prompt reaches the picture, classifier-free guidance and
+ * negative prompts do what they are for, and the schedulers solve the same problem. The model is the
+ * repository's trained toy model ({@value ModelLocator#BUNDLED_MODEL}); pictures are measured with
+ * {@link ShapePicture} (nearest palette colour per pixel, as its training script evaluates).
+ *
+ * <p>One worker serves every test of the class, with large UNet calls (the pictures are 64x64, 8x8 latents) so
+ * that the few hundred pictures take seconds; each test submits all its jobs at once and then waits.
+ */
+@Tag("integration")
+@ExtendWith(LocalStackExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TrainedModelEndToEndTest {
+
+    static final int SIZE = 64;
+    /** Seeds per prompt and scheduler in the conditioning test: each job makes this many pictures (seed + i). */
+    static final int SEEDS = 10;
+    /** Pictures per job at most (the contract's limit is 8): a prompt's ten seeds are two jobs of five. */
+    static final int IMAGES_PER_JOB = 5;
+    static final double REQUIRED_ADHERENCE = 0.9;
+    /**
+     * (colour, shape, background) of the conditioning test, one per scheduler; every colour is a foreground once;
+     * all combinations the model saw in training (its TRAINING.md lists the held-out ones).
+     */
+    static final List<String[]> CONDITIONING = List.of(
+            new String[] {"red", "circle", "blue"},
+            new String[] {"orange", "triangle", "purple"},
+            new String[] {"yellow", "square", "black"},
+            new String[] {"green", "triangle", "white"},
+            new String[] {"blue", "circle", "yellow"},
+            new String[] {"purple", "square", "green"},
+            new String[] {"white", "circle", "red"},
+            new String[] {"black", "circle", "green"});
+
+    private FleetScenario scenario;
+    private ShapePicture.Palette palette;
+
+    @BeforeAll
+    void startWorker(LocalStack stack) throws Exception {
+        scenario = new FleetScenario(stack, "e2e-trained", ModelLocator.BUNDLED_MODEL);
+        palette = ShapePicture.Palette.of(scenario.modelDir());
+        scenario.startWorker("w1", Map.of("SDFLEET_BATCH_MAX_IMAGES", "32"));
+    }
+
+    @AfterAll
+    void stop() {
+        if (scenario != null) {
+            scenario.close();
+        }
+    }
+
+    @Test
+    void theNamedColourIsTheForegroundForEveryScheduler() throws Exception {
+        List<JobRequest> jobs = new ArrayList<>();
+        SchedulerName[] schedulers = SchedulerName.values();
+        for (int k = 0; k < schedulers.length; k++) {
+            String[] c = CONDITIONING.get(k % CONDITIONING.size());
+            for (int j = 0; j < SEEDS / IMAGES_PER_JOB; j++) {
+                jobs.add(job(prompt(c)).scheduler(schedulers[k]).steps(25).seed(100L + j * IMAGES_PER_JOB)
+                        .numImages(IMAGES_PER_JOB).build());
+            }
+        }
+        List<List<BufferedImage>> pictures = run(jobs);
+
+        Map<SchedulerName, int[]> right = new EnumMap<>(SchedulerName.class); // foreground, background, shape, of
+        for (int i = 0; i < jobs.size(); i++) {
+            JobRequest job = jobs.get(i);
+            String[] c = CONDITIONING.get(job.scheduler().ordinal() % CONDITIONING.size());
+            int[] r = right.computeIfAbsent(job.scheduler(), s -> new int[4]);
+            for (BufferedImage picture : pictures.get(i)) {
+                ShapePicture p = ShapePicture.measure(picture, palette);
+                r[0] += p.foreground().equals(c[0]) ? 1 : 0;
+                r[1] += p.background().equals(c[2]) ? 1 : 0;
+                r[2] += c[1].equals(p.shape()) ? 1 : 0;
+                r[3]++;
+            }
+        }
+        StringBuilder table = new StringBuilder("e2e trained model, 25 steps, guidance 7.5, " + SEEDS
+                + " seeds each: scheduler, prompt, foreground / background / shape right\n");
+        right.forEach((s, r) -> table.append(String.format(Locale.ROOT, "  %-16s %-44s %2d/%d %2d/%d %2d/%d%n",
+                s.wireName(), prompt(CONDITIONING.get(s.ordinal() % CONDITIONING.size())), r[0], r[3], r[1], r[3],
+                r[2], r[3])));
+        System.out.print(table);
+        right.forEach((s, r) -> assertTrue(r[0] >= Math.ceil(REQUIRED_ADHERENCE * r[3]),
+                () -> s.wireName() + ": the named colour is the foreground in " + r[0] + " of " + r[3] + "\n" + table));
+    }
+
+    @Test
+    void guidanceMakesThePicturesFollowThePrompt() throws Exception {
+        List<String[]> prompts = List.of(CONDITIONING.get(0), CONDITIONING.get(5));
+        List<JobRequest> jobs = new ArrayList<>();
+        for (double guidance : new double[] {1.0, 7.5}) {
+            for (String[] c : prompts) {
+                jobs.add(job(prompt(c)).guidanceScale(guidance).numImages(IMAGES_PER_JOB).seed(300L).build());
+                jobs.add(job(prompt(c)).guidanceScale(guidance).numImages(IMAGES_PER_JOB).seed(305L).build());
+            }
+        }
+        List<List<BufferedImage>> pictures = run(jobs);
+
+        Map<Double, double[]> adherence = new LinkedHashMap<>(); // prompt pixels, pictures right, pictures
+        for (int i = 0; i < jobs.size(); i++) {
+            String[] c = prompts.get((i / 2) % prompts.size());
+            double[] a = adherence.computeIfAbsent(jobs.get(i).guidanceScale(), g -> new double[3]);
+            for (BufferedImage picture : pictures.get(i)) {
+                ShapePicture p = ShapePicture.measure(picture, palette, c[0], c[2]);
+                a[0] += p.promptPixels();
+                a[1] += p.foreground().equals(c[0]) && p.background().equals(c[2]) && c[1].equals(p.shape()) ? 1 : 0;
+                a[2]++;
+            }
+        }
+        double[] low = adherence.get(1.0);
+        double[] high = adherence.get(7.5);
+        String report = String.format(Locale.ROOT, "e2e trained model, guidance 1.0 vs 7.5 on the same %d seeds: "
+                + "pixels in the prompt's colours %.3f vs %.3f; pictures with colour, background and shape right "
+                + "%.0f vs %.0f of %.0f", (int) low[2], low[0] / low[2], high[0] / high[2], low[1], high[1], high[2]);
+        System.out.println(report);
+        assertTrue(high[0] / high[2] > low[0] / low[2], report);
+        assertTrue(high[1] >= low[1], report);
+    }
+
+    @Test
+    void aNegativePromptNamingTheBackgroundColourKeepsItAway() throws Exception {
+        String prompt = "a red circle";
+        String avoided = "blue";
+        List<JobRequest> jobs = new ArrayList<>();
+        for (String negative : new String[] {"", avoided + " background"}) {
+            for (long seed = 500; seed < 520; seed += IMAGES_PER_JOB) {
+                jobs.add(job(prompt).negativePrompt(negative).numImages(IMAGES_PER_JOB).seed(seed).build());
+            }
+        }
+        List<List<BufferedImage>> pictures = run(jobs);
+
+        int half = jobs.size() / 2;
+        List<String> without = new ArrayList<>();
+        List<String> with = new ArrayList<>();
+        for (int i = 0; i < jobs.size(); i++) {
+            for (BufferedImage picture : pictures.get(i)) {
+                ShapePicture p = ShapePicture.measure(picture, palette);
+                (i < half ? without : with).add(p.background());
+                assertEquals("red", p.foreground(), "the prompt still holds with a negative prompt: " + p);
+            }
+        }
+        long avoidedWithout = without.stream().filter(avoided::equals).count();
+        long avoidedWith = with.stream().filter(avoided::equals).count();
+        long changed = 0;
+        for (int i = 0; i < without.size(); i++) {
+            changed += without.get(i).equals(avoided) && !with.get(i).equals(avoided) ? 1 : 0;
+        }
+        String report = "e2e trained model, \"" + prompt + "\" on " + without.size() + " seeds: " + avoided
+                + " backgrounds without a negative prompt " + avoidedWithout + " " + without + "; with negative prompt \""
+                + avoided + " background\" " + avoidedWith + " " + with;
+        System.out.println(report);
+        assertTrue(avoidedWithout >= 2, "the seeds must show " + avoided + " backgrounds to begin with: " + report);
+        assertEquals(0, avoidedWith, report);
+        assertEquals(avoidedWithout, changed, report);
+    }
+
+    @Test
+    void theDeterministicSchedulersAgreeAtFiftySteps() throws Exception {
+        List<SchedulerName> deterministic = List.of(SchedulerName.DDIM, SchedulerName.PNDM, SchedulerName.EULER,
+                SchedulerName.LMS, SchedulerName.DPMPP_2M, SchedulerName.DPMPP_2M_KARRAS, SchedulerName.UNIPC);
+        String prompt = prompt(CONDITIONING.get(2));
+        int seeds = 3;
+        List<JobRequest> jobs = new ArrayList<>();
+        for (SchedulerName s : deterministic) {
+            jobs.add(job(prompt).scheduler(s).steps(50).seed(700L).numImages(seeds).build());
+        }
+        List<List<BufferedImage>> pictures = run(jobs);
+
+        // distance of every scheduler's picture to DDIM's on the same seed, against pictures of other seeds
+        double worst = 0;
+        StringBuilder report = new StringBuilder("e2e trained model, 50 steps, \"" + prompt
+                + "\": mean absolute difference to DDIM's picture of the same seed (0..255)\n");
+        for (int k = 1; k < deterministic.size(); k++) {
+            report.append(String.format(Locale.ROOT, "  %-16s", deterministic.get(k).wireName()));
+            for (int seed = 0; seed < seeds; seed++) {
+                double d = ShapePicture.distance(pictures.get(0).get(seed), pictures.get(k).get(seed));
+                worst = Math.max(worst, d);
+                report.append(String.format(Locale.ROOT, " %6.2f", d));
+            }
+            report.append('\n');
+        }
+        double otherSeeds = Double.MAX_VALUE;
+        for (int a = 0; a < seeds; a++) {
+            for (int b = a + 1; b < seeds; b++) {
+                otherSeeds = Math.min(otherSeeds, ShapePicture.distance(pictures.get(0).get(a), pictures.get(0).get(b)));
+            }
+        }
+        report.append(String.format(Locale.ROOT, "  worst %.2f; closest pair of DDIM pictures of different seeds %.2f",
+                worst, otherSeeds));
+        System.out.println(report);
+        assertTrue(worst <= MAX_SCHEDULER_DISTANCE, report.toString());
+        assertTrue(worst < otherSeeds / 3, report.toString());
+    }
+
+    /**
+     * Largest mean absolute difference (0..255) allowed between two deterministic schedulers' pictures of one
+     * seed at 50 steps: they integrate the same probability-flow ODE with different solvers, so they differ by
+     * discretisation error, mostly along the shape's edge.
+     */
+    static final double MAX_SCHEDULER_DISTANCE = 8.0;
+
+    private static String prompt(String[] c) {
+        return "a " + c[0] + " " + c[1] + " on a " + c[2] + " background";
+    }
+
+    private static JobRequest.Builder job(String prompt) {
+        return JobRequest.builder(prompt).size(SIZE, SIZE).steps(25).scheduler(SchedulerName.DDIM).guidanceScale(7.5);
+    }
+
+    /** Submits every job at once, waits for all of them, and returns each job's decoded pictures in order. */
+    private List<List<BufferedImage>> run(List<JobRequest> jobs) throws Exception {
+        List<JobRequest> sent = scenario.submit(jobs);
+        Map<String, Completion> done = scenario.awaitCompletions(sent.stream().map(JobRequest::jobId).toList());
+        List<List<BufferedImage>> out = new ArrayList<>();
+        for (JobRequest job : sent) {
+            Completion c = done.get(job.jobId());
+            List<BufferedImage> pictures = new ArrayList<>();
+            for (int i = 0; i < job.numImages(); i++) {
+                pictures.add(FleetAssertions.decode(scenario.image(c, i)));
+            }
+            out.add(pictures);
+        }
+        return out;
+    }
+}
