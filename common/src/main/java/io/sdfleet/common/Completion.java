@@ -28,6 +28,9 @@ import java.util.Objects;
  * @param runtime     identity of the runtime (e.g. {@code onnxruntime-1.21.1/cpu}), null if none ran
  * @param warnings    things the caller should know, e.g. {@code "prompt truncated: 12 of 87 tokens cut"}
  * @param completedAt when the completion was written
+ * @param stepsRun    denoising steps the job ran: {@code steps} for txt2img, fewer for a picture at a strength
+ *                    below 1 ({@link JobRequest#stepsRun()}); null unless SUCCEEDED. The pictures it started
+ *                    from are in {@code request} ({@code initImage}, {@code maskImage}, key and sha256).
  */
 public record Completion(
         String schema,
@@ -42,7 +45,8 @@ public record Completion(
         String model,
         String runtime,
         List<String> warnings,
-        Instant completedAt) {
+        Instant completedAt,
+        Integer stepsRun) {
 
     /** The schema id this build writes. */
     public static final String SCHEMA = "sdfleet.completion/v1";
@@ -64,7 +68,7 @@ public record Completion(
             Instant completedAt) {
         Objects.requireNonNull(request, "request");
         return new Completion(SCHEMA, request.jobId(), CompletionStatus.SUCCEEDED, images, null, request, workerId,
-                batchSize, timingsMs, model, runtime, warnings, completedAt);
+                batchSize, timingsMs, model, runtime, warnings, completedAt, request.stepsRun());
     }
 
     /** A FAILED completion: the request was valid but could not be run. */
@@ -74,7 +78,7 @@ public record Completion(
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(error, "error");
         return new Completion(SCHEMA, request.jobId(), CompletionStatus.FAILED, List.of(), error, request, workerId,
-                batchSize, timingsMs, model, runtime, warnings, completedAt);
+                batchSize, timingsMs, model, runtime, warnings, completedAt, null);
     }
 
     /** An EXPIRED completion: the request's deadline passed before a worker started it. */
@@ -84,6 +88,6 @@ public record Completion(
         ErrorInfo error = new ErrorInfo(EXPIRED_CODE,
                 "deadline " + request.deadline() + " had passed when the job was taken at " + completedAt);
         return new Completion(SCHEMA, request.jobId(), CompletionStatus.EXPIRED, List.of(), error, request, workerId,
-                0, timingsMs, null, null, List.of(), completedAt);
+                0, timingsMs, null, null, List.of(), completedAt, null);
     }
 }

@@ -31,6 +31,19 @@ public enum ErrorCode {
     RESOURCE_EXHAUSTED(CompletionStatus.FAILED, "The job ran out of device (or Java heap) memory each of the two"
             + " times it ran alone, while a known-good probe ran: it needs more memory than the worker has;"
             + " smaller sizes or fewer images may run."),
+    /** The job's initImage or maskImage object does not exist. */
+    INIT_IMAGE_NOT_FOUND(CompletionStatus.FAILED, "The object named by `initImage` or `maskImage` does not exist in"
+            + " the worker's bucket (upload it first; the producer library does)."),
+    /** The picture's bytes do not have the sha256 the request names. */
+    INIT_IMAGE_MISMATCH(CompletionStatus.FAILED, "The bytes of `initImage` or `maskImage` do not have the request's"
+            + " `sha256`: the object was overwritten or the reference is wrong. Nothing is drawn from other bytes."),
+    /** The picture is not a PNG or JPEG the worker can read within its limits. */
+    INIT_IMAGE_INVALID(CompletionStatus.FAILED, "`initImage` or `maskImage` is not a readable PNG or JPEG, is larger"
+            + " than the worker's input limits (bytes, side, pixels; checked on the header, before decoding), or"
+            + " the mask's size differs from the picture's. The message names which."),
+    /** The worker's model cannot run this mode (no VAE encoder for img2img, say). */
+    UNSUPPORTED_MODE(CompletionStatus.FAILED, "The worker's model cannot run this mode: img2img and inpainting need"
+            + " `vae_encoder/model.onnx`; the message names what is missing. Never run as another mode."),
     /** The object store refused the image for good (not an outage, which is retried). */
     STORE_REJECTED(CompletionStatus.FAILED, "The object store refused the image for good (an outage is retried,"
             + " never a code).");

@@ -132,7 +132,7 @@ public final class JobCodec {
     public JobRequest decodeRequest(byte[] bytes) {
         ObjectNode json;
         try {
-            json = readObject(bytes, JobRequest.SCHEMA);
+            json = readObject(bytes, JobRequest.SCHEMA, JobRequest.SCHEMA_WITH_IMAGES);
         } catch (InvalidRecordException e) {
             throw new InvalidRequestException(e.reason(), e.violations(), e.jobId().orElse(null));
         }
@@ -175,7 +175,8 @@ public final class JobCodec {
         }
         Completion c = bind(json, Completion.class, violations, jobId);
         return new Completion(Completion.SCHEMA, c.jobId(), c.status(), c.images(), c.error(), request,
-                c.workerId(), c.batchSize(), c.timingsMs(), c.model(), c.runtime(), c.warnings(), c.completedAt());
+                c.workerId(), c.batchSize(), c.timingsMs(), c.model(), c.runtime(), c.warnings(), c.completedAt(),
+                c.stepsRun());
     }
 
     /**
@@ -218,7 +219,7 @@ public final class JobCodec {
     }
 
     /** Bytes → strict UTF-8 → one JSON object with an acceptable schema id; each stage has its reason. */
-    private static ObjectNode readObject(byte[] bytes, String supportedSchema) {
+    private static ObjectNode readObject(byte[] bytes, String... supportedSchemas) {
         if (bytes == null || bytes.length == 0) {
             throw whole(FailureReason.EMPTY_RECORD, "the record has no value");
         }
@@ -248,7 +249,7 @@ public final class JobCodec {
             throw whole(FailureReason.NOT_A_JSON_OBJECT, "expected a JSON object, got " + Messages.describe(tree));
         }
         ObjectNode json = (ObjectNode) tree;
-        SchemaIds.problem(json.get("schema"), supportedSchema).ifPresent(m -> {
+        SchemaIds.problem(json.get("schema"), supportedSchemas).ifPresent(m -> {
             throw new InvalidRecordException(FailureReason.UNSUPPORTED_SCHEMA, List.of(new Violation("schema", m)),
                     wellFormedJobId(json));
         });

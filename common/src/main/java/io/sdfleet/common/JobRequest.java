@@ -20,7 +20,8 @@ import java.util.Map;
  * JSON layout: one object whose field names are the component names below; absent optional fields are
  * omitted; unknown fields are ignored by readers; {@code deadline} is an ISO-8601 instant.
  *
- * @param schema          {@value #SCHEMA}; a reader accepts any {@code sdfleet.job/v1.x} and refuses other majors
+ * @param schema          {@value #SCHEMA}, or {@value #SCHEMA_WITH_IMAGES} when it names a picture; a reader accepts
+ *                        any minor of these two majors and refuses other majors
  * @param jobId           1..128 characters of {@code [A-Za-z0-9._:-]}, no leading '.', no '..' ({@link JobIds}); Kafka key and object-key component. May be
  *                        null until the producer fills it in.
  * @param prompt          required, 1..{@value JobRequestLimits#MAX_PROMPT_CHARS} characters
@@ -39,6 +40,12 @@ import java.util.Map;
  * @param metadata        caller's string map, passed through untouched; never null; at most 32 entries, keys
  *                        1..64 characters, values at most 1024 characters
  * @param regenerationOf  optional jobId of an earlier job this one re-makes; same format as jobId
+ * @param initImage       optional picture to start from (img2img; with {@code maskImage}, inpainting): an object
+ *                        under the fleet's input prefix, pinned by sha256. Only in {@value #SCHEMA_WITH_IMAGES}.
+ * @param maskImage       optional inpainting mask (white repaints, black keeps); needs {@code initImage}
+ * @param strength        how far the picture is re-drawn, in [0, 1]; only with {@code initImage}; null means
+ *                        {@value JobRequestLimits#DEFAULT_STRENGTH}. The job runs
+ *                        min(int(steps x strength), steps) steps, which must be at least 1.
  */
 public record JobRequest(
         String schema,
@@ -56,10 +63,65 @@ public record JobRequest(
         int priority,
         Instant deadline,
         Map<String, String> metadata,
-        String regenerationOf) {
+        String regenerationOf,
+        ObjectReference initImage,
+        ObjectReference maskImage,
+        Double strength) {
 
-    /** The schema id this build writes. */
+    /** The schema id of a request that starts from noise (txt2img): every worker reads it. */
     public static final String SCHEMA = "sdfleet.job/v1";
+
+    /**
+     * The schema id of a request that starts from a picture. Why a new major: a v1 reader ignores fields it
+     * does not know (the minor-version rule), so a worker built before pictures existed would silently run
+     * such a request as txt2img. It refuses another major instead (UNSUPPORTED_SCHEMA, to the DLQ), which is
+     * the clear refusal the contract promises. Requests without pictures keep writing v1.
+     */
+    public static final String SCHEMA_WITH_IMAGES = "sdfleet.job/v2";
+
+    /** What a job starts from, decided by which pictures it names. */
+    public enum Mode {
+        /** From noise. */
+        TXT2IMG("txt2img"),
+        /** From {@code initImage}, re-drawn at {@code strength}. */
+        IMG2IMG("img2img"),
+        /** From {@code initImage}, re-drawn where {@code maskImage} is white. */
+        INPAINT("inpaint");
+
+        private final String wireName;
+
+        Mode(String wireName) {
+            this.wireName = wireName;
+        }
+
+        /** The name in catalogs, messages and the README. */
+        public String wireName() {
+            return wireName;
+        }
+    }
+
+    /** The schema id a request with (or without) a picture is written with. */
+    public static String schemaFor(ObjectReference initImage) {
+        return initImage == null ? SCHEMA : SCHEMA_WITH_IMAGES;
+    }
+
+    /** TXT2IMG without a picture, INPAINT with a mask, else IMG2IMG. */
+    public Mode mode() {
+        return initImage == null ? Mode.TXT2IMG : maskImage == null ? Mode.IMG2IMG : Mode.INPAINT;
+    }
+
+    /** The strength the job runs at: 1 for txt2img (every step), else the request's or the default. */
+    public double effectiveStrength() {
+        return initImage == null ? 1.0 : strength == null ? DEFAULT_STRENGTH : strength;
+    }
+
+    /**
+     * Denoising steps this job runs: all of them for txt2img; for a picture, diffusers' rule
+     * min(int(steps x strength), steps), which starts the schedule that many steps before its end.
+     */
+    public int stepsRun() {
+        return RequestValidator.stepsRun(steps, effectiveStrength());
+    }
 
     public JobRequest {
         metadata = metadata == null || metadata.isEmpty()
@@ -97,7 +159,7 @@ public record JobRequest(
      * {@link #build()} does not validate: call {@link RequestValidator#validate(JobRequest)}.
      */
     public static final class Builder {
-        private String schema = SCHEMA;
+        private String schema;
         private String jobId;
         private String prompt;
         private String negativePrompt = DEFAULT_NEGATIVE_PROMPT;
@@ -113,6 +175,9 @@ public record JobRequest(
         private Instant deadline;
         private Map<String, String> metadata = new LinkedHashMap<>();
         private String regenerationOf;
+        private ObjectReference initImage;
+        private ObjectReference maskImage;
+        private Double strength;
 
         private Builder(String prompt) {
             this.prompt = prompt;
@@ -135,8 +200,16 @@ public record JobRequest(
             deadline = r.deadline;
             metadata = new LinkedHashMap<>(r.metadata);
             regenerationOf = r.regenerationOf;
+            initImage = r.initImage;
+            maskImage = r.maskImage;
+            strength = r.strength;
         }
 
+        /**
+         * Null (the default of {@link JobRequest#builder}) derives it from the pictures at {@link #build()}
+         * ({@link JobRequest#schemaFor}). {@link JobRequest#toBuilder()} keeps the request's own schema, so a
+         * reader's record stays what it said it was; set null to derive it again.
+         */
         public Builder schema(String value) {
             schema = value;
             return this;
@@ -239,9 +312,47 @@ public record JobRequest(
             return this;
         }
 
+        /** The picture to start from; null for txt2img. */
+        public Builder initImage(ObjectReference value) {
+            initImage = value;
+            return this;
+        }
+
+        /**
+         * A picture file on this machine: {@code SdfleetProducer} uploads it to the fleet's input prefix
+         * (content-addressed, {@code <prefix>/<sha256>.<ext>}) and sends its reference.
+         */
+        public Builder initImage(java.nio.file.Path file) {
+            return initImage(ObjectReference.localFile(file));
+        }
+
+        /** A mask file on this machine, uploaded like {@link #initImage(java.nio.file.Path)}. */
+        public Builder maskImage(java.nio.file.Path file) {
+            return maskImage(ObjectReference.localFile(file));
+        }
+
+        /** The inpainting mask; null for none. */
+        public Builder maskImage(ObjectReference value) {
+            maskImage = value;
+            return this;
+        }
+
+        /** Null means the default, {@value JobRequestLimits#DEFAULT_STRENGTH}, when there is a picture. */
+        public Builder strength(Double value) {
+            strength = value;
+            return this;
+        }
+
+        public Builder strength(double value) {
+            strength = value;
+            return this;
+        }
+
         public JobRequest build() {
-            return new JobRequest(schema, jobId, prompt, negativePrompt, width, height, steps, guidanceScale,
-                    scheduler, seed, numImages, model, priority, deadline, metadata, regenerationOf);
+            String s = schema == null ? schemaFor(initImage) : schema;
+            return new JobRequest(s, jobId, prompt, negativePrompt, width, height, steps, guidanceScale,
+                    scheduler, seed, numImages, model, priority, deadline, metadata, regenerationOf, initImage,
+                    maskImage, strength);
         }
     }
 }

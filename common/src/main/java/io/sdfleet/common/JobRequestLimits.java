@@ -81,6 +81,16 @@ public final class JobRequestLimits {
     /** Longest model name, in code points (at least 1 when given); null means the worker's default model. */
     public static final int MAX_MODEL_CHARS = 256;
 
+    /** Default strength of a job with a picture: diffusers' default. */
+    public static final double DEFAULT_STRENGTH = 0.8;
+    /** Smallest strength (the job must still run at least one step: see {@link JobRequest#stepsRun()}). */
+    public static final double MIN_STRENGTH = 0.0;
+    /** Largest strength: 1 re-draws from pure noise, keeping only the picture's composition through the mask. */
+    public static final double MAX_STRENGTH = 1.0;
+
+    /** Longest object key of a picture reference. */
+    public static final int MAX_INPUT_KEY_CHARS = 512;
+
     private JobRequestLimits() {
     }
 }

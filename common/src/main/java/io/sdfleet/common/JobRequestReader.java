@@ -32,7 +32,7 @@ final class JobRequestReader {
     /** JSON field names in record component order. */
     static final List<String> FIELDS = List.of("schema", "jobId", "prompt", "negativePrompt", "width", "height",
             "steps", "guidanceScale", "scheduler", "seed", "numImages", "model", "priority", "deadline", "metadata",
-            "regenerationOf");
+            "regenerationOf", "initImage", "maskImage", "strength");
 
     /** Orders violations by record component (stable, so metadata entries keep their order). */
     static final Comparator<Violation> FIELD_ORDER = Comparator.comparingInt(v -> {
@@ -65,9 +65,16 @@ final class JobRequestReader {
         return unreadable;
     }
 
-    /** The request with defaults for absent and unreadable fields. The schema is normalized to v1. */
+    /**
+     * The request with defaults for absent and unreadable fields. The schema is normalized to its major
+     * ({@code sdfleet.job/v2.3} reads as {@link JobRequest#SCHEMA_WITH_IMAGES}; absent reads as
+     * {@link JobRequest#SCHEMA}), so that the validator can refuse pictures in a v1 request.
+     */
     JobRequest read() {
         JobRequest.Builder b = JobRequest.builder(null);
+        JsonNode schemaNode = json.get("schema");
+        b.schema(schemaNode != null && schemaNode.isTextual() && SchemaIds.major(schemaNode.textValue()) == 2
+                ? JobRequest.SCHEMA_WITH_IMAGES : JobRequest.SCHEMA);
         b.jobId(string("jobId"));
         JsonNode promptNode = json.get("prompt");
         if (promptNode == null || promptNode.isNull()) {
@@ -89,6 +96,9 @@ final class JobRequestReader {
         b.deadline(instant("deadline"));
         b.metadata(metadata());
         b.regenerationOf(string("regenerationOf"));
+        b.initImage(reference("initImage"));
+        b.maskImage(reference("maskImage"));
+        b.strength(strength());
         return b.build();
     }
 
@@ -203,6 +213,47 @@ final class JobRequestReader {
                     + SchedulerName.wireNames());
             return null;
         });
+    }
+
+    /** {"key": "...", "sha256": "..."}; other fields of the object are ignored, as everywhere. */
+    private ObjectReference reference(String field) {
+        JsonNode node = json.get(field);
+        if (absent(node)) {
+            return null;
+        }
+        if (!node.isObject()) {
+            fail(field, "expected an object {\"key\": \"...\", \"sha256\": \"...\"}, got " + Messages.describe(node));
+            return null;
+        }
+        JsonNode key = node.get("key");
+        JsonNode sha = node.get("sha256");
+        boolean ok = true;
+        if (!absent(key) && !key.isTextual()) {
+            fail(field + ".key", "expected a string, got " + Messages.describe(key));
+            ok = false;
+        }
+        if (!absent(sha) && !sha.isTextual()) {
+            fail(field + ".sha256", "expected a string, got " + Messages.describe(sha));
+            ok = false;
+        }
+        if (!ok) {
+            unreadable.add(field);
+            return null;
+        }
+        return new ObjectReference(absent(key) ? null : key.textValue(), absent(sha) ? null : sha.textValue());
+    }
+
+    private Double strength() {
+        JsonNode node = json.get("strength");
+        if (absent(node)) {
+            return null;
+        }
+        if (!node.isNumber()) {
+            fail("strength", "expected a number in [" + Messages.number(MIN_STRENGTH) + ", "
+                    + Messages.number(MAX_STRENGTH) + "], got " + Messages.describe(node));
+            return null;
+        }
+        return node.doubleValue(); // NaN, infinities and huge values are reported by the validator's range check
     }
 
     private Instant instant(String field) {

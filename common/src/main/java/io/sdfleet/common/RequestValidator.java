@@ -22,7 +22,8 @@ public final class RequestValidator {
     /** Every violated field of a request; empty when the request is valid. */
     public static List<Violation> validate(JobRequest r) {
         List<Violation> out = new ArrayList<>();
-        SchemaIds.problem(r.schema(), JobRequest.SCHEMA).ifPresent(m -> out.add(new Violation("schema", m)));
+        SchemaIds.problem(r.schema(), JobRequest.SCHEMA, JobRequest.SCHEMA_WITH_IMAGES)
+                .ifPresentOrElse(m -> out.add(new Violation("schema", m)), () -> checkSchemaMatchesPictures(out, r));
         checkJobId(out, "jobId", r.jobId());
         checkPrompt(out, r.prompt());
         checkText(out, "negativePrompt", r.negativePrompt(), MAX_NEGATIVE_PROMPT_CHARS, "use \"\" for none");
@@ -41,15 +42,45 @@ public final class RequestValidator {
         checkRange(out, "priority", r.priority(), MIN_PRIORITY, MAX_PRIORITY);
         checkMetadata(out, r.metadata());
         checkJobId(out, "regenerationOf", r.regenerationOf());
+        checkReference(out, "initImage", r.initImage());
+        checkReference(out, "maskImage", r.maskImage());
+        if (r.maskImage() != null && r.initImage() == null) {
+            out.add(new Violation("maskImage", "needs initImage (the picture the mask applies to)"));
+        }
+        checkStrength(out, r);
         return out;
     }
 
     /**
-     * {@link #validate(JobRequest)} plus what a worker needs: a jobId and a seed. A request on the topic
-     * without them was not sent through the producer library, and cannot be stored or replayed stably.
+     * Denoising steps a job of {@code steps} runs at {@code strength}: diffusers' img2img rule
+     * {@code min(int(steps * strength), steps)} (the product in double precision, truncated, as Python's int()).
+     */
+    public static int stepsRun(int steps, double strength) {
+        return Math.min((int) (steps * strength), steps);
+    }
+
+    /**
+     * {@link #validate(JobRequest)} plus what a worker needs: a jobId and a seed (a request on the topic
+     * without them was not sent through the producer library, and cannot be stored or replayed stably), and
+     * pictures under the worker's input prefix (checked here, so nothing is ever fetched for a key outside).
      */
     public static List<Violation> validateForWorker(JobRequest r) {
+        return validateForWorker(r, null);
+    }
+
+    /**
+     * {@link #validateForWorker(JobRequest)} with the input-prefix check of a worker whose pictures live under
+     * {@code inputPrefix} (null skips it: a producer replaying requests does not know the worker's prefix).
+     */
+    public static List<Violation> validateForWorker(JobRequest r, String inputPrefix) {
         List<Violation> out = new ArrayList<>(validate(r));
+        for (String field : List.of("initImage", "maskImage")) {
+            ObjectReference ref = field.equals("initImage") ? r.initImage() : r.maskImage();
+            if (inputPrefix != null && ref != null && ObjectReference.keyProblem(ref.key()).isEmpty()) {
+                ObjectReference.prefixProblem(ref.key(), inputPrefix)
+                        .ifPresent(m -> out.add(new Violation(field, m)));
+            }
+        }
         if (r.jobId() == null) {
             out.add(new Violation("jobId", "is required on the topic (the producer library fills it in)"));
         }
@@ -66,6 +97,46 @@ public final class RequestValidator {
             throw new InvalidRequestException(v, r.jobId());
         }
         return r;
+    }
+
+    private static void checkSchemaMatchesPictures(List<Violation> out, JobRequest r) {
+        boolean pictures = r.initImage() != null || r.maskImage() != null || r.strength() != null;
+        int major = SchemaIds.major(r.schema());
+        if (pictures && major == 1) {
+            out.add(new Violation("schema", Messages.quote(r.schema()) + " cannot carry initImage, maskImage or"
+                    + " strength (a v1 reader would ignore them and run the job from noise); write "
+                    + JobRequest.SCHEMA_WITH_IMAGES));
+        } else if (!pictures && major == 2) {
+            out.add(new Violation("initImage", "is required in " + JobRequest.SCHEMA_WITH_IMAGES
+                    + " (a request without a picture is " + JobRequest.SCHEMA + ")"));
+        }
+    }
+
+    private static void checkReference(List<Violation> out, String field, ObjectReference ref) {
+        if (ref != null) {
+            ObjectReference.keyProblem(ref.key()).or(() -> ObjectReference.sha256Problem(ref.sha256()))
+                    .ifPresent(m -> out.add(new Violation(field, m)));
+        }
+    }
+
+    private static void checkStrength(List<Violation> out, JobRequest r) {
+        Double s = r.strength();
+        if (s == null) {
+            return;
+        }
+        if (r.initImage() == null) {
+            out.add(new Violation("strength", "applies only to a job with initImage"));
+        } else if (!Double.isFinite(s) || s < MIN_STRENGTH || s > MAX_STRENGTH) {
+            out.add(new Violation("strength", Messages.outOfRange(Messages.number(s), Messages.number(MIN_STRENGTH),
+                    Messages.number(MAX_STRENGTH))));
+        } else if (stepsRun(r.steps(), s) < 1) {
+            // diffusers raises for this too: the schedule would start after its last step.
+            int minSteps = (int) Math.ceil(1 / s);
+            out.add(new Violation("strength", "strength " + Messages.number(s) + " with " + r.steps()
+                    + " steps runs no denoising step (int(" + r.steps() + " x " + Messages.number(s) + ") = 0);"
+                    + " raise strength to at least 1/" + r.steps() + " or steps to at least "
+                    + (s > 0 ? Math.min(minSteps, MAX_STEPS) : MAX_STEPS)));
+        }
     }
 
     private static void checkJobId(List<Violation> out, String field, String id) {

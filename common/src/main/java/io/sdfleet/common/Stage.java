@@ -15,6 +15,8 @@ import java.util.Optional;
 public enum Stage {
     /** From the record's timestamp to the job's admission onto the device. */
     QUEUE("queue"),
+    /** Fetching, checking and decoding the job's pictures (img2img and inpainting only), off the device. */
+    INPUT("input"),
     /** CLIP tokenization of the job's prompts. */
     TOKENIZE("tokenize"),
     /** The text-encoder call that encoded the job's prompts (shared with the jobs admitted with it). */

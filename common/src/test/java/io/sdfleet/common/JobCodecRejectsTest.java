@@ -103,10 +103,38 @@ class JobCodecRejectsTest {
                 bad("top-level null", "null", FailureReason.NOT_A_JSON_OBJECT, r, "got null"),
                 bad("top-level boolean", "true", FailureReason.NOT_A_JSON_OBJECT, r, "got a boolean"),
                 // schema
-                bad("schema major 2", "{'schema':'sdfleet.job/v2','prompt':'a'}", FailureReason.UNSUPPORTED_SCHEMA,
-                        "schema", "major version 2"),
-                bad("schema major 2 with minor", "{'schema':'sdfleet.job/v2.0','prompt':'a'}",
-                        FailureReason.UNSUPPORTED_SCHEMA, "schema", "major version 2"),
+                bad("schema major 3", "{'schema':'sdfleet.job/v3','prompt':'a'}", FailureReason.UNSUPPORTED_SCHEMA,
+                        "schema", "major version 3"),
+                bad("schema major 3 with minor", "{'schema':'sdfleet.job/v3.0','prompt':'a'}",
+                        FailureReason.UNSUPPORTED_SCHEMA, "schema", "major version 3"),
+                // pictures (img2img and inpainting: schema v2)
+                bad("v2 without a picture", "{'schema':'sdfleet.job/v2','prompt':'a'}", FailureReason.INVALID_FIELDS,
+                        "initImage", "is required in sdfleet.job/v2"),
+                bad("v1 with a picture (an older reader would run it from noise)", "{'prompt':'a','initImage':"
+                        + "{'key':'inputs/a.png','sha256':'" + "0".repeat(64) + "'}}", FailureReason.INVALID_FIELDS,
+                        "schema", "write sdfleet.job/v2"),
+                bad("initImage not an object", "{'schema':'sdfleet.job/v2','prompt':'a','initImage':'inputs/a.png'}",
+                        FailureReason.INVALID_FIELDS, "initImage", "expected an object"),
+                bad("initImage key with '..'", "{'schema':'sdfleet.job/v2','prompt':'a','initImage':"
+                        + "{'key':'inputs/../images/j/0.png','sha256':'" + "0".repeat(64) + "'}}",
+                        FailureReason.INVALID_FIELDS, "initImage", "starting with '.'"),
+                bad("initImage without sha256", "{'schema':'sdfleet.job/v2','prompt':'a','initImage':"
+                        + "{'key':'inputs/a.png'}}", FailureReason.INVALID_FIELDS, "initImage", "sha256 is required"),
+                bad("sha256 in upper case", "{'schema':'sdfleet.job/v2','prompt':'a','initImage':"
+                        + "{'key':'inputs/a.png','sha256':'" + "A".repeat(64) + "'}}", FailureReason.INVALID_FIELDS,
+                        "initImage", "64 lower-case hex"),
+                bad("mask without a picture", "{'schema':'sdfleet.job/v2','prompt':'a','maskImage':"
+                        + "{'key':'inputs/m.png','sha256':'" + "0".repeat(64) + "'}}", FailureReason.INVALID_FIELDS,
+                        "maskImage", "needs initImage"),
+                bad("strength above 1", "{'schema':'sdfleet.job/v2','prompt':'a','strength':1.5,'initImage':"
+                        + "{'key':'inputs/a.png','sha256':'" + "0".repeat(64) + "'}}", FailureReason.INVALID_FIELDS,
+                        "strength", "out of range"),
+                bad("strength so small that no step runs", "{'schema':'sdfleet.job/v2','prompt':'a','steps':30,"
+                        + "'strength':0.03,'initImage':{'key':'inputs/a.png','sha256':'" + "0".repeat(64) + "'}}",
+                        FailureReason.INVALID_FIELDS, "strength", "runs no denoising step (int(30 x 0.03) = 0)"),
+                bad("strength as a string", "{'schema':'sdfleet.job/v2','prompt':'a','strength':'0.5','initImage':"
+                        + "{'key':'inputs/a.png','sha256':'" + "0".repeat(64) + "'}}", FailureReason.INVALID_FIELDS,
+                        "strength", "expected a number"),
                 bad("schema not of the form", "{'schema':'job-v1','prompt':'a'}", FailureReason.UNSUPPORTED_SCHEMA,
                         "schema", "not a schema id of the form sdfleet.job/v<major>"),
                 bad("schema of another record type", "{'schema':'sdfleet.completion/v1','prompt':'a'}",

@@ -149,6 +149,38 @@ class JobCodecRoundTripTest {
     }
 
     @Test
+    void inpaintingRequestIsWrittenAsV2AndRoundTripsWithItsReferences() {
+        ObjectReference init = ObjectReference.of("inputs/photo.png", new byte[] {1, 2, 3});
+        ObjectReference mask = ObjectReference.of("inputs/mask.png", new byte[] {4});
+        JobRequest r = fullRequest().toBuilder().schema(null).initImage(init).maskImage(mask).strength(0.6).build();
+        assertEquals(JobRequest.SCHEMA_WITH_IMAGES, r.schema());
+        assertEquals(JobRequest.Mode.INPAINT, r.mode());
+        assertEquals(List.of(), RequestValidator.validate(r));
+        String text = new String(codec.encode(r), StandardCharsets.UTF_8);
+        assertTrue(text.contains("\"initImage\":{\"key\":\"inputs/photo.png\",\"sha256\":\"" + init.sha256() + "\"}"),
+                text);
+        assertEquals(r, codec.decodeRequest(codec.encode(r)));
+        // 25 steps at 0.6: int(15.0) = 15 steps run, echoed by the completion.
+        Completion c = Completion.succeeded(r, List.of(), "w", 1, Map.of(), "m", "rt", List.of(),
+                Instant.parse("2030-01-31T12:00:01Z"));
+        assertEquals(15, c.stepsRun());
+        assertEquals(c, codec.decodeCompletion(codec.encode(c)));
+    }
+
+    @Test
+    void img2imgStrengthDefaultsToDiffusersDefaultAndTxt2imgRunsEveryStep() {
+        JobRequest txt = fullRequest();
+        assertEquals(JobRequest.Mode.TXT2IMG, txt.mode());
+        assertEquals(25, txt.stepsRun());
+        JobRequest img = txt.toBuilder().schema(null).initImage(ObjectReference.of("inputs/a.jpg", new byte[1]))
+                .build();
+        assertEquals(JobRequest.Mode.IMG2IMG, img.mode());
+        assertEquals(0.8, img.effectiveStrength());
+        assertEquals(20, img.stepsRun());
+        assertEquals(7, RequestValidator.stepsRun(25, 0.3)); // int(7.5), as Python's int()
+    }
+
+    @Test
     void failedAndExpiredCompletionsRoundTrip() {
         JobRequest request = fullRequest();
         Completion failed = Completion.failed(request, new ErrorInfo("MODEL_NOT_FOUND", "no model sd-1.5/fp16"),

@@ -36,12 +36,13 @@ class RequestValidatorTest {
     void everyViolatedFieldIsListedInComponentOrder() {
         Map<String, String> metadata = new HashMap<>();
         metadata.put("k", null);
-        JobRequest r = new JobRequest("sdfleet.job/v2", "a b", null, null, 500, 4000, 0, Double.NaN, null, -1L, 9,
-                " ", 10, null, metadata, "x/y");
+        JobRequest r = new JobRequest("sdfleet.job/v3", "a b", null, null, 500, 4000, 0, Double.NaN, null, -1L, 9,
+                " ", 10, null, metadata, "x/y", new ObjectReference("inputs//a.png", "0".repeat(64)),
+                new ObjectReference("inputs/m.png", "ABC"), 2.0);
         List<Violation> v = RequestValidator.validate(r);
         assertEquals(List.of("schema", "jobId", "prompt", "negativePrompt", "width", "height", "steps",
                 "guidanceScale", "scheduler", "seed", "numImages", "model", "priority", "metadata.k",
-                "regenerationOf"), fields(v));
+                "regenerationOf", "initImage", "maskImage", "strength"), fields(v));
         assertTrue(v.get(4).message().contains("500 is not a multiple of 8 (nearest allowed: 496 or 504)"), v.toString());
         assertEquals("width: 500 is not a multiple of 8 (nearest allowed: 496 or 504)", v.get(4).toString());
     }

@@ -25,7 +25,8 @@ record ProducerOptions(
         Clock clock,
         RequestNormalizer normalizer,
         Function<Map<String, Object>, Producer<String, byte[]>> producerFactory,
-        Function<Map<String, Object>, Consumer<String, byte[]>> consumerFactory) {
+        Function<Map<String, Object>, Consumer<String, byte[]>> consumerFactory,
+        io.sdfleet.common.config.StoreSettings store) {
 
     ProducerOptions {
         producerProperties = Map.copyOf(producerProperties);

@@ -1,5 +1,6 @@
 package io.sdfleet.producer;
 
+import io.sdfleet.common.config.StoreSettings;
 import io.sdfleet.common.config.ConfigReader;
 import io.sdfleet.common.config.KafkaSettings;
 import io.sdfleet.common.config.Setting;
@@ -16,8 +17,10 @@ import java.util.Map;
  *
  * @param kafka              where the cluster and topics are
  * @param completionLookback how far before a job's submit time completion reading starts
+ * @param store              the fleet's object store, for requests with local pictures; null when
+ *                           {@code SDFLEET_S3_ENDPOINT} is not set (such requests are then refused before sending)
  */
-public record ProducerSettings(KafkaSettings kafka, Duration completionLookback) {
+public record ProducerSettings(KafkaSettings kafka, Duration completionLookback, StoreSettings store) {
 
     public static final Setting<Duration> COMPLETION_LOOKBACK = Setting.duration(
             "SDFLEET_PRODUCER_COMPLETION_LOOKBACK", SdfleetProducerBuilder.DEFAULT_COMPLETION_LOOKBACK,
@@ -36,7 +39,10 @@ public record ProducerSettings(KafkaSettings kafka, Duration completionLookback)
         ConfigReader reader = new ConfigReader(env);
         KafkaSettings kafka = KafkaSettings.read(reader);
         Duration lookback = reader.get(COMPLETION_LOOKBACK);
+        // Why only when the endpoint is set: a txt2img client needs no object store, and the defaults point at a
+        // local MinIO that a producer elsewhere should not silently upload to.
+        StoreSettings store = env.containsKey(StoreSettings.ENDPOINT.name()) ? StoreSettings.read(reader) : null;
         reader.throwIfInvalid();
-        return new ProducerSettings(kafka, lookback);
+        return new ProducerSettings(kafka, lookback, store);
     }
 }

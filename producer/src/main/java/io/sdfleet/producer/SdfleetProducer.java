@@ -62,13 +62,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class SdfleetProducer implements AutoCloseable {
 
-    private static final byte[] SCHEMA_HEADER = JobRequest.SCHEMA.getBytes(StandardCharsets.UTF_8);
     /** Added to the Kafka bounds before a synchronous submit gives up on a callback that never came. */
     private static final Duration SYNC_WAIT_MARGIN = Duration.ofSeconds(2);
 
     private final Producer<String, byte[]> producer;
     private final ProducerOptions options;
     private final RequestNormalizer normalizer;
+    private final PictureUploads pictures;
     private final RecentSubmits recentSubmits;
     private final CompletionWaiter completions;
     private final Clock clock;
@@ -78,6 +78,7 @@ public final class SdfleetProducer implements AutoCloseable {
     SdfleetProducer(ProducerOptions options) {
         this.options = options;
         this.normalizer = options.normalizer();
+        this.pictures = new PictureUploads(options.store());
         this.clock = options.clock();
         this.recentSubmits = new RecentSubmits(options.recentSubmitCapacity());
         this.completions = new CompletionWaiter(options.consumerFactory(), options.consumerProperties(),
@@ -121,6 +122,18 @@ public final class SdfleetProducer implements AutoCloseable {
     }
 
     /**
+     * The request with its local pictures ({@code JobRequest.Builder.initImage(Path)}) uploaded to the fleet's
+     * input prefix and replaced by their references; the request itself when it has none. {@link #submit} does
+     * this on its own; call it to see the references before sending (the CLI prints them).
+     *
+     * @throws PictureUploadException no object store configured, a file that is not a PNG or JPEG, or the store
+     *                                refused or was unreachable; nothing was sent
+     */
+    public JobRequest uploadPictures(JobRequest request) {
+        return pictures.resolve(request);
+    }
+
+    /**
      * Sends one request with a generated trace id.
      *
      * @return completes with the jobId once Kafka acknowledged the record
@@ -133,7 +146,7 @@ public final class SdfleetProducer implements AutoCloseable {
     /** Like {@link #submitAsync(JobRequest)} with the caller's trace id (see {@link TraceIds}). */
     public CompletableFuture<String> submitAsync(JobRequest request, String traceId) {
         TraceIds.requireValid(traceId);
-        return send(normalizer.prepare(request), traceId);
+        return send(normalizer.prepare(pictures.resolve(request)), traceId);
     }
 
     /**
@@ -150,8 +163,8 @@ public final class SdfleetProducer implements AutoCloseable {
 
     /** Like {@link #submit(JobRequest)} with the caller's trace id. */
     public String submit(JobRequest request, String traceId) {
-        JobRequest prepared = normalizer.prepare(request);
         TraceIds.requireValid(traceId);
+        JobRequest prepared = normalizer.prepare(pictures.resolve(request));
         return awaitSent(prepared, send(prepared, traceId));
     }
 
@@ -168,12 +181,21 @@ public final class SdfleetProducer implements AutoCloseable {
         List<SubmitResult> results = new ArrayList<>(requests.size());
         KafkaUnavailableException unreachable = null;
         for (int i = 0; i < requests.size(); i++) {
-            JobRequest filled = requests.get(i) == null ? null : normalizer.fillIn(requests.get(i));
+            JobRequest filled;
+            PictureUploadException notUploaded = null;
+            try {
+                filled = requests.get(i) == null ? null : normalizer.fillIn(pictures.resolve(requests.get(i)));
+            } catch (PictureUploadException e) {
+                filled = normalizer.fillIn(requests.get(i));
+                notUploaded = e;
+            }
             List<Violation> violations = filled == null
                     ? List.of(new Violation("request", "is null"))
                     : RequestValidator.validate(filled);
             CompletableFuture<String> sent;
-            if (!violations.isEmpty()) {
+            if (notUploaded != null) {
+                sent = CompletableFuture.failedFuture(notUploaded);
+            } else if (!violations.isEmpty()) {
                 sent = CompletableFuture.failedFuture(
                         new InvalidRequestException(violations, filled == null ? null : filled.jobId()));
             } else if (unreachable != null) {
@@ -239,13 +261,14 @@ public final class SdfleetProducer implements AutoCloseable {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             producer.close(options.closeTimeout());
+            pictures.close();
         }
     }
 
     private CompletableFuture<String> send(JobRequest prepared, String traceId) {
         String jobId = prepared.jobId();
         RecordHeaders headers = new RecordHeaders();
-        headers.add(SdfleetHeaders.SCHEMA, SCHEMA_HEADER);
+        headers.add(SdfleetHeaders.SCHEMA, prepared.schema().getBytes(StandardCharsets.UTF_8));
         headers.add(SdfleetHeaders.TRACE_ID, traceId.getBytes(StandardCharsets.UTF_8));
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(options.requestsTopic(), null, jobId,
                 codec.encode(prepared), headers);

@@ -62,7 +62,17 @@ public final class SdfleetProducerBuilder {
     /** Everything from {@link ProducerSettings}. */
     public SdfleetProducerBuilder settings(ProducerSettings settings) {
         kafkaSettings(settings.kafka());
+        store = settings.store();
         return completionLookback(settings.completionLookback());
+    }
+
+    /**
+     * The fleet's object store, where local pictures ({@code JobRequest.Builder.initImage(Path)}) are uploaded;
+     * null (the default unless {@code SDFLEET_S3_ENDPOINT} is set) refuses such requests before sending.
+     */
+    public SdfleetProducerBuilder store(io.sdfleet.common.config.StoreSettings value) {
+        store = value;
+        return this;
     }
 
     /**
@@ -152,6 +162,8 @@ public final class SdfleetProducerBuilder {
         return this;
     }
 
+    private io.sdfleet.common.config.StoreSettings store;
+
     /** Creates the producer (the Kafka client connects lazily, on the first send). */
     public SdfleetProducer build() {
         int instance = INSTANCES.incrementAndGet();
@@ -164,7 +176,7 @@ public final class SdfleetProducerBuilder {
                 : new RequestNormalizer(new JobIdGenerator(clock), RequestNormalizer.randomSeeds());
         return new SdfleetProducer(new ProducerOptions(bootstrapServers, requestsTopic, completionsTopic,
                 producerProperties, consumerProperties, completionLookback, closeTimeout, recentSubmitCapacity,
-                clock, chosen, producerFactory, consumerFactory));
+                clock, chosen, producerFactory, consumerFactory, store));
     }
 
     private static String requireText(String value, String name) {

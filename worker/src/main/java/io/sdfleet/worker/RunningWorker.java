@@ -3,6 +3,7 @@ package io.sdfleet.worker;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sdfleet.common.JobRequest;
+import io.sdfleet.worker.pipeline.JobInput;
 import io.sdfleet.worker.kafka.KafkaClientFactory;
 import io.sdfleet.worker.lifecycle.WorkerFatalException;
 import io.sdfleet.worker.lifecycle.WorkerState;
@@ -90,6 +91,7 @@ public final class RunningWorker implements AutoCloseable {
             server = HealthServer.start(settings.observe(), health, registry);
             health.markNotReady("loading model");
             pipeline = pipelines.create(settings);
+            LOG.info("{}", pipeline.modesSummary());
             store = S3ImageStore.create(settings.store());
             warmUp(pipeline);
             // S3 call: unavailable is retried until the retry deadline; misconfigured (credentials, region,
@@ -114,8 +116,9 @@ public final class RunningWorker implements AutoCloseable {
 
     /** The probe through every runtime call, so the first real job does not pay for JIT and allocation. */
     private static void warmUp(StableDiffusionPipeline pipeline) throws RuntimeCallFailure, WorkerStartException {
-        JobRequest probe = pipeline.probe();
-        List<JobResult> results = pipeline.generate(List.of(probe));
+        JobInput input = pipeline.probe();
+        JobRequest probe = input.request();
+        List<JobResult> results = pipeline.generateFrom(List.of(input));
         if (!results.get(0).succeeded()) {
             throw new WorkerStartException("the warm-up (" + probe.width() + "x" + probe.height() + ", "
                     + probe.steps() + " step) cannot run on this model: " + results.get(0).error(), null);

@@ -9,6 +9,7 @@ import io.sdfleet.worker.kafka.CommitCoordinator;
 import io.sdfleet.worker.kafka.CompletionRecords;
 import io.sdfleet.worker.kafka.DeadLetterRecords;
 import io.sdfleet.worker.kafka.KafkaClientFactory;
+import io.sdfleet.worker.input.InputStage;
 import io.sdfleet.worker.kafka.LiveSessions;
 import io.sdfleet.worker.kafka.PollLoop;
 import io.sdfleet.worker.kafka.PollSettings;
@@ -64,6 +65,7 @@ public final class Worker implements AutoCloseable {
     private final ShutdownController controller;
     private final PollLoop pollLoop;
     private final StoreStage storeStage;
+    private final InputStage inputStage;
     private final FutureTask<Void> pollTask;
     private final FutureTask<Void> deviceTask;
     private final Thread pollThread;
@@ -95,7 +97,9 @@ public final class Worker implements AutoCloseable {
                 settings.maxPendingJobs(), settings.revokeTimeout(), closeTimeout, settings.commitMaxDelay());
         DeadLetterRecords deadLetters = new DeadLetterRecords(settings.kafka().topicDlq(), workerId,
                 maxRequestSize(settings));
-        RecordIntake intake = new RecordIntake(deadLetters, workerId, clock);
+        RecordIntake intake = new RecordIntake(deadLetters, workerId, clock, settings.store().inputPrefix());
+        this.inputStage = new InputStage(store, retrier, settings.input(), waiting, storeStage::submit, inbox, live,
+                controller, metrics, clock, workerId);
         CommitCoordinator committer = null;
         try {
             committer = settings.transactions()
@@ -106,10 +110,12 @@ public final class Worker implements AutoCloseable {
                 tx.start(); // initTransactions now: fences a predecessor with this id before any record is read
             }
             committer.requireTopics(List.of(settings.kafka().topicCompletions(), settings.kafka().topicDlq()));
-            this.pollLoop = new PollLoop(clients.consumer(settings.consumerConfig()), committer, waiting, intake,
+            this.pollLoop = new PollLoop(clients.consumer(settings.consumerConfig()), committer, waiting,
+                    inputStage::submit, intake,
                     inbox, live, controller, metrics, pollSettings, workerId);
         } catch (RuntimeException | Error e) {
             // Nothing started yet: release what was made (the producer, the store pool) before failing.
+            inputStage.close();
             closeAfterFailedStart(committer, storeStage, e);
             throw e;
         }
@@ -182,6 +188,7 @@ public final class Worker implements AutoCloseable {
         // The poll loop waited for the jobs in flight (or the grace period ran out): stop the rest.
         // Device first: it admits nothing once the worker is draining; a job it is still on hands its result to
         // the store pool, which must still accept it (StoreStage drops it quietly if it is shut).
+        inputStage.close(); // what it still holds is not committed: delivered again
         deviceThread.interrupt();
         waitFor(deviceTask, TimeUnit.SECONDS.toMillis(1));
         long left = Math.max(0, controller.drainNanosLeft());

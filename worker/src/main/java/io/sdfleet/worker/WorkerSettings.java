@@ -8,8 +8,9 @@ import io.sdfleet.worker.device.DeviceSettings;
 import io.sdfleet.worker.observe.ObserveSettings;
 import io.sdfleet.worker.pipeline.PipelineSettings;
 import io.sdfleet.worker.runtime.RuntimeSettings;
+import io.sdfleet.worker.input.InputSettings;
 import io.sdfleet.worker.store.StoreRetrySettings;
-import io.sdfleet.worker.store.StoreSettings;
+import io.sdfleet.common.config.StoreSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,6 +44,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * @param kafka              brokers, topics, group and pass-through client properties
  * @param store              object store endpoint, bucket, prefix
  * @param storeRetry         object-store retry backoff and deadline
+ * @param input              bounds and threads of the input stage (pictures of img2img and inpainting jobs)
  * @param observe            health and metrics HTTP server
  * @param workerId           this worker instance's stable id (transactional id, completions, logs)
  * @param modelDir           model folder
@@ -63,7 +65,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * @param unknownKeys        SDFLEET_* variables that no setting read (probably misspelt; logged as warnings)
  */
 public record WorkerSettings(KafkaSettings kafka, StoreSettings store, StoreRetrySettings storeRetry,
-                             ObserveSettings observe, String workerId, Path modelDir,
+                             InputSettings input, ObserveSettings observe, String workerId, Path modelDir,
                              RuntimeSettings runtimeSettings, PipelineSettings pipeline, DeviceSettings device,
                              int maxPendingJobs, boolean transactions,
                              Duration transactionTimeout, Duration shutdownGrace, Duration pollTimeout,
@@ -142,7 +144,7 @@ public record WorkerSettings(KafkaSettings kafka, StoreSettings store, StoreRetr
 
     /** Every setting a worker reads, in README table order. */
     public static final List<Setting<?>> ALL_SETTINGS = concat(KafkaSettings.SETTINGS, StoreSettings.SETTINGS,
-            StoreRetrySettings.SETTINGS, ObserveSettings.SETTINGS, OWN_SETTINGS, DeviceSettings.SETTINGS,
+            StoreRetrySettings.SETTINGS, InputSettings.SETTINGS, ObserveSettings.SETTINGS, OWN_SETTINGS, DeviceSettings.SETTINGS,
             RuntimeSettings.SETTINGS, PipelineSettings.SETTINGS);
 
     public WorkerSettings {
@@ -165,6 +167,7 @@ public record WorkerSettings(KafkaSettings kafka, StoreSettings store, StoreRetr
         KafkaSettings kafka = KafkaSettings.read(reader);
         StoreSettings store = StoreSettings.read(reader);
         StoreRetrySettings retry = StoreRetrySettings.read(reader);
+        InputSettings input = InputSettings.read(reader);
         ObserveSettings observe = ObserveSettings.read(reader);
         String workerId = reader.get(WORKER_ID_SETTING);
         if (workerId == null) {
@@ -183,7 +186,7 @@ public record WorkerSettings(KafkaSettings kafka, StoreSettings store, StoreRetr
         if (device.batchMaxImages() > 0) {
             pipeline = pipeline.withMaxBatchImages(device.batchMaxImages());
         }
-        WorkerSettings settings = new WorkerSettings(kafka, store, retry, observe, workerId, modelDir, runtime,
+        WorkerSettings settings = new WorkerSettings(kafka, store, retry, input, observe, workerId, modelDir, runtime,
                 pipeline, device, reader.get(MAX_PENDING_JOBS), reader.get(TRANSACTIONS),
                 reader.get(TRANSACTION_TIMEOUT), reader.get(SHUTDOWN_GRACE), reader.get(POLL_TIMEOUT),
                 reader.get(REVOKE_TIMEOUT), reader.get(STORE_THREADS), reader.get(COMMIT_MAX_DELAY),
@@ -191,7 +194,7 @@ public record WorkerSettings(KafkaSettings kafka, StoreSettings store, StoreRetr
                 reader.get(GROUP_PROTOCOL), List.of());
         checkRules(reader, settings);
         reader.throwIfInvalid();
-        return new WorkerSettings(kafka, store, retry, observe, settings.workerId, settings.modelDir,
+        return new WorkerSettings(kafka, store, retry, input, observe, settings.workerId, settings.modelDir,
                 settings.runtimeSettings, settings.pipeline, settings.device, settings.maxPendingJobs,
                 settings.transactions, settings.transactionTimeout, settings.shutdownGrace, settings.pollTimeout,
                 settings.revokeTimeout, settings.storeThreads, settings.commitMaxDelay, settings.staticMembership,

@@ -8,10 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 
 /**
  * Fetches a stored image the way a downstream service would: an HTTP GET of the presigned URL in the
@@ -62,7 +59,7 @@ public final class ImageDownloader {
         } catch (IOException | IllegalArgumentException e) {
             throw new DownloadException("cannot fetch image " + index + " of " + jobId + ": " + e, e);
         }
-        String actual = sha256(bytes);
+        String actual = io.sdfleet.common.ObjectReference.sha256Hex(bytes);
         if (image.sha256() != null && !image.sha256().equalsIgnoreCase(actual)) {
             throw new DownloadException("image " + index + " of " + jobId + " has sha256 " + actual
                     + " but the completion says " + image.sha256());
@@ -77,13 +74,6 @@ public final class ImageDownloader {
         return file;
     }
 
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JVM has no SHA-256", e);
-        }
-    }
 
     /** An image could not be fetched or saved; the message says which and why. */
     public static final class DownloadException extends Exception {

@@ -16,7 +16,7 @@ import io.sdfleet.worker.pipeline.StableDiffusionPipeline;
 import io.sdfleet.worker.pipeline.JobResult;
 import io.sdfleet.worker.runtime.RuntimeSettings;
 import io.sdfleet.worker.store.S3ImageStore;
-import io.sdfleet.worker.store.StoreSettings;
+import io.sdfleet.common.config.StoreSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -17,7 +17,7 @@ import io.sdfleet.worker.kafka.KafkaClientFactory;
 import io.sdfleet.worker.observe.WorkerMetrics;
 import io.sdfleet.worker.pipeline.StableDiffusionPipeline;
 import io.sdfleet.worker.store.S3ImageStore;
-import io.sdfleet.worker.store.StoreSettings;
+import io.sdfleet.common.config.StoreSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -11,7 +11,7 @@ import java.util.Random;
 import io.sdfleet.common.config.ConfigReader;
 import io.sdfleet.worker.store.NoDelaySocketFactory;
 import io.sdfleet.worker.store.S3ImageStore;
-import io.sdfleet.worker.store.StoreSettings;
+import io.sdfleet.common.config.StoreSettings;
 import java.util.Map;
 import okhttp3.OkHttpClient;
 

@@ -8,12 +8,13 @@ import io.sdfleet.common.config.Setting;
 import io.sdfleet.common.config.SettingsTable;
 import io.sdfleet.producer.ProducerSettings;
 import io.sdfleet.worker.WorkerSettings;
+import io.sdfleet.worker.input.InputSettings;
 import io.sdfleet.worker.device.DeviceSettings;
 import io.sdfleet.worker.observe.ObserveSettings;
 import io.sdfleet.worker.pipeline.PipelineSettings;
 import io.sdfleet.worker.runtime.RuntimeSettings;
 import io.sdfleet.worker.store.StoreRetrySettings;
-import io.sdfleet.worker.store.StoreSettings;
+import io.sdfleet.common.config.StoreSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,8 +41,9 @@ class ReadmeSettingsTableTest {
     static Map<String, List<Setting<?>>> sections() {
         Map<String, List<Setting<?>>> sections = new LinkedHashMap<>();
         sections.put("Kafka and topics (worker and producer)", KafkaSettings.SETTINGS);
-        sections.put("Object store (worker)", StoreSettings.SETTINGS);
+        sections.put("Object store (worker; the producer for local pictures)", StoreSettings.SETTINGS);
         sections.put("Object store retries (worker)", StoreRetrySettings.SETTINGS);
+        sections.put("Input pictures of img2img and inpainting (worker)", InputSettings.SETTINGS);
         sections.put("Health and metrics (worker)", ObserveSettings.SETTINGS);
         sections.put("Worker", WorkerSettings.OWN_SETTINGS);
         sections.put("Device: batching and faults (worker)", DeviceSettings.SETTINGS);

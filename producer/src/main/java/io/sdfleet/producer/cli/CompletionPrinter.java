@@ -56,6 +56,12 @@ final class CompletionPrinter {
         if (c.error() != null) {
             out.println("  error: " + c.error().code() + ": " + c.error().message());
         }
+        if (c.request() != null && c.request().initImage() != null) {
+            out.println("  " + c.request().mode().wireName() + " from " + c.request().initImage().key()
+                    + (c.request().maskImage() == null ? "" : " with mask " + c.request().maskImage().key())
+                    + ", strength " + c.request().effectiveStrength()
+                    + (c.stepsRun() == null ? "" : ": " + c.stepsRun() + " of " + c.request().steps() + " steps run"));
+        }
         for (ImageRef image : c.images()) {
             out.println("  image: s3://" + image.bucket() + "/" + image.key() + "  " + image.width() + "x"
                     + image.height() + "  seed " + image.seed());

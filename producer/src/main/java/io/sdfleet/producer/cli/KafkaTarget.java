@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * touch the network, and commands do it only after every argument has been checked.
  */
 record KafkaTarget(String bootstrapServers, String requestsTopic, String completionsTopic,
-        Map<String, Object> clientOverrides, Duration completionLookback) {
+        Map<String, Object> clientOverrides, Duration completionLookback, io.sdfleet.common.config.StoreSettings store) {
 
     private static final AtomicInteger READERS = new AtomicInteger();
 
@@ -32,6 +32,7 @@ record KafkaTarget(String bootstrapServers, String requestsTopic, String complet
                 .completionsTopic(completionsTopic)
                 .clientProperties(clientOverrides)
                 .completionLookback(completionLookback)
+                .store(store)
                 .build();
     }
 

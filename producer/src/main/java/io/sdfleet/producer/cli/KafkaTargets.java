@@ -21,6 +21,7 @@ final class KafkaTargets {
                 settings.kafka().topicRequests(),
                 settings.kafka().topicCompletions(),
                 settings.kafka().clientOverrides(),
-                settings.completionLookback());
+                settings.completionLookback(),
+                settings.store());
     }
 }

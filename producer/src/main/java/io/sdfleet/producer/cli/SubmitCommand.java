@@ -7,6 +7,8 @@ import io.sdfleet.common.JobRequest;
 import io.sdfleet.common.SchedulerName;
 import io.sdfleet.producer.CompletionTimeoutException;
 import io.sdfleet.producer.KafkaUnavailableException;
+import io.sdfleet.common.ObjectReference;
+import io.sdfleet.producer.PictureUploadException;
 import io.sdfleet.producer.SdfleetProducer;
 import io.sdfleet.producer.SubmitResult;
 import io.sdfleet.producer.TraceIds;
@@ -95,6 +97,18 @@ final class SubmitCommand implements Callable<Integer> {
             description = "Expire the job if not started by then: 2026-12-01T10:00:00Z or +10m.")
     Instant deadline;
 
+    @Option(names = "--init-image", paramLabel = "FILE",
+            description = "img2img: a PNG or JPEG to start from, uploaded to the fleet's object store (needs SDFLEET_S3_*).")
+    Path initImage;
+
+    @Option(names = "--mask", paramLabel = "FILE",
+            description = "Inpainting: a mask of --init-image's size, white repaints, black keeps.")
+    Path maskImage;
+
+    @Option(names = "--strength", paramLabel = "S",
+            description = "How far --init-image is re-drawn, 0..1 (default 0.8); runs int(steps x S) steps.")
+    Double strength;
+
     @Option(names = "--meta", paramLabel = "KEY=VALUE", description = "Metadata passed through (repeatable).")
     Map<String, String> metadata = new LinkedHashMap<>();
 
@@ -148,19 +162,33 @@ final class SubmitCommand implements Callable<Integer> {
     private boolean hasRequestOptions() {
         return negativePrompt != null || steps != null || size != null || seed != null || scheduler != null
                 || numImages != null || guidanceScale != null || model != null || priority != null
-                || deadline != null || !metadata.isEmpty() || jobId != null;
+                || deadline != null || !metadata.isEmpty() || jobId != null || initImage != null || maskImage != null
+                || strength != null;
     }
 
     private int submitOne() {
-        JobRequest request;
-        try {
-            request = context.normalizer().prepare(buildRequest());
-        } catch (InvalidRequestException e) {
-            context.err().println("sdfleet submit: invalid request:");
-            e.violations().forEach(v -> context.err().println("  " + v.field() + ": " + v.message()));
-            return ExitCodes.USAGE;
+        if ((maskImage != null || strength != null) && initImage == null) {
+            throw new ParameterException(spec.commandLine(), "--mask and --strength need --init-image");
+        }
+        for (Path picture : new Path[] {initImage, maskImage}) {
+            if (picture != null && !Files.isReadable(picture)) {
+                throw new ParameterException(spec.commandLine(), "cannot read " + picture);
+            }
         }
         try (SdfleetProducer producer = context.kafkaTarget(connection.bootstrapServers).openProducer()) {
+            JobRequest request;
+            try {
+                // Checked as a whole first (the pictures as their local files), so a bad field uploads nothing.
+                context.normalizer().prepare(buildRequest(false));
+                request = context.normalizer().prepare(producer.uploadPictures(buildRequest(true)));
+            } catch (InvalidRequestException e) {
+                context.err().println("sdfleet submit: invalid request:");
+                e.violations().forEach(v -> context.err().println("  " + v.field() + ": " + v.message()));
+                return ExitCodes.USAGE;
+            } catch (PictureUploadException e) {
+                context.err().println("sdfleet submit: " + e.getMessage());
+                return ExitCodes.USAGE;
+            }
             String id = traceId == null ? producer.submit(request) : producer.submit(request, traceId);
             if (!await) {
                 printSubmitted(request);
@@ -175,10 +203,21 @@ final class SubmitCommand implements Callable<Integer> {
         }
     }
 
-    private JobRequest buildRequest() {
+    /**
+     * @param withPictures the local picture files; false puts a well-formed stand-in reference in their place,
+     *                     to check every other field before anything is uploaded
+     */
+    private JobRequest buildRequest(boolean withPictures) {
         JobRequest.Builder b = JobRequest.builder(prompt)
                 .jobId(jobId).seed(seed).negativePrompt(negativePrompt).scheduler(scheduler).model(model)
-                .deadline(deadline).metadata(metadata);
+                .deadline(deadline).metadata(metadata).strength(strength);
+        ObjectReference standIn = new ObjectReference("inputs/not-yet-uploaded", "0".repeat(64));
+        if (initImage != null) {
+            b.initImage(withPictures ? ObjectReference.localFile(initImage) : standIn);
+        }
+        if (maskImage != null) {
+            b.maskImage(withPictures ? ObjectReference.localFile(maskImage) : standIn);
+        }
         if (steps != null) {
             b.steps(steps);
         }

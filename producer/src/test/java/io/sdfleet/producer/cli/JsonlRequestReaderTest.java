@@ -28,7 +28,7 @@ class JsonlRequestReaderTest {
                 "{not json",
                 "   ",
                 "{\"schema\":\"sdfleet.job/v1\",\"jobId\":\"mine-1\",\"seed\":5,\"prompt\":\"a bird\"}",
-                "{\"schema\":\"sdfleet.job/v2\",\"prompt\":\"x\"}"));
+                "{\"schema\":\"sdfleet.job/v3\",\"prompt\":\"x\"}"));
 
         assertEquals(List.of(1, 3, 4, 6, 7), lines.stream().map(JsonlRequestReader.Line::number).toList());
         assertTrue(lines.get(0).valid());

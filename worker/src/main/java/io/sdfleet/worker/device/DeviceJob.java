@@ -90,9 +90,13 @@ final class DeviceJob {
         return maxJobsInCall;
     }
 
-    /** The queue time of a job: from its record's timestamp to {@code admitted}. */
+    /**
+     * The queue time of a job: from its record's timestamp to {@code admitted} (the input stage's time included,
+     * which is also reported on its own).
+     */
     static JobTimings queued(PendingJob job, Instant admitted) {
-        return JobTimings.NONE.with(Stage.QUEUE, Duration.between(job.recordTime(), admitted));
+        JobTimings queue = JobTimings.NONE.with(Stage.QUEUE, Duration.between(job.recordTime(), admitted));
+        return job.pictures() == null ? queue : queue.with(Stage.INPUT, job.inputTime());
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.sdfleet.worker.device;
 
 import io.sdfleet.common.ErrorInfo;
 import io.sdfleet.common.JobRequest;
+import io.sdfleet.worker.pipeline.JobInput;
 import io.sdfleet.worker.device.DeviceFaultPolicy.Attribution;
 import io.sdfleet.worker.device.DeviceFaultPolicy.Outcome;
 import io.sdfleet.worker.device.DeviceSettings.Batching;
@@ -130,12 +131,14 @@ public final class DeviceLoop implements Runnable {
 
     /** The fault policy's probe: the pipeline's known-good request, run as a static batch. */
     public static DeviceFaultPolicy.Probe probeOf(StableDiffusionPipeline pipeline) {
-        JobRequest probe = pipeline.probe();
-        String description = "a " + probe.width() + "x" + probe.height() + " " + probe.steps() + "-step probe";
+        JobInput input = pipeline.probe();
+        JobRequest probe = input.request();
+        String description = "a " + probe.width() + "x" + probe.height() + " " + probe.steps() + "-step "
+                + probe.mode().wireName() + " probe";
         return new DeviceFaultPolicy.Probe() {
             @Override
             public void run() throws RuntimeCallFailure {
-                ErrorInfo error = pipeline.generate(List.of(probe)).get(0).error();
+                ErrorInfo error = pipeline.generateFrom(List.of(input)).get(0).error();
                 if (error != null) {
                     throw new RuntimeCallFailure(description, new IllegalStateException(error.message()),
                             RuntimeCallFailure.Kind.UNATTRIBUTED);
@@ -187,9 +190,7 @@ public final class DeviceLoop implements Runnable {
         // 2. Expire: waiting jobs past their deadline.
         Instant now = clock.instant();
         for (PendingJob job : waiting.removeExpired()) {
-            inbox.started(1);
-            store.accept(JobOutcome.expired(job, DeviceJob.queued(job, now), now));
-            LOG.info("job {} EXPIRED (deadline {})", job.jobId(), job.request().deadline());
+            expire(job, now);
         }
         // 3. Choose the size this turn serves.
         Optional<LatentSize> size = nextSize();
@@ -330,10 +331,30 @@ public final class DeviceLoop implements Runnable {
     }
 
     /** Prepares newcomers (one text-encoder call); refused ones complete FAILED, prepared ones wait to be admitted. */
-    private void prepare(List<PendingJob> newcomers) throws InterruptedException {
+    private void expire(PendingJob job, Instant now) {
+        inbox.started(1);
+        store.accept(JobOutcome.expired(job, DeviceJob.queued(job, now), now));
+        LOG.info("job {} EXPIRED (deadline {})", job.jobId(), job.request().deadline());
+    }
+
+    private void prepare(List<PendingJob> taken) throws InterruptedException {
+        // The deadline is checked again at admission: the poll thread adds jobs at any time, also after this
+        // turn's sweep, and a job not started by its deadline must never run.
+        Instant admittedAt = clock.instant();
+        List<PendingJob> newcomers = new ArrayList<>(taken.size());
+        for (PendingJob job : taken) {
+            if (Deadlines.isExpired(job, admittedAt)) {
+                expire(job, admittedAt);
+            } else {
+                newcomers.add(job);
+            }
+        }
+        if (newcomers.isEmpty()) {
+            return;
+        }
         Attribution<Admission> prepared = faults.run("text encoder for " + newcomers.size() + " job(s)", newcomers,
-                PendingJob::jobId, parts -> guarded("text encoder", () -> pipeline.prepare(
-                        parts.stream().map(PendingJob::request).toList())));
+                PendingJob::jobId, parts -> guarded("text encoder", () -> pipeline.prepareInputs(
+                        parts.stream().map(PendingJob::input).toList())));
         Instant now = clock.instant();
         for (int i = 0; i < newcomers.size(); i++) {
             PendingJob job = newcomers.get(i);

@@ -18,7 +18,7 @@ import java.util.Set;
  *
  * <p>Rules, as A1111's {@code create_infotext} applies them: prompt first (may span lines); the
  * "Negative prompt: " line only when there is one; then the parameters line in A1111's field order
- * Steps, Sampler, CFG scale, Seed, Size, Model, joined by ", ", each as "Key: value", where a value
+ * Steps, Sampler, CFG scale, Seed, Size, Model, Denoising strength (img2img and inpainting only), joined by ", ", each as "Key: value", where a value
  * holding ',', ':' or a newline is written as a JSON string (non-ASCII kept); the whole text is stripped
  * of surrounding whitespace. CFG scale is written without a trailing ".0" ("7", "7.5"), as A1111's UI
  * produces it. "Model" is left out when empty. NUL characters are dropped (PNG text cannot hold them).
@@ -70,6 +70,9 @@ public final class A1111Parameters {
         String model = withoutNul(p.model());
         if (!model.isEmpty()) {
             appendField(fields, "Model", model);
+        }
+        if (p.denoisingStrength() != null) {
+            appendField(fields, "Denoising strength", decimal(p.denoisingStrength()));
         }
         String negative = withoutNul(p.negativePrompt());
         String negativeLine = negative.isEmpty() ? "" : "\nNegative prompt: " + negative;

@@ -17,9 +17,17 @@ import java.util.Objects;
  * @param width            image width in pixels
  * @param height           image height in pixels
  * @param model            model name; empty (or null) to leave the field out
+ * @param denoisingStrength img2img and inpainting: the strength the picture was re-drawn at; null for txt2img
  */
 public record GenerationParameters(String prompt, String negativePrompt, int steps, String samplerWireName,
-                                   double cfgScale, long seed, int width, int height, String model) {
+                                   double cfgScale, long seed, int width, int height, String model,
+                                   Double denoisingStrength) {
+
+    /** Parameters of a txt2img image. */
+    public GenerationParameters(String prompt, String negativePrompt, int steps, String samplerWireName,
+            double cfgScale, long seed, int width, int height, String model) {
+        this(prompt, negativePrompt, steps, samplerWireName, cfgScale, seed, width, height, model, null);
+    }
 
     public GenerationParameters {
         Objects.requireNonNull(prompt, "prompt");

@@ -60,6 +60,7 @@ public final class PollLoop implements Runnable, RebalanceHandler.PartitionHando
     private final Consumer<byte[], byte[]> consumer;
     private final CommitCoordinator committer;
     private final WaitingJobs waiting;
+    private final java.util.function.Consumer<PendingJob> pictureJobs;
     private final PartitionOffsets offsets;
     private final RecordIntake intake;
     private final WorkInbox inbox;
@@ -75,10 +76,25 @@ public final class PollLoop implements Runnable, RebalanceHandler.PartitionHando
     /** When the first finished work since the last commit was absorbed ({@link System#nanoTime}), or -1. */
     private long uncommittedSinceNanos = -1;
 
-    /** @param live where the partitions' current tracking sessions are published (the device drops stale jobs) */
+    /** A poll loop for txt2img jobs only (tests): a job with pictures is a bug here. */
     public PollLoop(Consumer<byte[], byte[]> consumer, CommitCoordinator committer, WaitingJobs waiting,
             RecordIntake intake, WorkInbox inbox, LiveSessions live, ShutdownController controller,
             WorkerMetrics metrics, PollSettings settings, String workerId) {
+        this(consumer, committer, waiting, job -> {
+            throw new IllegalStateException(job + " needs pictures, and this poll loop has no input stage");
+        }, intake, inbox, live, controller, metrics, settings, workerId);
+    }
+
+    /**
+     * @param live        where the partitions' current tracking sessions are published (the device drops stale jobs)
+     * @param pictureJobs takes the jobs that start from pictures (the input stage), which reach the
+     *                    {@code waiting} jobs once their pictures are ready
+     */
+    public PollLoop(Consumer<byte[], byte[]> consumer, CommitCoordinator committer, WaitingJobs waiting,
+            java.util.function.Consumer<PendingJob> pictureJobs, RecordIntake intake, WorkInbox inbox,
+            LiveSessions live, ShutdownController controller, WorkerMetrics metrics, PollSettings settings,
+            String workerId) {
+        this.pictureJobs = pictureJobs;
         this.consumer = consumer;
         this.committer = committer;
         this.waiting = waiting;
@@ -192,11 +208,20 @@ public final class PollLoop implements Runnable, RebalanceHandler.PartitionHando
             long session = offsets.session(partition);
             RecordIntake.Taken taken = intake.take(record, session);
             offsets.track(partition, record.offset());
-            if (taken.job() != null) {
+            if (taken.job() != null && taken.job().needsPictures()) {
+                pictureJobs.accept(taken.job());
+            } else if (taken.job() != null) {
                 waiting.add(taken.job());
-            } else {
-                offsets.finish(taken.deadLetter());
+            } else if (offsets.finish(taken.deadLetter())) {
+                startCommitClock(); // a dead letter is finished work: committed within the delay like a completion
             }
+        }
+    }
+
+    /** Finished work waits at most {@code commitMaxDelay} from the first of it since the last commit. */
+    private void startCommitClock() {
+        if (uncommittedSinceNanos < 0) {
+            uncommittedSinceNanos = System.nanoTime();
         }
     }
 
@@ -205,8 +230,8 @@ public final class PollLoop implements Runnable, RebalanceHandler.PartitionHando
         for (FinishedWork work : inbox.drainFinished()) {
             if (!offsets.finish(work)) {
                 LOG.debug("ignoring stale result {} of {}+{}", work.what(), work.partition(), work.offset());
-            } else if (uncommittedSinceNanos < 0) {
-                uncommittedSinceNanos = System.nanoTime();
+            } else {
+                startCommitClock();
             }
         }
         List<PendingJob> handedBack = inbox.drainRedeliveries();

@@ -9,6 +9,7 @@ import io.sdfleet.common.JobRequest;
 import io.sdfleet.common.RequestValidator;
 import io.sdfleet.common.SdfleetHeaders;
 import io.sdfleet.common.Violation;
+import io.sdfleet.common.config.StoreSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns one consumed record into either a {@link PendingJob} (a valid request with jobId and seed) or a
  * {@link FinishedWork} holding its DLQ record. Never throws for bad input: every malformed record
- * (empty, not JSON, wrong schema, out-of-range field, missing jobId or seed) becomes a dead letter and the
+ * (empty, not JSON, wrong schema, out-of-range field, missing jobId or seed, a picture outside the input
+ * prefix) becomes a dead letter and the
  * worker goes on. Called on the poll thread only.
  */
 public final class RecordIntake {
@@ -37,11 +39,19 @@ public final class RecordIntake {
     private final DeadLetterRecords deadLetters;
     private final String workerId;
     private final Clock clock;
+    private final String inputPrefix;
 
+    /** An intake whose pictures live under the default input prefix. */
     public RecordIntake(DeadLetterRecords deadLetters, String workerId, Clock clock) {
+        this(deadLetters, workerId, clock, StoreSettings.DEFAULT_INPUT_PREFIX);
+    }
+
+    /** @param inputPrefix a request naming a picture outside it is dead-lettered, and nothing is fetched */
+    public RecordIntake(DeadLetterRecords deadLetters, String workerId, Clock clock, String inputPrefix) {
         this.deadLetters = deadLetters;
         this.workerId = workerId;
         this.clock = clock;
+        this.inputPrefix = inputPrefix;
     }
 
     /** Decodes and validates {@code record}, taken in the partition's tracking {@code session}. */
@@ -50,7 +60,7 @@ public final class RecordIntake {
         Instant now = clock.instant();
         try {
             JobRequest request = codec.decodeRequest(record.value());
-            List<Violation> missing = RequestValidator.validateForWorker(request);
+            List<Violation> missing = RequestValidator.validateForWorker(request, inputPrefix);
             if (!missing.isEmpty()) {
                 throw new InvalidRequestException(missing, request.jobId());
             }

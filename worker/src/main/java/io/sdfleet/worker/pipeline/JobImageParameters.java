@@ -6,7 +6,7 @@ import io.sdfleet.worker.image.GenerationParameters;
 /**
  * The generation parameters written into an image's PNG (A1111's "parameters" text), from the job and the
  * image: the image's own seed (job seed + index), the job's prompt, negative prompt, steps, scheduler,
- * guidance scale and size, and the model name. Stateless.
+ * guidance scale and size, the model name, and for a job from a picture its denoising strength. Stateless.
  */
 public final class JobImageParameters {
 
@@ -15,6 +15,7 @@ public final class JobImageParameters {
 
     public static GenerationParameters of(JobRequest job, GeneratedImage image, String modelName) {
         return new GenerationParameters(job.prompt(), job.negativePrompt(), job.steps(), job.scheduler().wireName(),
-                job.guidanceScale(), image.seed(), image.width(), image.height(), modelName);
+                job.guidanceScale(), image.seed(), image.width(), image.height(), modelName,
+                job.initImage() == null ? null : job.effectiveStrength());
     }
 }

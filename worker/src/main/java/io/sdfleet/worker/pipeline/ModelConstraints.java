@@ -9,8 +9,13 @@ import io.sdfleet.worker.runtime.LatentSize;
 import io.sdfleet.worker.runtime.UNetRuntime;
 import io.sdfleet.worker.scheduler.SchedulerConfig;
 import io.sdfleet.worker.scheduler.Schedulers;
+import io.sdfleet.common.JobRequest.Mode;
+import io.sdfleet.common.ObjectReference;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.OptionalInt;
 
 /**
@@ -31,14 +36,60 @@ final class ModelConstraints {
     private final ImageSizeRule sizeRule;
     private final UNetRuntime unet;
     private final int maxBatchImages;
+    private final boolean hasVaeEncoder;
+    private final Set<Mode> modes;
 
     ModelConstraints(String modelName, SchedulerConfig schedulerConfig, ImageSizeRule sizeRule, UNetRuntime unet,
-            int maxBatchImages) {
+            int maxBatchImages, boolean hasVaeEncoder) {
         this.modelName = modelName;
         this.schedulerConfig = schedulerConfig;
         this.sizeRule = sizeRule;
         this.unet = unet;
         this.maxBatchImages = maxBatchImages;
+        this.hasVaeEncoder = hasVaeEncoder;
+        this.modes = modes(unet.inputChannels() == UNetRuntime.INPAINT_CHANNELS, hasVaeEncoder);
+    }
+
+    /**
+     * The modes a model runs: pictures need the VAE encoder; an inpainting UNet (9 channels) runs inpainting only,
+     * as diffusers' StableDiffusionInpaintPipeline is the only pipeline that feeds it.
+     */
+    static Set<Mode> modes(boolean inpaintingUNet, boolean hasVaeEncoder) {
+        if (!hasVaeEncoder) {
+            return inpaintingUNet ? EnumSet.noneOf(Mode.class) : EnumSet.of(Mode.TXT2IMG);
+        }
+        return inpaintingUNet ? EnumSet.of(Mode.INPAINT) : EnumSet.allOf(Mode.class);
+    }
+
+    /** The modes this model runs. */
+    Set<Mode> modes() {
+        return Collections.unmodifiableSet(modes);
+    }
+
+    /** One line for the start log: what this model runs, and what a job of another mode would need. */
+    String modesSummary() {
+        String runs = "model " + modelName + " runs " + modes.stream().map(Mode::wireName).toList();
+        if (modes.equals(EnumSet.of(Mode.TXT2IMG))) {
+            return runs + "; img2img and inpaint jobs need vae_encoder/model.onnx and will fail UNSUPPORTED_MODE";
+        }
+        if (modes.equals(EnumSet.of(Mode.INPAINT))) {
+            return runs + " (an inpainting UNet); txt2img and img2img jobs will fail UNSUPPORTED_MODE";
+        }
+        return runs;
+    }
+
+    /** Why the model cannot run the job's mode, if it cannot. */
+    Optional<ErrorInfo> unsupportedMode(JobRequest job) {
+        Mode mode = job.mode();
+        if (modes.contains(mode)) {
+            return Optional.empty();
+        }
+        String why = !hasVaeEncoder
+                ? "model " + modelName + " has no vae_encoder/model.onnx, which " + mode.wireName() + " needs"
+                : "model " + modelName + " has an inpainting UNet (9 input channels), which runs inpaint jobs only"
+                        + " (initImage and maskImage)";
+        return Optional.of(ErrorCode.UNSUPPORTED_MODE.error(why + "; it runs "
+                + modes.stream().map(Mode::wireName).toList()));
     }
 
     /** A caller bug when violated: the worker validates requests before they reach the device. */
@@ -56,10 +107,10 @@ final class ModelConstraints {
         }
     }
 
-    /** Why the job cannot run on this model, if it cannot: its size, then its scheduler. */
+    /** Why the job cannot run on this model, if it cannot: its mode, its size, then its scheduler. */
     Optional<ErrorInfo> unsupported(JobRequest job) {
-        Optional<ErrorInfo> size = unsupportedSize(job);
-        return size.isPresent() ? size : unsupportedScheduler(job.scheduler(), job.steps());
+        return unsupportedMode(job).or(() -> unsupportedSize(job))
+                .or(() -> unsupportedScheduler(job.scheduler(), job.steps()));
     }
 
     /** The scheduler cannot be built from this model's config, or cannot lay out this many steps. */
@@ -113,7 +164,7 @@ final class ModelConstraints {
      * engine size that fits the size rule). It is the warm-up at start and, when a call fails, the fault
      * policy's evidence that the device still runs real work's path; a failure here is not a size's fault.
      */
-    JobRequest probe() {
+    JobInput probe() {
         List<LatentSize> engines = unet.staticSizes();
         int width = sizeRule.smallestSide();
         int height = width;
@@ -124,7 +175,20 @@ final class ModelConstraints {
                 break;
             }
         }
-        return JobRequest.builder(PROBE_PROMPT).jobId("device-probe").seed(0L).steps(1).size(width, height)
-                .build();
+        JobRequest.Builder probe = JobRequest.builder(PROBE_PROMPT).jobId("device-probe").seed(0L).steps(1)
+                .size(width, height);
+        if (modes.contains(Mode.TXT2IMG)) {
+            return JobInput.txt2img(probe.build());
+        }
+        // An inpainting-only model: a mid-grey picture with its right half to repaint, at strength 1. Never
+        // fetched: the reference only marks the request as inpainting.
+        ObjectReference none = new ObjectReference("inputs/device-probe", "0".repeat(64));
+        float[] init = new float[3 * width * height];
+        float[] mask = new float[width * height];
+        for (int i = 0; i < mask.length; i++) {
+            mask[i] = i % width >= width / 2 ? 1f : 0f;
+        }
+        return new JobInput(probe.initImage(none).maskImage(none).strength(1.0).build(),
+                new JobPictures(init, mask, width, height));
     }
 }

@@ -6,15 +6,19 @@ import io.sdfleet.common.Stage;
 import io.sdfleet.common.tokenizer.ClipTokenizer;
 import io.sdfleet.common.tokenizer.Tokenization;
 import io.sdfleet.worker.model.ModelFolder;
+import io.sdfleet.worker.image.DiffusersImageProcessor;
 import io.sdfleet.worker.model.ModelLoadException;
+import io.sdfleet.worker.rng.DiagonalGaussian;
 import io.sdfleet.worker.rng.LatentNoise;
 import io.sdfleet.worker.runtime.LatentSize;
 import io.sdfleet.worker.runtime.ModelRuntimes;
 import io.sdfleet.worker.runtime.RuntimeSettings;
 import io.sdfleet.worker.runtime.UNetRuntime;
+import io.sdfleet.worker.runtime.VaeEncoderRuntime;
 import io.sdfleet.worker.scheduler.Scheduler;
 import io.sdfleet.worker.scheduler.SchedulerConfig;
 import io.sdfleet.worker.scheduler.Schedulers;
+import io.sdfleet.worker.scheduler.StrengthSchedule;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -82,7 +86,7 @@ public final class StableDiffusionPipeline implements AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.text = new TextConditioning(Objects.requireNonNull(tokenizer, "tokenizer"), runtimes.textEncoder(), calls);
         this.constraints = new ModelConstraints(modelName, schedulerConfig, new ImageSizeRule(unetSizeMultiple),
-                runtimes.unet(), settings.maxBatchImages());
+                runtimes.unet(), settings.maxBatchImages(), runtimes.vaeEncoder() != null);
     }
 
     /**
@@ -102,21 +106,27 @@ public final class StableDiffusionPipeline implements AutoCloseable {
         return open(folder, runtimeSettings, PipelineSettings.defaults());
     }
 
-    /**
-     * Steps 1–5 of diffusers' call for jobs joining the device; one {@link Admission} per job, in order. One
-     * text-encoder call for all of them (none when every job is refused).
-     *
-     * @throws RuntimeCallFailure the text encoder failed; nothing was prepared
-     */
+    /** {@link #prepareInputs} for jobs that start from noise. */
     public List<Admission> prepare(List<JobRequest> jobs) throws RuntimeCallFailure {
+        return prepareInputs(jobs.stream().map(JobInput::txt2img).toList());
+    }
+
+    /**
+     * Steps 1–5 of diffusers' call for jobs joining the device (txt2img, img2img and inpainting alike); one
+     * {@link Admission} per job, in order. One text-encoder call for all of them (none when every job is
+     * refused); for a job with a picture, VAE-encoder calls for its picture (and its masked picture).
+     *
+     * @throws RuntimeCallFailure the text encoder or a VAE-encoder call failed; nothing was prepared
+     */
+    public List<Admission> prepareInputs(List<JobInput> inputs) throws RuntimeCallFailure {
         requireOpen();
-        Admission[] admissions = new Admission[jobs.size()];
+        Admission[] admissions = new Admission[inputs.size()];
         List<Integer> runnable = new ArrayList<>();
         List<JobPrompts> prompts = new ArrayList<>();
-        for (int j = 0; j < jobs.size(); j++) {
-            JobRequest job = jobs.get(j);
+        for (int j = 0; j < inputs.size(); j++) {
+            JobRequest job = inputs.get(j).request();
             ModelConstraints.requireRunnable(job);
-            // 1. Check inputs: sizes and schedulers this model cannot run fail here, before any runtime call.
+            // 1. Check inputs: modes, sizes and schedulers this model cannot run fail here, before any runtime call.
             var unsupported = constraints.unsupported(job);
             if (unsupported.isPresent()) {
                 admissions[j] = new Admission(job, null, unsupported.get());
@@ -133,41 +143,128 @@ public final class StableDiffusionPipeline implements AutoCloseable {
                         ErrorCode.PROMPT_NOT_ENCODABLE.error("the prompt cannot be tokenized: " + e));
             }
         }
-        if (!runnable.isEmpty()) {
-            // 3. Encode the prompts: every distinct id row of these jobs in one text-encoder call.
-            int[] condRow = new int[runnable.size()];
-            int[] uncondRow = new int[runnable.size()];
-            long start = System.nanoTime();
-            PromptEmbeddings embeddings = text.encode(prompts, condRow, uncondRow);
-            Duration encodeTime = Duration.ofNanos(System.nanoTime() - start);
-            for (int r = 0; r < runnable.size(); r++) {
-                int j = runnable.get(r);
-                JobRequest job = jobs.get(j);
-                JobPrompts p = prompts.get(r);
-                PreparedJob prepared = new PreparedJob(job, embeddings.row(condRow[r]),
-                        p.guided() ? embeddings.row(uncondRow[r]) : null, p.warnings(),
-                        Duration.ofNanos(p.tokenizeNanos()), encodeTime);
-                LatentSize size = LatentSize.ofImage(job.width(), job.height());
-                for (int i = 0; i < job.numImages(); i++) {
-                    // 4. Prepare timesteps: each image its own scheduler (multistep history is per image).
-                    Scheduler scheduler = Schedulers.create(job.scheduler(), schedulerConfig);
-                    scheduler.setTimesteps(job.steps());
-                    // 5. Prepare latents: x_T = torch.randn((1, 4, h/8, w/8), generator=manual_seed(seed + i))
-                    //    * init_noise_sigma, from the image's own generator, which also gives its later noise.
-                    long seed = ImageItems.imageSeed(job.seed(), i);
-                    LatentNoise noise = new LatentNoise(new long[] {seed}, UNetRuntime.LATENT_CHANNELS,
-                            size.height(), size.width());
-                    float[] latents = noise.nextBatch();
-                    float initSigma = scheduler.initNoiseSigma();
-                    for (int k = 0; k < latents.length; k++) {
-                        latents[k] *= initSigma;
-                    }
-                    prepared.add(new Trajectory(prepared, i, seed, size, scheduler, noise, latents));
-                }
-                admissions[j] = new Admission(job, prepared, null);
+        if (runnable.isEmpty()) {
+            return List.of(admissions);
+        }
+        // 3. Encode the prompts: every distinct id row of these jobs in one text-encoder call.
+        int[] condRow = new int[runnable.size()];
+        int[] uncondRow = new int[runnable.size()];
+        long start = System.nanoTime();
+        PromptEmbeddings embeddings = text.encode(prompts, condRow, uncondRow);
+        Duration encodeTime = Duration.ofNanos(System.nanoTime() - start);
+        // 4. Preprocess the pictures: VAE-encode each job's picture and masked picture (all calls before any
+        //    trajectory exists, so a failed call leaves nothing half prepared).
+        Map<Integer, EncodedPictures> encoded = new LinkedHashMap<>();
+        Map<Integer, Duration> pictureTime = new LinkedHashMap<>();
+        for (int j : runnable) {
+            JobPictures pictures = inputs.get(j).pictures();
+            if (pictures != null) {
+                long t0 = System.nanoTime();
+                encoded.put(j, encodePictures(inputs.get(j).request().jobId(), pictures));
+                pictureTime.put(j, Duration.ofNanos(System.nanoTime() - t0));
             }
         }
+        for (int r = 0; r < runnable.size(); r++) {
+            int j = runnable.get(r);
+            JobRequest job = inputs.get(j).request();
+            JobPrompts p = prompts.get(r);
+            PreparedJob prepared = new PreparedJob(job, embeddings.row(condRow[r]),
+                    p.guided() ? embeddings.row(uncondRow[r]) : null, p.warnings(),
+                    Duration.ofNanos(p.tokenizeNanos()), encodeTime.plus(pictureTime.getOrDefault(j, Duration.ZERO)));
+            for (int i = 0; i < job.numImages(); i++) {
+                prepared.add(trajectory(prepared, i, encoded.get(j)));
+            }
+            admissions[j] = new Admission(job, prepared, null);
+        }
         return List.of(admissions);
+    }
+
+    /**
+     * Steps 5–6 of diffusers' call for one image: its timesteps and its starting latents, from the image's own
+     * generator (torch.manual_seed(seed + i)), whose draws come in diffusers' order.
+     */
+    private Trajectory trajectory(PreparedJob prepared, int i, EncodedPictures pictures) {
+        JobRequest job = prepared.request();
+        LatentSize size = LatentSize.ofImage(job.width(), job.height());
+        // 5. Prepare timesteps: each image its own scheduler (multistep history is per image).
+        Scheduler scheduler = Schedulers.create(job.scheduler(), schedulerConfig);
+        scheduler.setTimesteps(job.steps());
+        long seed = ImageItems.imageSeed(job.seed(), i);
+        LatentNoise noise = new LatentNoise(new long[] {seed}, UNetRuntime.LATENT_CHANNELS, size.height(),
+                size.width());
+        float initSigma = scheduler.initNoiseSigma();
+        if (pictures == null) {
+            // 6. Prepare latents: x_T = randn((1, 4, h/8, w/8), generator) * init_noise_sigma; the same generator
+            //    gives the image's later noise (Euler ancestral).
+            float[] latents = noise.nextBatch();
+            for (int k = 0; k < latents.length; k++) {
+                latents[k] *= initSigma;
+            }
+            return new Trajectory(prepared, i, seed, size, scheduler, noise, latents, 0, null);
+        }
+        // 5b. Start later: get_timesteps(steps, strength), then set_begin_index.
+        double strength = job.effectiveStrength();
+        StrengthSchedule start = StrengthSchedule.of(scheduler, job.steps(), strength);
+        scheduler.beginAt(start.beginIndex());
+        boolean inpaint = pictures.latentMask() != null;
+        boolean conditioned = runtimes.unet().inputChannels() == UNetRuntime.INPAINT_CHANNELS;
+        // 6. Prepare latents, drawing from the image's generator in diffusers' order: (A) the picture's latents,
+        //    which inpainting skips for a 9-channel UNet at strength 1; (B) the noise; (C) for inpainting, the
+        //    masked picture's latents (drawn for a 4-channel UNet too, which does not use them).
+        float[] imageLatents = !inpaint || !conditioned || strength < 1.0
+                ? sampleLatents(pictures.init(), noise) : null;
+        float[] startNoise = noise.nextBatch();
+        float[] latents;
+        if (inpaint && strength == 1.0) {
+            latents = startNoise.clone();
+            for (int k = 0; k < latents.length; k++) {
+                latents[k] *= initSigma;
+            }
+        } else {
+            latents = scheduler.addNoise(imageLatents, startNoise, start.beginIndex());
+        }
+        InpaintRegion region = inpaint
+                ? new InpaintRegion(pictures.latentMask(), imageLatents, startNoise,
+                        sampleLatents(pictures.masked(), noise), conditioned)
+                : null;
+        return new Trajectory(prepared, i, seed, size, scheduler, noise, latents, start.beginIndex(), region);
+    }
+
+    /** A job's pictures after the VAE encoder: the distribution parameters (or in-graph samples) of each. */
+    private record EncodedPictures(VaeEncoderRuntime.Encoded init, VaeEncoderRuntime.Encoded masked,
+            float[] latentMask) {
+    }
+
+    private EncodedPictures encodePictures(String jobId, JobPictures pictures) throws RuntimeCallFailure {
+        VaeEncoderRuntime encoder = runtimes.vaeEncoder(); // present: ModelConstraints refused the mode otherwise
+        int w = pictures.width();
+        int h = pictures.height();
+        VaeEncoderRuntime.Encoded init = calls.call("VAE encoder (picture of " + jobId + ")",
+                () -> encoder.encode(pictures.init(), 1, h, w));
+        if (!pictures.inpaint()) {
+            return new EncodedPictures(init, null, null);
+        }
+        float[] maskedPixels = DiffusersImageProcessor.maskedImage(pictures.init(), pictures.mask());
+        VaeEncoderRuntime.Encoded masked = calls.call("VAE encoder (masked picture of " + jobId + ")",
+                () -> encoder.encode(maskedPixels, 1, h, w));
+        return new EncodedPictures(init, masked, DiffusersImageProcessor.latentMask(pictures.mask(), w, h));
+    }
+
+    /**
+     * {@code scaling_factor * latent_dist.sample(generator)}: one draw from the image's generator for an export
+     * of the distribution's parameters; none for an export that sampled inside its graph (not reproducible).
+     */
+    private float[] sampleLatents(VaeEncoderRuntime.Encoded encoded, LatentNoise noise) {
+        int n = UNetRuntime.LATENT_CHANNELS * encoded.latentHeight() * encoded.latentWidth();
+        if (encoded.kind() == VaeEncoderRuntime.OutputKind.LATENT_SAMPLE) {
+            float[] out = Arrays.copyOf(encoded.values(), n);
+            for (int k = 0; k < n; k++) {
+                out[k] = vaeScalingFactor * out[k];
+            }
+            return out;
+        }
+        return DiagonalGaussian.scaledSamples(encoded.values(), 1, UNetRuntime.LATENT_CHANNELS,
+                encoded.latentHeight(), encoded.latentWidth(), noise.nextBatch(), vaeScalingFactor);
     }
 
     /**
@@ -191,23 +288,28 @@ public final class StableDiffusionPipeline implements AutoCloseable {
             guidedCount += t.job().guided() ? 1 : 0;
         }
         int items = guidedCount + count;
+        int inputSize = batch.get(0).inputSize();
         int stateSize = batch.get(0).job().condStates().length;
         // 6a. Expand the latents for classifier-free guidance, each scaled by its own scheduler: the
         //     unconditional items of the guided images first, then the conditional items of all images, as
         //     diffusers orders torch.cat([negative_prompt_embeds, prompt_embeds]); text states and timesteps alike.
-        float[] input = new float[items * itemSize];
+        float[] input = new float[items * inputSize];
         float[] states = new float[items * stateSize];
         float[] timesteps = new float[items];
         int uncond = 0;
         for (int j = 0; j < count; j++) {
             Trajectory t = batch.get(j);
-            float[] scaled = t.scaledModelInput();
+            float[] scaled = t.modelInput();
+            if (scaled.length != inputSize) {
+                throw new IllegalArgumentException(t + " has UNet items of " + scaled.length + " values, the call "
+                        + inputSize);
+            }
             int cond = guidedCount + j;
-            System.arraycopy(scaled, 0, input, cond * itemSize, itemSize);
+            System.arraycopy(scaled, 0, input, cond * inputSize, inputSize);
             System.arraycopy(t.job().condStates(), 0, states, cond * stateSize, stateSize);
             timesteps[cond] = t.timestep();
             if (t.job().guided()) {
-                System.arraycopy(scaled, 0, input, uncond * itemSize, itemSize);
+                System.arraycopy(scaled, 0, input, uncond * inputSize, inputSize);
                 System.arraycopy(t.job().uncondStates(), 0, states, uncond * stateSize, stateSize);
                 timesteps[uncond] = t.timestep();
                 uncond++;
@@ -283,7 +385,12 @@ public final class StableDiffusionPipeline implements AutoCloseable {
      * is thrown (the warm-up and the probe want exactly that). One result per job, in order.
      */
     public List<JobResult> generate(List<JobRequest> jobs) throws RuntimeCallFailure {
-        List<Admission> admissions = prepare(jobs);
+        return generateFrom(jobs.stream().map(JobInput::txt2img).toList());
+    }
+
+    /** {@link #generate} for jobs that may start from pictures. */
+    public List<JobResult> generateFrom(List<JobInput> jobs) throws RuntimeCallFailure {
+        List<Admission> admissions = prepareInputs(jobs);
         long denoiseStart = System.nanoTime();
         Map<LatentSize, List<Trajectory>> bySize = new LinkedHashMap<>();
         for (Admission a : admissions) {
@@ -343,8 +450,18 @@ public final class StableDiffusionPipeline implements AutoCloseable {
      * The worker's one known-good request: one guided step at the smallest size this model and runtime serve.
      * The warm-up at start, and the fault policy's evidence that the device works.
      */
-    public JobRequest probe() {
+    public JobInput probe() {
         return constraints.probe();
+    }
+
+    /** What this model runs and what other modes would need, for the start log. */
+    public String modesSummary() {
+        return constraints.modesSummary();
+    }
+
+    /** The modes this model runs: txt2img, img2img and inpaint need what {@link ModelConstraints#modes} says. */
+    public java.util.Set<JobRequest.Mode> modes() {
+        return constraints.modes();
     }
 
     /** The image sizes the loaded UNet takes are multiples of this. */

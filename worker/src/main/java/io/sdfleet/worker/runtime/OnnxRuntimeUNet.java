@@ -34,8 +34,8 @@ public final class OnnxRuntimeUNet implements UNetRuntime {
     static final String ENCODER_HIDDEN_STATES = "encoder_hidden_states";
     static final String OUT_SAMPLE = "out_sample";
     static final List<TensorExpectation> INPUTS = List.of(
-            TensorExpectation.of(SAMPLE, Set.of(TensorType.FLOAT32), 4, Map.of(1, (long) LATENT_CHANNELS),
-                    "[batch, 4, height, width] noisy latents"),
+            TensorExpectation.of(SAMPLE, Set.of(TensorType.FLOAT32), 4, Map.of(),
+                    "[batch, 4, height, width] noisy latents (9 channels for an inpainting UNet)"),
             new TensorExpectation(TIMESTEP, Set.of(TensorType.FLOAT32, TensorType.INT64), Set.of(0, 1), Map.of(),
                     "[batch] or scalar timestep"),
             TensorExpectation.of(ENCODER_HIDDEN_STATES, Set.of(TensorType.FLOAT32), 3,
@@ -51,11 +51,47 @@ public final class OnnxRuntimeUNet implements UNetRuntime {
     private final DjlModelHandle handle;
     private final TensorType timestepType;
     private final boolean scalarTimestep;
+    private final int inputChannels;
 
-    private OnnxRuntimeUNet(DjlModelHandle handle, TensorSpec timestep) {
+    private OnnxRuntimeUNet(DjlModelHandle handle, TensorSpec timestep, int inputChannels) {
         this.handle = handle;
         this.timestepType = timestep.type();
         this.scalarTimestep = timestep.rank() == 0;
+        this.inputChannels = inputChannels;
+    }
+
+    /**
+     * The channels of the file's {@code sample} input: 4 (latents), or 9 for an inpainting UNet (latents, mask,
+     * masked-image latents, as runwayml/stable-diffusion-inpainting). Exports often leave the dimension symbolic;
+     * then the {@code in_channels} of {@code config.json} beside the file says it (4 when absent, as SD 1.x).
+     *
+     * @throws ModelLoadException any other channel count
+     */
+    public static int sampleChannels(OnnxSignature signature, Path file) throws ModelLoadException {
+        var sample = signature.input(SAMPLE);
+        if (sample.isEmpty() || sample.get().dims().size() != 4) {
+            return LATENT_CHANNELS; // the signature check names what is wrong with the tensor
+        }
+        var dim = sample.get().dims().get(1);
+        long channels = dim.isFixed() ? dim.size() : configuredChannels(file.resolveSibling("config.json"));
+        if (channels != LATENT_CHANNELS && channels != INPAINT_CHANNELS) {
+            throw new ModelLoadException(file + ": the UNet's sample input must have " + LATENT_CHANNELS
+                    + " channels (or " + INPAINT_CHANNELS + " for an inpainting UNet); it has " + channels
+                    + (dim.isFixed() ? "" : " (in_channels of " + file.resolveSibling("config.json") + ")"));
+        }
+        return (int) channels;
+    }
+
+    private static long configuredChannels(Path config) throws ModelLoadException {
+        if (!java.nio.file.Files.isRegularFile(config)) {
+            return LATENT_CHANNELS;
+        }
+        try {
+            var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(config.toFile()).get("in_channels");
+            return node == null || !node.canConvertToLong() ? LATENT_CHANNELS : node.asLong();
+        } catch (java.io.IOException e) {
+            throw new ModelLoadException("cannot read " + config + ": " + e.getMessage(), e);
+        }
     }
 
     /** Checks the file's tensors, then loads it. */
@@ -69,7 +105,13 @@ public final class OnnxRuntimeUNet implements UNetRuntime {
         SignatureCheck.require(signature, "UNet", INPUTS, OUTPUTS);
         SignatureCheck.requireVariableDims(signature, "UNet", VARIABLE_DIMS);
         TensorSpec timestep = signature.input(TIMESTEP).orElseThrow();
-        return new OnnxRuntimeUNet(DjlModelHandle.loadOnnx(file, "unet", settings, plan), timestep);
+        int channels = sampleChannels(signature, file);
+        return new OnnxRuntimeUNet(DjlModelHandle.loadOnnx(file, "unet", settings, plan), timestep, channels);
+    }
+
+    @Override
+    public int inputChannels() {
+        return inputChannels;
     }
 
     /** The element type the model takes its timestep in (float32 or int64). */
@@ -80,15 +122,16 @@ public final class OnnxRuntimeUNet implements UNetRuntime {
     @Override
     public float[] predictNoise(float[] sample, float[] timesteps, float[] encoderHiddenStates, int batch, int height,
             int width) {
-        Shapes.requireLength("sample", sample, batch, LATENT_CHANNELS, height, width);
+        Shapes.requireLength("sample", sample, batch, inputChannels, height, width);
         UNetInputs.requireTimesteps(timesteps, batch);
         int hidden = UNetInputs.hiddenSize(encoderHiddenStates, batch);
         if (!scalarTimestep) {
             return run(sample, timesteps, encoderHiddenStates, batch, height, width, hidden);
         }
-        int sampleItem = LATENT_CHANNELS * height * width;
+        int sampleItem = inputChannels * height * width;
+        int noiseItem = LATENT_CHANNELS * height * width;
         int statesItem = TextEncoderRuntime.SEQUENCE_LENGTH * hidden;
-        float[] noise = new float[sample.length];
+        float[] noise = new float[batch * noiseItem];
         for (int first = 0; first < batch; ) {
             int end = first + 1;
             while (end < batch && Float.compare(timesteps[end], timesteps[first]) == 0) {
@@ -99,7 +142,7 @@ public final class OnnxRuntimeUNet implements UNetRuntime {
                     new float[] {timesteps[first]},
                     Arrays.copyOfRange(encoderHiddenStates, first * statesItem, end * statesItem), n, height, width,
                     hidden);
-            System.arraycopy(out, 0, noise, first * sampleItem, n * sampleItem);
+            System.arraycopy(out, 0, noise, first * noiseItem, n * noiseItem);
             first = end;
         }
         return noise;
@@ -108,7 +151,7 @@ public final class OnnxRuntimeUNet implements UNetRuntime {
     private float[] run(float[] sample, float[] timesteps, float[] encoderHiddenStates, int batch, int height,
             int width, int hidden) {
         try (NDManager call = handle.newCallManager()) {
-            NDArray sampleArray = call.create(sample, new Shape(batch, LATENT_CHANNELS, height, width));
+            NDArray sampleArray = call.create(sample, new Shape(batch, inputChannels, height, width));
             sampleArray.setName(SAMPLE);
             NDArray timestepArray = timestepArray(call, timesteps);
             timestepArray.setName(TIMESTEP);

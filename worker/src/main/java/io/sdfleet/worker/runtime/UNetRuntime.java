@@ -17,9 +17,19 @@ import java.util.OptionalInt;
 public interface UNetRuntime extends AutoCloseable {
     /** Latent channels of Stable Diffusion 1.x and 2.x. */
     int LATENT_CHANNELS = 4;
+    /** Input channels of an inpainting UNet: latents, mask, masked-image latents. */
+    int INPAINT_CHANNELS = 9;
 
     /**
-     * @param sample latents, row-major {@code [batch, 4, height, width]}
+     * Channels of {@code sample}: {@link #LATENT_CHANNELS}, or {@link #INPAINT_CHANNELS} for an inpainting UNet
+     * (whose output still has 4). Only the ONNX Runtime UNet takes 9 so far.
+     */
+    default int inputChannels() {
+        return LATENT_CHANNELS;
+    }
+
+    /**
+     * @param sample latents, row-major {@code [batch, inputChannels(), height, width]}
      * @param timesteps the scheduler's timestep of each item ({@code batch} values): step-level batching puts
      *     items of different jobs, each at its own step, into one call
      * @param encoderHiddenStates text states, row-major {@code [batch, 77, D]}

@@ -33,8 +33,8 @@ import java.util.Optional;
 public record StrengthSchedule(int numInferenceSteps, double strength, int initTimestep, int startStep,
         int beginIndex, int stepsToRun, double startTimestep) {
 
-    /** diffusers' default strength of StableDiffusionImg2ImgPipeline. */
-    public static final double DEFAULT_IMG2IMG_STRENGTH = 0.8;
+    /** diffusers' default strength of StableDiffusionImg2ImgPipeline: the contract's default. */
+    public static final double DEFAULT_IMG2IMG_STRENGTH = io.sdfleet.common.JobRequestLimits.DEFAULT_STRENGTH;
 
     /**
      * The start for {@code scheduler}, whose {@link Scheduler#setTimesteps} was called with
@@ -81,6 +81,6 @@ public record StrengthSchedule(int numInferenceSteps, double strength, int initT
 
     /** diffusers' {@code init_timestep}: min(int(n * strength), n); 0 when nothing would run. */
     static int initTimestep(int numInferenceSteps, double strength) {
-        return Math.min((int) (numInferenceSteps * strength), numInferenceSteps);
+        return io.sdfleet.common.RequestValidator.stepsRun(numInferenceSteps, strength); // the contract's one rule
     }
 }

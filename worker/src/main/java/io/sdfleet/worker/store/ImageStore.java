@@ -1,5 +1,6 @@
 package io.sdfleet.worker.store;
 
+import io.sdfleet.common.config.StoreSettings;
 import java.util.Map;
 
 /**
@@ -53,6 +54,15 @@ public interface ImageStore extends AutoCloseable {
 
     /** The whole object (for tests, the demo and replay checks; images are small). */
     byte[] get(String key) throws StoreException;
+
+    /**
+     * At most {@code maxBytes + 1} bytes of the object: all of it when it is not larger than {@code maxBytes},
+     * else one byte more than allowed, which tells the caller to refuse it without holding a huge object in
+     * memory. For the pictures jobs start from, whose size the job's author controls.
+     *
+     * @throws ObjectNotFoundException no such key
+     */
+    byte[] get(String key, int maxBytes) throws StoreException;
 
     /**
      * Releases connections and threads; idempotent. Calls in progress may fail with

@@ -1,5 +1,6 @@
 package io.sdfleet.worker.store;
 
+import io.sdfleet.common.config.StoreSettings;
 import io.sdfleet.common.JobIds;
 import java.util.Objects;
 

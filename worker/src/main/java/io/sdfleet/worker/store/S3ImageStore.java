@@ -1,5 +1,7 @@
 package io.sdfleet.worker.store;
 
+import io.sdfleet.common.ObjectReference;
+import io.sdfleet.common.config.StoreSettings;
 import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
 import io.minio.GetObjectResponse;
@@ -11,9 +13,6 @@ import io.minio.StatObjectArgs;
 import io.minio.StatObjectResponse;
 import io.minio.http.Method;
 import java.io.ByteArrayInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -160,7 +159,7 @@ public final class S3ImageStore implements ImageStore {
         requireKey(key);
         Objects.requireNonNull(png, "png");
         Objects.requireNonNull(userMetadata, "userMetadata");
-        String sha256 = sha256Hex(png);
+        String sha256 = ObjectReference.sha256Hex(png);
         String given = userMetadata.get(ObjectMetadata.SHA256_KEY);
         if (given != null && !given.equalsIgnoreCase(sha256)) {
             throw new IllegalArgumentException("metadata " + ObjectMetadata.SHA256_KEY + "=" + given
@@ -231,6 +230,21 @@ public final class S3ImageStore implements ImageStore {
         }
     }
 
+    @Override
+    public byte[] get(String key, int maxBytes) throws StoreException {
+        requireKey(key);
+        if (maxBytes < 0 || maxBytes == Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("maxBytes out of range: " + maxBytes);
+        }
+        // Reads no further than one byte past the bound; closing the response drops the rest of the body.
+        try (GetObjectResponse response = client.getObject(
+                GetObjectArgs.builder().bucket(settings.bucket()).object(key).build())) {
+            return response.readNBytes(maxBytes + 1);
+        } catch (Exception e) {
+            throw StoreErrors.classify("get '" + key + "'", settings.bucket(), key, e);
+        }
+    }
+
     /** The socket factory of the store's HTTP client (for tests: its sockets must have TCP_NODELAY). */
     SocketFactory socketFactory() {
         return http.socketFactory();
@@ -270,11 +284,4 @@ public final class S3ImageStore implements ImageStore {
         }
     }
 
-    static String sha256Hex(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package io.sdfleet.worker.store;
 
+import io.sdfleet.common.config.StoreSettings;
 /**
  * The store refused us for a reason only the operator can fix: wrong access key or secret
  * ({@code InvalidAccessKeyId}, {@code SignatureDoesNotMatch}), no permission ({@code AccessDenied}), wrong

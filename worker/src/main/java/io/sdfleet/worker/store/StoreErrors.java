@@ -1,5 +1,6 @@
 package io.sdfleet.worker.store;
 
+import io.sdfleet.common.config.StoreSettings;
 import io.minio.errors.ErrorResponseException;
 import io.minio.errors.InsufficientDataException;
 import io.minio.errors.InvalidResponseException;

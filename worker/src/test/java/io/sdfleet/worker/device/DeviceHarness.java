@@ -33,6 +33,8 @@ final class DeviceHarness {
     final ShutdownController controller = new ShutdownController(state -> { });
     final WaitingJobs waiting = new WaitingJobs(Duration.ofMillis(50), clock);
     final DeviceLoop loop;
+    /** Runs on the device thread after each outcome is collected (a test adds jobs mid-turn with it). */
+    java.util.function.Consumer<JobOutcome> onOutcome = o -> { };
     private long nextOffset;
 
     DeviceHarness(StableDiffusionPipeline pipeline, Batching batching, int maxImages, int decodePerStep) {
@@ -40,7 +42,10 @@ final class DeviceHarness {
         DeviceFaultPolicy faults = new DeviceFaultPolicy(3, DeviceLoop.probeOf(pipeline), Duration.ZERO);
         offsets.session(Jobs.P0);
         controller.running(false);
-        loop = new DeviceLoop(waiting, pipeline, outcomes::add, inbox, live, controller,
+        loop = new DeviceLoop(waiting, pipeline, o -> {
+            outcomes.add(o);
+            onOutcome.accept(o);
+        }, inbox, live, controller,
                 new WorkerMetrics(new SimpleMeterRegistry()), clock, settings, faults, "w");
     }
 
@@ -51,6 +56,14 @@ final class DeviceHarness {
     PendingJob add(TopicPartition partition, JobRequest request) {
         PendingJob job = new PendingJob(partition, nextOffset++, offsets.session(partition), request, clock.instant(),
                 clock.instant(), null);
+        waiting.add(job);
+        return job;
+    }
+
+    /** A job from pictures, as the input stage hands it to the device. */
+    PendingJob add(JobRequest request, io.sdfleet.worker.pipeline.JobPictures pictures) {
+        PendingJob job = new PendingJob(Jobs.P0, nextOffset++, offsets.session(Jobs.P0), request, clock.instant(),
+                clock.instant(), null).withPictures(pictures, Duration.ZERO);
         waiting.add(job);
         return job;
     }

@@ -94,6 +94,28 @@ class DeviceLoopTest {
         }
     }
 
+    /**
+     * A job past its deadline is never run, even when it reaches the waiting queue between the turn's expiry
+     * sweep and its admission (the poll thread adds jobs at any time). Before, such a job was admitted and
+     * SUCCEEDED although its deadline had passed (seen as a flaky WorkerDeliveryTest).
+     */
+    @Test
+    void aJobPastItsDeadlineThatArrivesAfterTheSweepIsStillExpiredNotRun() throws Exception {
+        loop(Batching.CONTINUOUS, 4, 1);
+        java.time.Instant past = h.clock.instant().minusSeconds(60);
+        add(job("swept", 2, SchedulerName.DDIM).deadline(past).build());
+        h.onOutcome = o -> {
+            if (o.job().jobId().equals("swept")) {
+                add(job("late", 2, SchedulerName.DDIM).deadline(past).build()); // between sweep and admission
+            }
+        };
+        turns(1);
+        runUntilIdle();
+        assertEquals(CompletionStatus.EXPIRED, outcome("swept").status());
+        assertEquals(CompletionStatus.EXPIRED, outcome("late").status(), "admitted after its deadline");
+        assertEquals(List.of(), fakes.unetBatches, "nothing ran");
+    }
+
     @Test
     void aJobThatArrivesLaterJoinsTheRunningSetAtTheNextCall() throws Exception {
         loop(Batching.CONTINUOUS, 4, 1);

@@ -85,14 +85,36 @@ class PollLoopCommitCoalescingTest {
         assertEquals(2, consumer.commits().size());
     }
 
+    /**
+     * Dead letters alone (a burst of malformed records and no job) are committed within the delay too: they are
+     * finished work like any completion. Before, only results from the inbox started the commit clock, so a
+     * stream of bad records was neither committed nor its DLQ records published until a good job finished.
+     */
+    @Test
+    void deadLettersAloneAreCommittedWithinTheDelay() throws Exception {
+        startRaw(List.of("not json".getBytes(StandardCharsets.UTF_8), "{}".getBytes(StandardCharsets.UTF_8)));
+        long t0 = System.nanoTime();
+        waitFor("both dead letters committed", () -> committed() == 2);
+        long waitedMs = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(waitedMs < DELAY.toMillis() + 2_000, "committed after " + waitedMs + " ms");
+        assertEquals(List.of("dlq", "dlq"), producer.history().stream().map(r -> r.topic()).toList());
+    }
+
     private void start(String... jobIds) {
+        List<byte[]> values = new java.util.ArrayList<>();
+        for (String id : jobIds) {
+            values.add(JobCodec.shared().encode(Jobs.request(id).build()));
+        }
+        startRaw(values);
+    }
+
+    private void startRaw(List<byte[]> values) {
         consumer.updateBeginningOffsets(Map.of(P0, 0L));
         consumer.schedulePollTask(() -> {
             consumer.rebalance(List.of(P0));
-            for (int i = 0; i < jobIds.length; i++) {
+            for (int i = 0; i < values.size(); i++) {
                 consumer.addRecord(new ConsumerRecord<>(P0.topic(), P0.partition(), i,
-                        jobIds[i].getBytes(StandardCharsets.UTF_8),
-                        JobCodec.shared().encode(Jobs.request(jobIds[i]).build())));
+                        ("key-" + i).getBytes(StandardCharsets.UTF_8), values.get(i)));
             }
         });
         pollThread = new Thread(loop, "sdfleet-poll-test");

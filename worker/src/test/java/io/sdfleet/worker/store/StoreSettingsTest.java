@@ -1,5 +1,6 @@
 package io.sdfleet.worker.store;
 
+import io.sdfleet.common.config.StoreSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -56,7 +57,7 @@ class StoreSettingsTest {
                 "SDFLEET_S3_CONNECT_TIMEOUT", "2s", "SDFLEET_S3_REQUEST_TIMEOUT", "1m"));
         assertEquals(new StoreSettings("https://minio.storage.svc:9443", "worker", "s3cr3t", "eu-west-1",
                 "sd-images.prod", "fleet-a/images", false, Duration.ofDays(7), Duration.ofSeconds(2),
-                Duration.ofMinutes(1)), s);
+                Duration.ofMinutes(1), "inputs"), s);
         assertFalse(s.usesDefaultCredentials());
     }
 
@@ -149,5 +150,28 @@ class StoreSettingsTest {
                 "SDFLEET_S3_RETRY_MAX_DELAY", "1s"));
         StoreRetrySettings.read(bad);
         assertEquals(List.of("SDFLEET_S3_RETRY_MAX_DELAY"), bad.problems().stream().map(ConfigProblem::key).toList());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"images", "images/in", "fleet", ""})
+    void inputPrefixMustNotOverlapTheImagePrefixNorBeEmpty(String inputPrefix) {
+        // Image prefix fleet/images: "images" alone is disjoint; the others share keys with it or are empty.
+        ConfigReader reader = new ConfigReader(Map.of("SDFLEET_S3_PREFIX", inputPrefix.equals("images/in")
+                ? "images" : "fleet/images", "SDFLEET_S3_INPUT_PREFIX", inputPrefix));
+        StoreSettings.read(reader);
+        if (inputPrefix.equals("images")) {
+            reader.throwIfInvalid();
+            return;
+        }
+        ConfigException e = assertThrows(ConfigException.class, reader::throwIfInvalid);
+        assertTrue(e.getMessage().contains("SDFLEET_S3_INPUT_PREFIX"), e.getMessage());
+    }
+
+    @Test
+    void inputPrefixDefaultsToInputsBesideAnEmptyImagePrefix() {
+        ConfigReader reader = new ConfigReader(Map.of("SDFLEET_S3_PREFIX", ""));
+        StoreSettings s = StoreSettings.read(reader);
+        reader.throwIfInvalid();
+        assertEquals("inputs", s.inputPrefix());
     }
 }

@@ -42,12 +42,33 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LocalStackExtension.class)
 class ReplayEndToEndTest {
 
+    /** Also for jobs from pictures: the replay keeps their references, so it starts from the same bytes. */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {ModelLocator.RANDOM_MODEL, ModelLocator.BUNDLED_MODEL})
-    void replayWithoutOverridesMakesTheSameBytes(String model, LocalStack stack) throws Exception {
+    void replayWithoutOverridesMakesTheSameBytes(String model, LocalStack stack, @org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path dir) throws Exception {
         try (FleetScenario s = new FleetScenario(stack, "e2e-replay", model)) {
             s.startWorker("w1", Map.of());
-            List<JobRequest> originals = s.submit(originals());
+            java.nio.file.Path picture = dir.resolve("picture.png");
+            java.nio.file.Path mask = dir.resolve("mask.png");
+            java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(64, 64,
+                    java.awt.image.BufferedImage.TYPE_INT_RGB);
+            java.awt.image.BufferedImage white = new java.awt.image.BufferedImage(64, 64,
+                    java.awt.image.BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < 64; y++) {
+                for (int x = 0; x < 64; x++) {
+                    image.setRGB(x, y, (x * 4 << 16) | (y * 4 << 8) | 0x40);
+                    white.setRGB(x, y, y < 32 ? 0xFFFFFF : 0);
+                }
+            }
+            javax.imageio.ImageIO.write(image, "png", picture.toFile());
+            javax.imageio.ImageIO.write(white, "png", mask.toFile());
+            List<JobRequest> jobs = new java.util.ArrayList<>(originals());
+            jobs.add(JobRequest.builder("a replayed img2img").size(64, 64).steps(6).initImage(picture).strength(0.5)
+                    .scheduler(SchedulerName.EULER_ANCESTRAL).build());
+            jobs.add(JobRequest.builder("a replayed inpainting").size(64, 64).steps(4).initImage(picture)
+                    .maskImage(mask).build());
+            List<JobRequest> originals = s.submit(jobs);
             Map<String, Completion> first = s.awaitCompletions(ids(originals));
 
             ReplayReport report = replayAll(s, ReplayOverrides.NONE);
@@ -69,7 +90,17 @@ class ReplayEndToEndTest {
                     assertNotEquals(original.images().get(i).key(), again.images().get(i).key(), "new objects");
                 }
             }
-            System.out.printf("e2e replay (%s): %d jobs replayed byte-identical%n", model, report.sent().size());
+            for (JobRequest r : originals) {
+                if (r.initImage() != null) {
+                    Completion again = replayed.get(report.sent().stream()
+                            .filter(j -> j.originalJobId().equals(r.jobId())).findFirst().orElseThrow().newJobId());
+                    assertEquals(r.initImage(), again.request().initImage(), "the replay keeps the reference");
+                    assertEquals(r.maskImage(), again.request().maskImage());
+                    assertEquals(r.strength(), again.request().strength());
+                }
+            }
+            System.out.printf("e2e replay (%s): %d jobs replayed byte-identical (2 from pictures)%n", model,
+                    report.sent().size());
         }
     }
 

@@ -14,7 +14,7 @@ import io.sdfleet.worker.store.ObjectKeys;
 import io.sdfleet.worker.store.Retrier;
 import io.sdfleet.worker.store.S3ImageStore;
 import io.sdfleet.worker.store.StoreRetriesExhaustedException;
-import io.sdfleet.worker.store.StoreSettings;
+import io.sdfleet.common.config.StoreSettings;
 import io.sdfleet.worker.store.StoreUnavailableException;
 import io.sdfleet.worker.store.StoredObject;
 import java.net.InetAddress;

@@ -19,7 +19,7 @@ import io.sdfleet.worker.store.ObjectMetadata;
 import io.sdfleet.worker.store.ObjectNotFoundException;
 import io.sdfleet.worker.store.S3ImageStore;
 import io.sdfleet.worker.store.StoreConfigurationException;
-import io.sdfleet.worker.store.StoreSettings;
+import io.sdfleet.common.config.StoreSettings;
 import io.sdfleet.worker.store.StoredObject;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -5,7 +5,7 @@ import io.minio.MinioClient;
 import io.minio.Result;
 import io.minio.messages.Item;
 import io.sdfleet.common.config.ConfigReader;
-import io.sdfleet.worker.store.StoreSettings;
+import io.sdfleet.common.config.StoreSettings;
 import java.net.URI;
 import java.security.MessageDigest;
 import java.util.ArrayList;

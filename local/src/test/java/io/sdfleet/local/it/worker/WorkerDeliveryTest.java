@@ -81,7 +81,7 @@ class WorkerDeliveryTest {
             s.startWorker("w", new FakePipeline(Duration.ZERO, 4).pipeline(), Map.of());
             Map<String, String> bad = new TreeMap<>(Map.of(
                     "not json", "MALFORMED_JSON",
-                    "{\"schema\":\"sdfleet.job/v2\",\"prompt\":\"x\"}", "UNSUPPORTED_SCHEMA",
+                    "{\"schema\":\"sdfleet.job/v3\",\"prompt\":\"x\"}", "UNSUPPORTED_SCHEMA",
                     "{\"prompt\":\"x\",\"jobId\":\"j-1\",\"seed\":1,\"width\":7}", "INVALID_FIELDS",
                     "{\"prompt\":\"x\",\"seed\":1}", "INVALID_FIELDS",
                     "{\"prompt\":\"x\",\"jobId\":\"j-2\"}", "INVALID_FIELDS"));

@@ -1,4 +1,4 @@
-package io.sdfleet.worker.store;
+package io.sdfleet.common.config;
 
 import io.sdfleet.common.config.ConfigReader;
 import io.sdfleet.common.config.Setting;
@@ -11,8 +11,10 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * Where the worker stores its images: an S3 API endpoint (MinIO, AWS S3, the local stack's S3 server), the
- * credentials, the bucket and the key prefix.
+ * Where the fleet keeps its pictures: an S3 API endpoint (MinIO, AWS S3, the local stack's S3 server), the
+ * credentials, the bucket, the key prefix of the images workers make and the key prefix of the pictures
+ * img2img and inpainting jobs start from. Shared by the worker (which writes images and reads inputs) and
+ * the producer library (which uploads inputs), so that both read the same variables with the same rules.
  *
  * <p>Credentials default to {@value #DEFAULT_ACCESS_KEY}/{@value #DEFAULT_SECRET_KEY}, the root user a fresh
  * MinIO server ships with, so that a worker finds a development MinIO without configuration. Production
@@ -25,7 +27,9 @@ import java.util.regex.Pattern;
  * @param secretKey      secret access key (never logged)
  * @param region         region used for signing; MinIO and the local stack accept {@value #DEFAULT_REGION}
  * @param bucket         bucket of the images
- * @param prefix         key prefix without leading or trailing '/', may be empty ({@link ObjectKeys})
+ * @param prefix         key prefix of generated images, without leading or trailing '/', may be empty
+ * @param inputPrefix    key prefix of input pictures (initImage, maskImage), not empty, not overlapping
+ *                       {@code prefix}: a job can name only objects under it
  * @param createBucket   create the bucket at start when it is missing
  * @param presignExpiry  validity of the presigned GET URLs put into completion events
  * @param connectTimeout TCP connect timeout of one S3 call
@@ -33,7 +37,7 @@ import java.util.regex.Pattern;
  */
 public record StoreSettings(String endpoint, String accessKey, String secretKey, String region, String bucket,
         String prefix, boolean createBucket, Duration presignExpiry, Duration connectTimeout,
-        Duration requestTimeout) {
+        Duration requestTimeout, String inputPrefix) {
 
     public static final String DEFAULT_ENDPOINT = "http://127.0.0.1:9000";
     public static final String DEFAULT_ACCESS_KEY = "minioadmin";
@@ -41,6 +45,7 @@ public record StoreSettings(String endpoint, String accessKey, String secretKey,
     public static final String DEFAULT_REGION = "us-east-1";
     public static final String DEFAULT_BUCKET = "sdfleet";
     public static final String DEFAULT_PREFIX = "images";
+    public static final String DEFAULT_INPUT_PREFIX = "inputs";
     public static final boolean DEFAULT_CREATE_BUCKET = true;
     public static final Duration DEFAULT_PRESIGN_EXPIRY = Duration.ofHours(24);
     /** Signature V4 presigned URLs are valid for at most 7 days. */
@@ -85,9 +90,15 @@ public record StoreSettings(String endpoint, String accessKey, String secretKey,
             DEFAULT_REQUEST_TIMEOUT, Duration.ofMillis(500), Duration.ofMinutes(30),
             "Longest one S3 call may take in all; a slower call counts as 'store unavailable' and is retried.");
 
+    public static final Setting<String> INPUT_PREFIX = Setting.matching("SDFLEET_S3_INPUT_PREFIX", DEFAULT_INPUT_PREFIX,
+            PREFIX_PATTERN, "segments of A-Z a-z 0-9 . _ - separated by '/', no '.' or '..' segment",
+            "Key prefix of the pictures img2img and inpainting jobs start from (the producer uploads them to"
+                    + " <prefix>/<sha256>.<ext>); workers fetch no key outside it, and it must not overlap"
+                    + " SDFLEET_S3_PREFIX.");
+
     /** Every declared setting, in table order. */
     public static final List<Setting<?>> SETTINGS = List.of(ENDPOINT, ACCESS_KEY, SECRET_KEY, REGION, BUCKET, PREFIX,
-            CREATE_BUCKET, PRESIGN_EXPIRY, CONNECT_TIMEOUT, REQUEST_TIMEOUT);
+            CREATE_BUCKET, PRESIGN_EXPIRY, CONNECT_TIMEOUT, REQUEST_TIMEOUT, INPUT_PREFIX);
 
     public StoreSettings {
         Objects.requireNonNull(endpoint, "endpoint");
@@ -99,6 +110,7 @@ public record StoreSettings(String endpoint, String accessKey, String secretKey,
         Objects.requireNonNull(presignExpiry, "presignExpiry");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(requestTimeout, "requestTimeout");
+        Objects.requireNonNull(inputPrefix, "inputPrefix");
     }
 
     /**
@@ -116,9 +128,25 @@ public record StoreSettings(String endpoint, String accessKey, String secretKey,
             reader.problem(CONNECT_TIMEOUT, "must not exceed " + REQUEST_TIMEOUT.name() + " (" + request.toMillis()
                     + " ms): the request timeout includes connecting");
         }
+        String inputPrefix = reader.get(INPUT_PREFIX);
+        if (inputPrefix.isEmpty()) { // the pattern allows empty for the image prefix; inputs need a room of their own
+            reader.problem(INPUT_PREFIX, "must not be empty: jobs could then name any object of the bucket");
+        } else if (inputPrefix.length() > MAX_PREFIX_LENGTH) {
+            reader.problem(INPUT_PREFIX, "longer than " + MAX_PREFIX_LENGTH + " characters");
+        } else if (overlaps(prefix, inputPrefix)) {
+            reader.problem(INPUT_PREFIX, "overlaps " + PREFIX.name() + " ('" + prefix + "'): a job could start"
+                    + " from other jobs' images, and uploads could land among them; choose disjoint prefixes");
+        }
         return new StoreSettings(reader.get(ENDPOINT), reader.get(ACCESS_KEY), reader.get(SECRET_KEY),
                 reader.get(REGION), reader.get(BUCKET), prefix, reader.get(CREATE_BUCKET), reader.get(PRESIGN_EXPIRY),
-                connect, request);
+                connect, request, inputPrefix);
+    }
+
+    /** Whether the image prefix {@code a} and the input prefix {@code b} can share keys. */
+    static boolean overlaps(String a, String b) {
+        // An empty image prefix puts images at <jobId>/<index>.png, which no input key of two segments or more
+        // under a non-empty prefix can be mistaken for; only equal or nested prefixes share keys.
+        return !a.isEmpty() && (a.equals(b) || a.startsWith(b + "/") || b.startsWith(a + "/"));
     }
 
     /** Whether the credentials are MinIO's shipped defaults (fine for development, a warning in production). */
@@ -129,7 +157,7 @@ public record StoreSettings(String endpoint, String accessKey, String secretKey,
     /** The same settings with another bucket (tests, the local stack). */
     public StoreSettings withBucket(String otherBucket) {
         return new StoreSettings(endpoint, accessKey, secretKey, region, parseBucket(otherBucket), prefix,
-                createBucket, presignExpiry, connectTimeout, requestTimeout);
+                createBucket, presignExpiry, connectTimeout, requestTimeout, inputPrefix);
     }
 
     @Override
@@ -137,7 +165,7 @@ public record StoreSettings(String endpoint, String accessKey, String secretKey,
         return "StoreSettings[endpoint=" + endpoint + ", accessKey=" + accessKey + ", secretKey=****, region="
                 + region + ", bucket=" + bucket + ", prefix=" + prefix + ", createBucket=" + createBucket
                 + ", presignExpiry=" + presignExpiry + ", connectTimeout=" + connectTimeout + ", requestTimeout="
-                + requestTimeout + "]";
+                + requestTimeout + ", inputPrefix=" + inputPrefix + "]";
     }
 
     static String parseEndpoint(String raw) {
