@@ -88,6 +88,7 @@ POSITIONS = [("center", 32, 32), ("top left", 17, 17), ("top right", 47, 17), ("
              ("bottom right", 47, 47)]
 SMALL, LARGE = 22, 38  # extent in pixels (circle diameter, triangle base; squares a bit smaller, see render)
 JITTER = 2
+LARGE_SHARE = 0.6  # large shapes cover ~28 % of the picture: their colour weighs in the loss (small ones ~9 %)
 # Never drawn in training: whole (shape, colour) pairs, and (shape, colour, background) triples.
 HELD_OUT_PAIRS = [("triangle", "yellow"), ("circle", "purple"), ("square", "orange")]
 HELD_OUT_TRIPLES = [("circle", "red", "green"), ("square", "blue", "yellow"), ("triangle", "white", "black"),
@@ -134,7 +135,7 @@ def render(shape, colour, background, cx, cy, extent):
 
 def random_scene(rng, triples):
     s, c, b = triples[rng.integers(len(triples))]
-    if rng.random() < 0.35:
+    if rng.random() < LARGE_SHARE:
         size, (pos, cx, cy), extent = "large", POSITIONS[0], LARGE
     else:
         size, (pos, cx, cy), extent = "small", POSITIONS[rng.integers(len(POSITIONS))], SMALL
@@ -831,7 +832,7 @@ def main():
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--clip", type=Path, default=DEFAULT_CLIP)
     parser.add_argument("--seed", type=int, default=20261202)
-    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--quick", action="store_true", help="a few minutes: fewer steps, to check the chain")
     parser.add_argument("--vae-steps", type=int, default=None)
     parser.add_argument("--vae-batch", type=int, default=32)
@@ -840,7 +841,7 @@ def main():
     parser.add_argument("--images", type=int, default=None, help="training pictures of the diffusion stage")
     parser.add_argument("--steps", type=int, default=None, help="text encoder + UNet steps")
     parser.add_argument("--batch", type=int, default=48)
-    parser.add_argument("--lr", type=float, default=1e-3)
+    parser.add_argument("--lr", type=float, default=2e-3)
     parser.add_argument("--ema", type=float, default=0.998)
     parser.add_argument("--decoder-steps", type=int, default=None, help="decoder fine-tune steps (encoder frozen)")
     parser.add_argument("--decoder-lr", type=float, default=1e-3)
@@ -851,10 +852,10 @@ def main():
     parser.add_argument("--log-every", type=int, default=None)
     args = parser.parse_args()
     quick = args.quick
-    args.vae_steps = args.vae_steps or (150 if quick else 300)
+    args.vae_steps = args.vae_steps or (150 if quick else 1000)
     args.images = args.images or (3000 if quick else 6000)
-    args.steps = args.steps or (300 if quick else 1500)
-    args.decoder_steps = args.decoder_steps if args.decoder_steps is not None else (50 if quick else 400)
+    args.steps = args.steps or (300 if quick else 2000)
+    args.decoder_steps = args.decoder_steps if args.decoder_steps is not None else (50 if quick else 200)
     args.eval_seeds = args.eval_seeds or (2 if quick else 4)
     args.log_every = args.log_every or (25 if quick else 50)
 
