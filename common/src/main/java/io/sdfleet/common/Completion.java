@@ -28,6 +28,8 @@ import java.util.Objects;
  * @param runtime     identity of the runtime (e.g. {@code onnxruntime-1.21.1/cpu}), null if none ran
  * @param warnings    things the caller should know, e.g. {@code "prompt truncated: 12 of 87 tokens cut"}
  * @param completedAt when the completion was written
+ * @param modelDigest the model's revision: {@code sha256:} and the hex digest of the model folder's files (what
+ *                    the worker loaded, whatever its name); null if no model ran the job (EXPIRED) or it is unknown
  * @param stepsRun    denoising steps the job ran: {@code steps} for txt2img, fewer for a picture at a strength
  *                    below 1 ({@link JobRequest#stepsRun()}); null unless SUCCEEDED. The pictures it started
  *                    from are in {@code request} ({@code initImage}, {@code maskImage}, key and sha256).
@@ -46,6 +48,7 @@ public record Completion(
         String runtime,
         List<String> warnings,
         Instant completedAt,
+        String modelDigest,
         Integer stepsRun) {
 
     /** The schema id this build writes. */
@@ -68,7 +71,7 @@ public record Completion(
             Instant completedAt) {
         Objects.requireNonNull(request, "request");
         return new Completion(SCHEMA, request.jobId(), CompletionStatus.SUCCEEDED, images, null, request, workerId,
-                batchSize, timingsMs, model, runtime, warnings, completedAt, request.stepsRun());
+                batchSize, timingsMs, model, runtime, warnings, completedAt, null, request.stepsRun());
     }
 
     /** A FAILED completion: the request was valid but could not be run. */
@@ -78,7 +81,7 @@ public record Completion(
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(error, "error");
         return new Completion(SCHEMA, request.jobId(), CompletionStatus.FAILED, List.of(), error, request, workerId,
-                batchSize, timingsMs, model, runtime, warnings, completedAt, null);
+                batchSize, timingsMs, model, runtime, warnings, completedAt, null, null);
     }
 
     /** An EXPIRED completion: the request's deadline passed before a worker started it. */
@@ -88,6 +91,12 @@ public record Completion(
         ErrorInfo error = new ErrorInfo(EXPIRED_CODE,
                 "deadline " + request.deadline() + " had passed when the job was taken at " + completedAt);
         return new Completion(SCHEMA, request.jobId(), CompletionStatus.EXPIRED, List.of(), error, request, workerId,
-                0, timingsMs, null, null, List.of(), completedAt, null);
+                0, timingsMs, null, null, List.of(), completedAt, null, null);
+    }
+
+    /** This completion with the digest of the model that made it ({@link #modelDigest()}). */
+    public Completion withModelDigest(String digest) {
+        return new Completion(schema, jobId, status, images, error, request, workerId, batchSize, timingsMs, model,
+                runtime, warnings, completedAt, digest, stepsRun);
     }
 }

@@ -14,6 +14,11 @@ public enum ErrorCode {
     /** EXPIRED: the job had not started when its {@code deadline} passed; nothing was generated. */
     DEADLINE_EXCEEDED(CompletionStatus.EXPIRED, "The job's `deadline` passed before a worker started it;"
             + " nothing was generated."),
+    /** The record names a model this worker does not serve (it was put on another model's topic). */
+    MODEL_NOT_SERVED(CompletionStatus.FAILED, "The request names a model the worker that took it does not serve"
+            + " (a record put on another model's topic by hand); the message names both models. Nothing was"
+            + " generated: a job never runs on another model. Send it to its model's topic (the producer library"
+            + " and CLI route by `model`)."),
     /** The loaded UNet cannot run this image size (size multiple, or no TensorRT engine for it). */
     UNSUPPORTED_SIZE(CompletionStatus.FAILED, "The model's UNet cannot run this size: a side is not a multiple"
             + " of what its `unet/config.json` implies (64 px for SD 1.x; the message proposes the nearest sizes),"

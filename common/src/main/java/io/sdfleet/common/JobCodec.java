@@ -176,7 +176,7 @@ public final class JobCodec {
         Completion c = bind(json, Completion.class, violations, jobId);
         return new Completion(Completion.SCHEMA, c.jobId(), c.status(), c.images(), c.error(), request,
                 c.workerId(), c.batchSize(), c.timingsMs(), c.model(), c.runtime(), c.warnings(), c.completedAt(),
-                c.stepsRun());
+                c.modelDigest(), c.stepsRun());
     }
 
     /**

@@ -1,5 +1,9 @@
 package io.sdfleet.producer;
 
+import io.sdfleet.common.fleet.FleetCodec;
+import io.sdfleet.common.fleet.ProgressEvent;
+import java.util.ArrayList;
+import java.util.List;
 import io.sdfleet.common.Completion;
 import io.sdfleet.common.JobCodec;
 import io.sdfleet.producer.kafka.CompletionReader;
@@ -27,6 +31,8 @@ final class CompletionWaiter {
 
     /** Longest single poll, so that the deadline is checked often. */
     private static final Duration POLL_SLICE = Duration.ofMillis(250);
+    /** Longest single poll of each topic while progress is followed (a display refreshes about 4 times a second). */
+    private static final Duration PROGRESS_SLICE = Duration.ofMillis(100);
 
     private final Function<Map<String, Object>, Consumer<String, byte[]>> consumerFactory;
     private final Map<String, Object> consumerProperties;
@@ -49,22 +55,55 @@ final class CompletionWaiter {
      * @throws KafkaUnavailableException  when no broker answered
      */
     Map<String, Completion> await(Set<String> jobIds, StartPosition start, Duration timeout) {
+        return await(jobIds, start, timeout, null, null);
+    }
+
+    /**
+     * As {@link #await(Set, StartPosition, Duration)}, telling {@code listener} (when not null) the jobs' progress
+     * events read from {@code progressTopic} (from the same start) and their completions. A job's progress events
+     * seen after its completion are dropped: the completion is the last word.
+     */
+    Map<String, Completion> await(Set<String> jobIds, StartPosition start, Duration timeout,
+            ProgressListener listener, String progressTopic) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Map<String, Completion> found = new LinkedHashMap<>();
         JobCodec codec = JobCodec.shared();
+        List<ProgressEvent> events = new ArrayList<>();
+        // The progress topic read with the completion reader's positioning; its decoder collects the wanted events
+        // and returns no completion.
+        CompletionReader progress = listener == null ? null : new CompletionReader(
+                consumerFactory.apply(consumerProperties), progressTopic, start, metadataTimeout, bootstrapServers,
+                bytes -> {
+                    FleetCodec.decodeProgress(bytes).filter(e -> jobIds.contains(e.jobId())).ifPresent(events::add);
+                    return null;
+                });
         try (CompletionReader reader = new CompletionReader(consumerFactory.apply(consumerProperties), topic, start,
                 metadataTimeout, bootstrapServers, codec::decodeCompletion)) {
+            Duration sliceBound = listener == null ? POLL_SLICE : PROGRESS_SLICE;
             while (found.size() < jobIds.size()) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     break;
                 }
-                Duration slice = Duration.ofNanos(Math.min(left, POLL_SLICE.toNanos()));
+                Duration slice = Duration.ofNanos(Math.min(left, sliceBound.toNanos()));
+                if (progress != null) {
+                    progress.poll(slice);
+                    for (ProgressEvent e : events) {
+                        if (!found.containsKey(e.jobId())) {
+                            listener.onProgress(e);
+                        }
+                    }
+                    events.clear();
+                }
                 for (Completion c : reader.poll(slice)) {
-                    if (jobIds.contains(c.jobId())) {
-                        found.putIfAbsent(c.jobId(), c);
+                    if (jobIds.contains(c.jobId()) && found.putIfAbsent(c.jobId(), c) == null && listener != null) {
+                        listener.onCompletion(c);
                     }
                 }
+            }
+        } finally {
+            if (progress != null) {
+                progress.close();
             }
         }
         Map<String, Completion> ordered = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package io.sdfleet.producer;
 
+import io.sdfleet.common.config.ModelRouting;
 import io.sdfleet.producer.kafka.ClientProperties;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.Producer;
@@ -15,7 +16,7 @@ import java.util.function.Function;
  */
 record ProducerOptions(
         String bootstrapServers,
-        String requestsTopic,
+        ModelRouting routing,
         String completionsTopic,
         Map<String, Object> producerProperties,
         Map<String, Object> consumerProperties,
@@ -26,11 +27,19 @@ record ProducerOptions(
         RequestNormalizer normalizer,
         Function<Map<String, Object>, Producer<String, byte[]>> producerFactory,
         Function<Map<String, Object>, Consumer<String, byte[]>> consumerFactory,
+        boolean modelCheck,
+        String fleetTopic,
+        String progressTopic,
         io.sdfleet.common.config.StoreSettings store) {
 
     ProducerOptions {
         producerProperties = Map.copyOf(producerProperties);
         consumerProperties = Map.copyOf(consumerProperties);
+    }
+
+    /** The plain requests topic (that of the default model, and of every request in a fleet of one model). */
+    String requestsTopic() {
+        return routing.topicRequests();
     }
 
     /** How long a send may wait to find a broker and the topic; also bounds completion-topic lookups. */

@@ -17,18 +17,24 @@ import java.util.Map;
  *
  * @param kafka              where the cluster and topics are
  * @param completionLookback how far before a job's submit time completion reading starts
+ * @param modelCheck         refuse a request before sending when no live worker serves its model
  * @param store              the fleet's object store, for requests with local pictures; null when
  *                           {@code SDFLEET_S3_ENDPOINT} is not set (such requests are then refused before sending)
  */
-public record ProducerSettings(KafkaSettings kafka, Duration completionLookback, StoreSettings store) {
+public record ProducerSettings(KafkaSettings kafka, Duration completionLookback, boolean modelCheck,
+        StoreSettings store) {
 
     public static final Setting<Duration> COMPLETION_LOOKBACK = Setting.duration(
             "SDFLEET_PRODUCER_COMPLETION_LOOKBACK", SdfleetProducerBuilder.DEFAULT_COMPLETION_LOOKBACK,
             Duration.ZERO, Duration.ofDays(1),
             "How far before a job's submit time awaitCompletion starts reading completions (clock differences).");
 
+    public static final Setting<Boolean> MODEL_CHECK = Setting.bool("SDFLEET_PRODUCER_MODEL_CHECK",
+            SdfleetProducerBuilder.DEFAULT_MODEL_CHECK, "Refuse a request before sending it when no live worker in the"
+                    + " fleet catalog (SDFLEET_TOPIC_FLEET) serves its model; false for a fleet that scales from zero.");
+
     /** The producer's own settings, in table order (the Kafka ones are {@link KafkaSettings#SETTINGS}). */
-    public static final List<Setting<?>> SETTINGS = List.of(COMPLETION_LOOKBACK);
+    public static final List<Setting<?>> SETTINGS = List.of(COMPLETION_LOOKBACK, MODEL_CHECK);
 
     /**
      * Reads and checks every setting.
@@ -39,10 +45,11 @@ public record ProducerSettings(KafkaSettings kafka, Duration completionLookback,
         ConfigReader reader = new ConfigReader(env);
         KafkaSettings kafka = KafkaSettings.read(reader);
         Duration lookback = reader.get(COMPLETION_LOOKBACK);
+        boolean modelCheck = reader.get(MODEL_CHECK);
         // Why only when the endpoint is set: a txt2img client needs no object store, and the defaults point at a
         // local MinIO that a producer elsewhere should not silently upload to.
         StoreSettings store = env.containsKey(StoreSettings.ENDPOINT.name()) ? StoreSettings.read(reader) : null;
         reader.throwIfInvalid();
-        return new ProducerSettings(kafka, lookback, store);
+        return new ProducerSettings(kafka, lookback, modelCheck, store);
     }
 }

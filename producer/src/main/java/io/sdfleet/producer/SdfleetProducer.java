@@ -10,6 +10,7 @@ import io.sdfleet.common.SdfleetHeaders;
 import io.sdfleet.common.Violation;
 import io.sdfleet.common.config.KafkaSettings;
 import io.sdfleet.producer.kafka.ClientProperties;
+import io.sdfleet.producer.kafka.FleetReader;
 import io.sdfleet.producer.kafka.StartPosition;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -71,6 +72,8 @@ public final class SdfleetProducer implements AutoCloseable {
     private final PictureUploads pictures;
     private final RecentSubmits recentSubmits;
     private final CompletionWaiter completions;
+    /** The model check; null when turned off. */
+    private final ModelAvailability models;
     private final Clock clock;
     private final JobCodec codec = JobCodec.shared();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -83,6 +86,10 @@ public final class SdfleetProducer implements AutoCloseable {
         this.recentSubmits = new RecentSubmits(options.recentSubmitCapacity());
         this.completions = new CompletionWaiter(options.consumerFactory(), options.consumerProperties(),
                 options.completionsTopic(), options.maxBlock(), options.bootstrapServers());
+        this.models = options.modelCheck() ? new ModelAvailability(new FleetReader(
+                () -> options.consumerFactory().apply(FleetReader.consumerProperties(options.consumerProperties())),
+                options.fleetTopic(),
+                options.bootstrapServers()), clock, options.maxBlock()) : null;
         this.producer = options.producerFactory().apply(options.producerProperties());
     }
 
@@ -106,9 +113,22 @@ public final class SdfleetProducer implements AutoCloseable {
         return builder().kafkaSettings(settings).build();
     }
 
-    /** The topic requests are written to. */
+    /** The plain requests topic: that of the default model and of requests naming no model. */
     public String requestsTopic() {
         return options.requestsTopic();
+    }
+
+    /**
+     * The topic a request for {@code model} is written to (null: a request naming none).
+     *
+     * @throws InvalidRequestException {@code model} cannot be routed (not a model name)
+     */
+    public String requestsTopicFor(String model) {
+        try {
+            return options.routing().requestsTopicFor(model);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(List.of(new Violation("model", e.getMessage())), null);
+        }
     }
 
     /** The topic completions are read from. */
@@ -146,7 +166,8 @@ public final class SdfleetProducer implements AutoCloseable {
     /** Like {@link #submitAsync(JobRequest)} with the caller's trace id (see {@link TraceIds}). */
     public CompletableFuture<String> submitAsync(JobRequest request, String traceId) {
         TraceIds.requireValid(traceId);
-        return send(normalizer.prepare(pictures.resolve(request)), traceId);
+        JobRequest prepared = normalizer.prepare(pictures.resolve(request));
+        return send(prepared, topicOf(prepared), traceId);
     }
 
     /**
@@ -165,7 +186,7 @@ public final class SdfleetProducer implements AutoCloseable {
     public String submit(JobRequest request, String traceId) {
         TraceIds.requireValid(traceId);
         JobRequest prepared = normalizer.prepare(pictures.resolve(request));
-        return awaitSent(prepared, send(prepared, traceId));
+        return awaitSent(prepared, send(prepared, topicOf(prepared), traceId));
     }
 
     /**
@@ -193,15 +214,30 @@ public final class SdfleetProducer implements AutoCloseable {
                     ? List.of(new Violation("request", "is null"))
                     : RequestValidator.validate(filled);
             CompletableFuture<String> sent;
+            String topic = null;
+            RuntimeException unrouted = null;
+            if (notUploaded == null && violations.isEmpty() && unreachable == null) {
+                try {
+                    topic = topicOf(filled);
+                } catch (InvalidRequestException e) {
+                    violations = e.violations();
+                } catch (ModelNotServedException e) {
+                    unrouted = e;
+                } catch (KafkaUnavailableException e) {
+                    unreachable = e;
+                }
+            }
             if (notUploaded != null) {
                 sent = CompletableFuture.failedFuture(notUploaded);
+            } else if (unrouted != null) {
+                sent = CompletableFuture.failedFuture(unrouted);
             } else if (!violations.isEmpty()) {
                 sent = CompletableFuture.failedFuture(
                         new InvalidRequestException(violations, filled == null ? null : filled.jobId()));
             } else if (unreachable != null) {
                 sent = CompletableFuture.failedFuture(unreachable);
             } else {
-                sent = send(filled, TraceIds.generate());
+                sent = send(filled, topic, TraceIds.generate());
                 unreachable = unreachableCause(sent).orElse(null);
             }
             prepared.add(filled);
@@ -236,11 +272,28 @@ public final class SdfleetProducer implements AutoCloseable {
      * @throws KafkaUnavailableException  no broker reachable within max.block.ms
      */
     public Map<String, Completion> awaitCompletions(Collection<String> jobIds, Duration timeout) {
+        return awaitCompletions(jobIds, timeout, null);
+    }
+
+    /**
+     * Like {@link #awaitCompletion(String, Duration)}, telling {@code listener} how far the job has got (its
+     * best-effort progress events: queued, started, steps, decoding, storing) and then its completion.
+     */
+    public Completion awaitCompletion(String jobId, Duration timeout, ProgressListener listener) {
+        return awaitCompletions(List.of(jobId), timeout, listener).get(jobId);
+    }
+
+    /**
+     * Like {@link #awaitCompletions(Collection, Duration)}, with the jobs' progress told to {@code listener} (null:
+     * none), read from the progress topic on the waiting thread.
+     */
+    public Map<String, Completion> awaitCompletions(Collection<String> jobIds, Duration timeout,
+            ProgressListener listener) {
         Set<String> wanted = new LinkedHashSet<>(jobIds);
         if (wanted.isEmpty()) {
             return Map.of();
         }
-        return completions.await(wanted, startFor(wanted), timeout);
+        return completions.await(wanted, startFor(wanted), timeout, listener, options.progressTopic());
     }
 
     /** Where to start reading completions of these jobs: just before the earliest submit, if known. */
@@ -265,12 +318,32 @@ public final class SdfleetProducer implements AutoCloseable {
         }
     }
 
-    private CompletableFuture<String> send(JobRequest prepared, String traceId) {
+    /**
+     * The topic of a prepared request: its model's; with the model check on, only when a live worker serves it.
+     *
+     * @throws InvalidRequestException   the model cannot be routed
+     * @throws ModelNotServedException   no live worker serves it (model check on)
+     * @throws KafkaUnavailableException the fleet catalog could not be read (model check on)
+     */
+    private String topicOf(JobRequest prepared) {
+        String topic;
+        try {
+            topic = options.routing().requestsTopicFor(prepared.model());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(List.of(new Violation("model", e.getMessage())), prepared.jobId());
+        }
+        if (models != null) {
+            models.requireServed(prepared.model(), topic);
+        }
+        return topic;
+    }
+
+    private CompletableFuture<String> send(JobRequest prepared, String topic, String traceId) {
         String jobId = prepared.jobId();
         RecordHeaders headers = new RecordHeaders();
         headers.add(SdfleetHeaders.SCHEMA, prepared.schema().getBytes(StandardCharsets.UTF_8));
         headers.add(SdfleetHeaders.TRACE_ID, traceId.getBytes(StandardCharsets.UTF_8));
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(options.requestsTopic(), null, jobId,
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, null, jobId,
                 codec.encode(prepared), headers);
         // Remembered before sending: a fast worker's completion may precede the acknowledgement.
         recentSubmits.record(jobId, clock.instant());
@@ -285,17 +358,17 @@ public final class SdfleetProducer implements AutoCloseable {
             if (error == null) {
                 result.complete(jobId);
             } else {
-                result.completeExceptionally(translate(error, jobId, !sendReturned.get()));
+                result.completeExceptionally(translate(error, jobId, topic, !sendReturned.get()));
             }
         });
         sendReturned.set(true);
         return result;
     }
 
-    private RuntimeException translate(Exception error, String jobId, boolean beforeSendReturned) {
+    private RuntimeException translate(Exception error, String jobId, String topic, boolean beforeSendReturned) {
         if (error instanceof TimeoutException && beforeSendReturned) {
             return new KafkaUnavailableException("no Kafka broker reachable at " + options.bootstrapServers()
-                    + " within " + DurationText.format(options.maxBlock()) + " (or topic " + options.requestsTopic()
+                    + " within " + DurationText.format(options.maxBlock()) + " (or topic " + topic
                     + " does not exist there); job " + jobId + " was not sent", error);
         }
         if (error instanceof TimeoutException) {
@@ -305,9 +378,9 @@ public final class SdfleetProducer implements AutoCloseable {
         }
         if (error instanceof RetriableException) {
             return new KafkaUnavailableException("job " + jobId + " could not be written to "
-                    + options.requestsTopic() + " at " + options.bootstrapServers() + ": " + error.getMessage(), error);
+                    + topic + " at " + options.bootstrapServers() + ": " + error.getMessage(), error);
         }
-        return new SubmitFailedException(jobId, "Kafka refused job " + jobId + " on topic " + options.requestsTopic()
+        return new SubmitFailedException(jobId, "Kafka refused job " + jobId + " on topic " + topic
                 + ": " + error.getMessage(), error);
     }
 

@@ -1,5 +1,7 @@
 package io.sdfleet.producer;
 
+import io.sdfleet.common.ModelNames;
+import io.sdfleet.common.config.ModelRouting;
 import io.sdfleet.common.config.KafkaSettings;
 import io.sdfleet.producer.kafka.ClientProperties;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -29,6 +31,8 @@ public final class SdfleetProducerBuilder {
     public static final String DEFAULT_COMPLETIONS_TOPIC = KafkaSettings.DEFAULT_TOPIC_COMPLETIONS;
     /** Default look-back before a submit time where completion reading starts (clock differences). */
     public static final Duration DEFAULT_COMPLETION_LOOKBACK = Duration.ofMinutes(1);
+    /** Whether a request is checked against the fleet catalog before it is sent, by default. */
+    public static final boolean DEFAULT_MODEL_CHECK = true;
     /** Default bound on {@link SdfleetProducer#close()}. */
     public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
     /** Default number of submit times remembered for {@code awaitCompletion}. */
@@ -38,6 +42,12 @@ public final class SdfleetProducerBuilder {
 
     private String bootstrapServers = DEFAULT_BOOTSTRAP_SERVERS;
     private String requestsTopic = DEFAULT_REQUESTS_TOPIC;
+    private String requestsTopicPattern = KafkaSettings.DEFAULT_TOPIC_REQUESTS_PATTERN;
+    private String defaultModel = KafkaSettings.DEFAULT_DEFAULT_MODEL;
+    private String workerGroup = KafkaSettings.DEFAULT_WORKER_GROUP;
+    private String fleetTopic = KafkaSettings.DEFAULT_TOPIC_FLEET;
+    private String progressTopic = KafkaSettings.DEFAULT_TOPIC_PROGRESS;
+    private boolean modelCheck = DEFAULT_MODEL_CHECK;
     private String completionsTopic = DEFAULT_COMPLETIONS_TOPIC;
     private final Map<String, Object> clientProperties = new LinkedHashMap<>();
     private Duration completionLookback = DEFAULT_COMPLETION_LOOKBACK;
@@ -55,6 +65,11 @@ public final class SdfleetProducerBuilder {
     public SdfleetProducerBuilder kafkaSettings(KafkaSettings settings) {
         bootstrapServers(settings.bootstrapServers());
         requestsTopic(settings.topicRequests());
+        requestsTopicPattern(settings.topicRequestsPattern());
+        defaultModel(settings.defaultModel());
+        workerGroup = settings.workerGroup();
+        fleetTopic(settings.topicFleet());
+        progressTopic(settings.topicProgress());
         completionsTopic(settings.topicCompletions());
         return clientProperties(settings.clientOverrides());
     }
@@ -62,6 +77,7 @@ public final class SdfleetProducerBuilder {
     /** Everything from {@link ProducerSettings}. */
     public SdfleetProducerBuilder settings(ProducerSettings settings) {
         kafkaSettings(settings.kafka());
+        modelCheck(settings.modelCheck());
         store = settings.store();
         return completionLookback(settings.completionLookback());
     }
@@ -93,6 +109,50 @@ public final class SdfleetProducerBuilder {
     /** The topic requests are written to. */
     public SdfleetProducerBuilder requestsTopic(String value) {
         requestsTopic = requireText(value, "requestsTopic");
+        return this;
+    }
+
+    /**
+     * The topic of the requests for a model other than the {@linkplain #defaultModel default one}, with
+     * {@value KafkaSettings#MODEL_PLACEHOLDER} for its name (default {@value KafkaSettings#DEFAULT_TOPIC_REQUESTS_PATTERN}).
+     */
+    public SdfleetProducerBuilder requestsTopicPattern(String value) {
+        requestsTopicPattern = requireText(value, "requestsTopicPattern");
+        if (!value.contains(KafkaSettings.MODEL_PLACEHOLDER)) {
+            throw new IllegalArgumentException("requestsTopicPattern must contain " + KafkaSettings.MODEL_PLACEHOLDER);
+        }
+        return this;
+    }
+
+    /**
+     * The model whose requests (and requests naming none) go to {@link #requestsTopic}; other models' requests go to
+     * their own topics ({@link io.sdfleet.common.config.ModelRouting}). Empty (the default): a fleet of one model,
+     * every request on {@link #requestsTopic}.
+     */
+    public SdfleetProducerBuilder defaultModel(String value) {
+        defaultModel = value == null || value.isBlank() ? "" : ModelNames.require(value);
+        return this;
+    }
+
+    /** The fleet catalog topic the model check reads (default {@value KafkaSettings#DEFAULT_TOPIC_FLEET}). */
+    public SdfleetProducerBuilder fleetTopic(String value) {
+        fleetTopic = requireText(value, "fleetTopic");
+        return this;
+    }
+
+    /** The progress topic awaitCompletion's listener reads (default {@value KafkaSettings#DEFAULT_TOPIC_PROGRESS}). */
+    public SdfleetProducerBuilder progressTopic(String value) {
+        progressTopic = requireText(value, "progressTopic");
+        return this;
+    }
+
+    /**
+     * Whether each request is refused before it is sent ({@link ModelNotServedException}) when no live worker in the
+     * fleet catalog serves its model (default true). Turn it off for a fleet that scales from zero: its requests wait
+     * on the topic until a worker starts.
+     */
+    public SdfleetProducerBuilder modelCheck(boolean value) {
+        modelCheck = value;
         return this;
     }
 
@@ -174,9 +234,10 @@ public final class SdfleetProducerBuilder {
         RequestNormalizer chosen = normalizer != null
                 ? normalizer
                 : new RequestNormalizer(new JobIdGenerator(clock), RequestNormalizer.randomSeeds());
-        return new SdfleetProducer(new ProducerOptions(bootstrapServers, requestsTopic, completionsTopic,
+        ModelRouting routing = new ModelRouting(requestsTopic, workerGroup, requestsTopicPattern, defaultModel);
+        return new SdfleetProducer(new ProducerOptions(bootstrapServers, routing, completionsTopic,
                 producerProperties, consumerProperties, completionLookback, closeTimeout, recentSubmitCapacity,
-                clock, chosen, producerFactory, consumerFactory, store));
+                clock, chosen, producerFactory, consumerFactory, modelCheck, fleetTopic, progressTopic, store));
     }
 
     private static String requireText(String value, String name) {

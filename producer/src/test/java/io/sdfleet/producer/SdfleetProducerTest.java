@@ -41,7 +41,7 @@ class SdfleetProducerTest {
             new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
 
     private SdfleetProducer producer() {
-        return SdfleetProducer.builder().requestsTopic("req").completionsTopic("done")
+        return SdfleetProducer.builder().modelCheck(false).requestsTopic("req").completionsTopic("done")
                 .producerFactory(props -> mock).build();
     }
 
@@ -119,7 +119,7 @@ class SdfleetProducerTest {
     void acknowledgementTimeoutIsKafkaUnavailableAndRefusalIsSubmitFailed() throws Exception {
         MockProducer<String, byte[]> manual =
                 new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
-        try (SdfleetProducer producer = SdfleetProducer.builder().producerFactory(p -> manual).build()) {
+        try (SdfleetProducer producer = SdfleetProducer.builder().modelCheck(false).producerFactory(p -> manual).build()) {
             CompletableFuture<String> first = producer.submitAsync(JobRequest.builder("a").build());
             CompletableFuture<String> second = producer.submitAsync(JobRequest.builder("b").build());
             manual.errorNext(new TimeoutException("Expiring 1 record(s)"));
@@ -136,7 +136,7 @@ class SdfleetProducerTest {
 
     @Test
     void completionReadingStartsBeforeTheSubmitOrAtTheBeginningForUnknownIds() {
-        try (SdfleetProducer producer = SdfleetProducer.builder().producerFactory(p -> mock)
+        try (SdfleetProducer producer = SdfleetProducer.builder().modelCheck(false).producerFactory(p -> mock)
                 .completionLookback(Duration.ofSeconds(30)).build()) {
             Instant before = Instant.now();
             String known = producer.submit(JobRequest.builder("x").jobId("caller-chosen").build());

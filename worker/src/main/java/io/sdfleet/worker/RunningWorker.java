@@ -91,6 +91,7 @@ public final class RunningWorker implements AutoCloseable {
             server = HealthServer.start(settings.observe(), health, registry);
             health.markNotReady("loading model");
             pipeline = pipelines.create(settings);
+            String modelDigest = pipelines.modelDigest(settings);
             LOG.info("{}", pipeline.modesSummary());
             store = S3ImageStore.create(settings.store());
             warmUp(pipeline);
@@ -99,8 +100,8 @@ public final class RunningWorker implements AutoCloseable {
             S3ImageStore bucketOwner = store;
             Retrier.create(settings.storeRetry(), Retrier.RetryListener.NONE)
                     .run("ensure bucket " + store.bucket(), bucketOwner::ensureBucket);
-            Worker worker = Worker.start(settings, pipeline, store, new WorkerMetrics(registry), clients, clock,
-                    state -> onState(health, state));
+            Worker worker = Worker.start(settings, pipeline, modelDigest, store, new WorkerMetrics(registry), clients,
+                    clock, state -> onState(health, state));
             return new RunningWorker(settings, health, server, pipeline, store, worker);
         } catch (InterruptedException e) {
             closeAll(store, pipeline, server);
@@ -146,9 +147,9 @@ public final class RunningWorker implements AutoCloseable {
         return server.port();
     }
 
-    /** Name of the loaded model, as completions report it. */
+    /** Name of the served model ({@code SDFLEET_MODEL_NAME}), as completions report it. */
     public String modelName() {
-        return pipeline.modelName();
+        return settings.modelName();
     }
 
     /** Identity of the runtime, as completions report it. */

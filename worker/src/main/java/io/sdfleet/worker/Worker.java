@@ -3,6 +3,10 @@ package io.sdfleet.worker;
 import io.sdfleet.worker.device.DeviceFaultPolicy;
 import io.sdfleet.worker.device.DeviceLoop;
 import io.sdfleet.worker.device.WaitingJobs;
+import io.sdfleet.worker.fleet.FleetAnnouncer;
+import io.sdfleet.worker.fleet.ProgressPublisher;
+import io.sdfleet.worker.observe.JobProgress;
+import io.sdfleet.worker.fleet.ServedModel;
 import io.sdfleet.worker.image.PngEncoder;
 import io.sdfleet.worker.kafka.AtLeastOnceCommitter;
 import io.sdfleet.worker.kafka.CommitCoordinator;
@@ -11,6 +15,7 @@ import io.sdfleet.worker.kafka.DeadLetterRecords;
 import io.sdfleet.worker.kafka.KafkaClientFactory;
 import io.sdfleet.worker.input.InputStage;
 import io.sdfleet.worker.kafka.LiveSessions;
+import io.sdfleet.worker.kafka.ModelCheck;
 import io.sdfleet.worker.kafka.PollLoop;
 import io.sdfleet.worker.kafka.PollSettings;
 import io.sdfleet.worker.kafka.RecordIntake;
@@ -22,6 +27,7 @@ import io.sdfleet.worker.lifecycle.WorkerState;
 import io.sdfleet.worker.observe.WorkerMetrics;
 import io.sdfleet.worker.pipeline.StableDiffusionPipeline;
 import io.sdfleet.worker.store.ImageStore;
+import io.sdfleet.worker.store.JobCompletions;
 import io.sdfleet.worker.store.JobIdentity;
 import io.sdfleet.worker.store.Retrier;
 import io.sdfleet.worker.store.StoreStage;
@@ -60,6 +66,8 @@ public final class Worker implements AutoCloseable {
     static final Duration DEVICE_FAULT_PAUSE = Duration.ofSeconds(1);
     /** Part of the grace period kept for the final commit and closing the clients (at most). */
     static final Duration CLOSE_RESERVE = Duration.ofSeconds(5);
+    /** Bound of each step of leaving the catalog and closing the plain producer. */
+    static final Duration FLEET_CLOSE = Duration.ofSeconds(1);
 
     private final WorkerSettings settings;
     private final ShutdownController controller;
@@ -70,13 +78,29 @@ public final class Worker implements AutoCloseable {
     private final FutureTask<Void> deviceTask;
     private final Thread pollThread;
     private final Thread deviceThread;
+    /** Best-effort records (catalog, progress): the worker's plain producer, closed last. */
+    private final org.apache.kafka.clients.producer.Producer<byte[], byte[]> plain;
+    private final FleetAnnouncer announcer;
+    /** The announcer once made; read by the state listener, which may run before the constructor ends. */
+    private volatile FleetAnnouncer announcerRef;
+    /** Job progress: the intake and device report here; forwards to the publisher once it is made. */
+    private final ForwardingProgress progress = new ForwardingProgress();
+    private final ProgressPublisher publisher;
+    private final java.util.concurrent.atomic.AtomicBoolean leftFleet = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private Worker(WorkerSettings settings, StableDiffusionPipeline pipeline, ImageStore store, WorkerMetrics metrics,
-            KafkaClientFactory clients, Clock clock, Consumer<WorkerState> onStateChange) {
+    private Worker(WorkerSettings settings, StableDiffusionPipeline pipeline, String modelDigest, ImageStore store,
+            WorkerMetrics metrics, KafkaClientFactory clients, Clock clock, Consumer<WorkerState> onStateChange) {
         this.settings = settings;
-        this.controller = new ShutdownController(onStateChange);
+        this.controller = new ShutdownController(state -> {
+            onStateChange.accept(state);
+            FleetAnnouncer a = this.announcerRef;
+            if (a != null) {
+                a.stateChanged();
+            }
+        });
         String workerId = settings.workerId();
-        JobIdentity identity = new JobIdentity(workerId, pipeline.modelName(), pipeline.runtimeName());
+        // The served model's name (SDFLEET_MODEL_NAME), not the pipeline's: the name requests are routed and checked by.
+        JobIdentity identity = new JobIdentity(workerId, settings.modelName(), pipeline.runtimeName(), modelDigest);
         WorkInbox inbox = new WorkInbox();
         LiveSessions live = new LiveSessions();
         WaitingJobs waiting = new WaitingJobs(settings.device().batchMaxWait(), clock);
@@ -90,17 +114,20 @@ public final class Worker implements AutoCloseable {
                 identity, inbox, controller, metrics, clock, settings.storeThreads());
         DeviceFaultPolicy faults = new DeviceFaultPolicy(settings.device().maxConsecutiveDeviceFaults(),
                 DeviceLoop.probeOf(pipeline), DEVICE_FAULT_PAUSE);
-        DeviceLoop device = new DeviceLoop(waiting, pipeline, storeStage::submit, inbox, live, controller, metrics, clock,
-                settings.device(), faults, workerId);
         Duration closeTimeout = min(CLOSE_RESERVE, settings.shutdownGrace().dividedBy(4));
-        PollSettings pollSettings = new PollSettings(settings.kafka().topicRequests(), settings.pollTimeout(),
+        PollSettings pollSettings = new PollSettings(settings.requestsTopic(), settings.pollTimeout(),
                 settings.maxPendingJobs(), settings.revokeTimeout(), closeTimeout, settings.commitMaxDelay());
         DeadLetterRecords deadLetters = new DeadLetterRecords(settings.kafka().topicDlq(), workerId,
                 maxRequestSize(settings));
-        RecordIntake intake = new RecordIntake(deadLetters, workerId, clock, settings.store().inputPrefix());
+        JobCompletions refusals = new JobCompletions(identity);
+        ModelCheck models = new ModelCheck(settings.modelName(),
+                (job, error) -> completions.finished(job, refusals.refused(job.request(), error, clock.instant())));
+        RecordIntake intake = new RecordIntake(deadLetters, workerId, clock, settings.store().inputPrefix(), models,
+                progress);
         this.inputStage = new InputStage(store, retrier, settings.input(), waiting, storeStage::submit, inbox, live,
                 controller, metrics, clock, workerId);
         CommitCoordinator committer = null;
+        org.apache.kafka.clients.producer.Producer<byte[], byte[]> plainProducer = null;
         try {
             committer = settings.transactions()
                     ? new TransactionalCommitter(() -> clients.producer(settings.producerConfig()), deadLetters)
@@ -113,12 +140,30 @@ public final class Worker implements AutoCloseable {
             this.pollLoop = new PollLoop(clients.consumer(settings.consumerConfig()), committer, waiting,
                     inputStage::submit, intake,
                     inbox, live, controller, metrics, pollSettings, workerId);
+            plainProducer = clients.producer(settings.plainProducerConfig());
         } catch (RuntimeException | Error e) {
-            // Nothing started yet: release what was made (the producer, the store pool) before failing.
+            // Nothing started yet: release what was made (the producers, the store pool) before failing.
             inputStage.close();
             closeAfterFailedStart(committer, storeStage, e);
+            if (plainProducer != null) {
+                plainProducer.close(Duration.ZERO);
+            }
             throw e;
         }
+        this.plain = plainProducer;
+        this.announcer = new FleetAnnouncer(plain, settings.kafka().topicFleet(),
+                ServedModel.describe(workerId, settings.modelName(), modelDigest, settings.requestsTopic(),
+                        settings.workerGroup(), settings.fleet().heartbeat(), pipeline, controller.state().name(),
+                        clock.instant()),
+                () -> controller.state().name(), settings.fleet().heartbeat(), clock);
+        this.announcerRef = announcer;
+        this.publisher = settings.fleet().progress() ? new ProgressPublisher(plain, settings.kafka().topicProgress(),
+                workerId, settings.fleet().progressMinInterval(), clock) : null;
+        if (publisher != null) {
+            progress.to(publisher);
+        }
+        DeviceLoop device = new DeviceLoop(waiting, pipeline, storeStage::submit, inbox, live, controller, metrics, clock,
+                settings.device(), faults, workerId, progress);
         metrics.state(WorkerState.class, controller::state);
         metrics.inFlight(pollLoop::awaiting);
         metrics.consumerLag(pollLoop::lag);
@@ -141,12 +186,25 @@ public final class Worker implements AutoCloseable {
      */
     public static Worker start(WorkerSettings settings, StableDiffusionPipeline pipeline, ImageStore store,
             WorkerMetrics metrics, KafkaClientFactory clients, Clock clock, Consumer<WorkerState> onStateChange) {
-        Worker worker = new Worker(Objects.requireNonNull(settings), Objects.requireNonNull(pipeline),
+        return start(settings, pipeline, null, store, metrics, clients, clock, onStateChange);
+    }
+
+    /**
+     * As {@link #start(WorkerSettings, StableDiffusionPipeline, ImageStore, WorkerMetrics, KafkaClientFactory, Clock,
+     * Consumer)}, with the digest of the model folder the pipeline was loaded from
+     * ({@link io.sdfleet.worker.model.ModelDigest}; null when unknown), reported in completions and the catalog.
+     */
+    public static Worker start(WorkerSettings settings, StableDiffusionPipeline pipeline, String modelDigest,
+            ImageStore store, WorkerMetrics metrics, KafkaClientFactory clients, Clock clock,
+            Consumer<WorkerState> onStateChange) {
+        Worker worker = new Worker(Objects.requireNonNull(settings), Objects.requireNonNull(pipeline), modelDigest,
                 Objects.requireNonNull(store), Objects.requireNonNull(metrics), clients, clock, onStateChange);
         worker.pollThread.start();
         worker.deviceThread.start();
-        LOG.info("worker {} started: group {}, topic {}, transactions {}", settings.workerId(),
-                settings.kafka().workerGroup(), settings.kafka().topicRequests(), settings.transactions());
+        worker.announcer.start();
+        LOG.info("worker {} started: model {} ({}), group {}, topic {}, transactions {}", settings.workerId(),
+                settings.modelName(), modelDigest, settings.workerGroup(), settings.requestsTopic(),
+                settings.transactions());
         return worker;
     }
 
@@ -195,6 +253,15 @@ public final class Worker implements AutoCloseable {
         storeStage.shutdown(Duration.ofNanos(Math.min(left, TimeUnit.SECONDS.toNanos(1))));
         controller.closed();
         Throwable failure = controller.failure();
+        if (leftFleet.compareAndSet(false, true)) {
+            // A clean stop leaves the catalog at once (tombstone); a failed worker's entry goes stale.
+            // Bounded to a few seconds in all: the best-effort records must not eat the shutdown grace.
+            announcer.leave(failure == null, FLEET_CLOSE);
+            if (publisher != null) {
+                publisher.close(FLEET_CLOSE);
+            }
+            plain.close(FLEET_CLOSE);
+        }
         if (failure != null) {
             throw failure instanceof WorkerFatalException f ? f
                     : new WorkerFatalException("worker thread failed: " + failure, failure);
@@ -248,6 +315,43 @@ public final class Worker implements AutoCloseable {
     static int maxRequestSize(WorkerSettings settings) {
         Object v = settings.producerConfig().get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
         return v == null ? DeadLetterRecords.DEFAULT_MAX_REQUEST_SIZE : Integer.parseInt(v.toString().strip());
+    }
+
+    /**
+     * The intake and the device are made before the plain producer (whose creation must follow the consumer's, so a
+     * failed start closes what it made in order); they report progress here, which forwards once the publisher exists.
+     */
+    private static final class ForwardingProgress implements JobProgress {
+        private volatile JobProgress target = JobProgress.NONE;
+
+        void to(JobProgress t) {
+            target = t;
+        }
+
+        @Override
+        public void queued(String jobId, int totalSteps) {
+            target.queued(jobId, totalSteps);
+        }
+
+        @Override
+        public void started(String jobId, int totalSteps, int batchJobs, int position) {
+            target.started(jobId, totalSteps, batchJobs, position);
+        }
+
+        @Override
+        public void stepped(String jobId, int step, int totalSteps) {
+            target.stepped(jobId, step, totalSteps);
+        }
+
+        @Override
+        public void decoding(String jobId, int totalSteps) {
+            target.decoding(jobId, totalSteps);
+        }
+
+        @Override
+        public void storing(String jobId, int totalSteps) {
+            target.storing(jobId, totalSteps);
+        }
     }
 
     private static Duration min(Duration a, Duration b) {

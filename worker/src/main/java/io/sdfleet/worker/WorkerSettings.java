@@ -1,10 +1,12 @@
 package io.sdfleet.worker;
 
+import io.sdfleet.common.ModelNames;
 import io.sdfleet.common.config.ConfigException;
 import io.sdfleet.common.config.ConfigReader;
 import io.sdfleet.common.config.KafkaSettings;
 import io.sdfleet.common.config.Setting;
 import io.sdfleet.worker.device.DeviceSettings;
+import io.sdfleet.worker.fleet.FleetSettings;
 import io.sdfleet.worker.observe.ObserveSettings;
 import io.sdfleet.worker.pipeline.PipelineSettings;
 import io.sdfleet.worker.runtime.RuntimeSettings;
@@ -48,6 +50,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * @param observe            health and metrics HTTP server
  * @param workerId           this worker instance's stable id (transactional id, completions, logs)
  * @param modelDir           model folder
+ * @param modelName          the name of the model this worker serves ({@code SDFLEET_MODEL_NAME}, default the folder's
+ *                           name): its requests topic and consumer group, completions, the catalog
+ * @param fleet              catalog heartbeat and progress events
  * @param runtimeSettings    model runtimes: UNet runtime, execution provider, device, threads, TensorRT engines
  * @param pipeline           pipeline settings; its maxBatchImages is the device's {@code batchMaxImages}, or the
  *                           pipeline's default when that is 0
@@ -66,6 +71,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  */
 public record WorkerSettings(KafkaSettings kafka, StoreSettings store, StoreRetrySettings storeRetry,
                              InputSettings input, ObserveSettings observe, String workerId, Path modelDir,
+                             String modelName, FleetSettings fleet,
                              RuntimeSettings runtimeSettings, PipelineSettings pipeline, DeviceSettings device,
                              int maxPendingJobs, boolean transactions,
                              Duration transactionTimeout, Duration shutdownGrace, Duration pollTimeout,
@@ -100,6 +106,11 @@ public record WorkerSettings(KafkaSettings kafka, StoreSettings store, StoreRetr
             WorkerSettings::parseWorkerId);
     public static final Setting<String> MODEL_DIR = Setting.nonBlank("SDFLEET_MODEL_DIR", DEFAULT_MODEL_DIR,
             "Folder of the model in diffusers' ONNX layout.");
+    public static final Setting<String> MODEL_NAME = Setting.of("SDFLEET_MODEL_NAME", String.class, null,
+            "(the model folder's name)", ModelNames.ALLOWED,
+            "Name of the model this worker serves: requests naming another model are refused (MODEL_NOT_SERVED), and"
+                    + " with SDFLEET_DEFAULT_MODEL set it chooses the worker's requests topic and consumer group.",
+            ModelNames::require);
     public static final Setting<Integer> MAX_PENDING_JOBS = Setting.integer("SDFLEET_MAX_PENDING_JOBS",
             DEFAULT_MAX_PENDING_JOBS, 1, 100_000,
             "Jobs taken and not yet committed at which the worker pauses its partitions (it keeps polling).");
@@ -139,13 +150,13 @@ public record WorkerSettings(KafkaSettings kafka, StoreSettings store, StoreRetr
                     + " group.consumer.session.timeout.ms).");
 
     /** The worker's own settings, in table order. */
-    public static final List<Setting<?>> OWN_SETTINGS = List.of(WORKER_ID_SETTING, MODEL_DIR, MAX_PENDING_JOBS, TRANSACTIONS, TRANSACTION_TIMEOUT, SHUTDOWN_GRACE,
+    public static final List<Setting<?>> OWN_SETTINGS = List.of(WORKER_ID_SETTING, MODEL_DIR, MODEL_NAME, MAX_PENDING_JOBS, TRANSACTIONS, TRANSACTION_TIMEOUT, SHUTDOWN_GRACE,
             POLL_TIMEOUT, REVOKE_TIMEOUT, STORE_THREADS, COMMIT_MAX_DELAY, STATIC_MEMBERSHIP, GROUP_PROTOCOL);
 
     /** Every setting a worker reads, in README table order. */
     public static final List<Setting<?>> ALL_SETTINGS = concat(KafkaSettings.SETTINGS, StoreSettings.SETTINGS,
-            StoreRetrySettings.SETTINGS, InputSettings.SETTINGS, ObserveSettings.SETTINGS, OWN_SETTINGS, DeviceSettings.SETTINGS,
-            RuntimeSettings.SETTINGS, PipelineSettings.SETTINGS);
+            StoreRetrySettings.SETTINGS, InputSettings.SETTINGS, ObserveSettings.SETTINGS, OWN_SETTINGS,
+            DeviceSettings.SETTINGS, RuntimeSettings.SETTINGS, PipelineSettings.SETTINGS, FleetSettings.SETTINGS);
 
     public WorkerSettings {
         unknownKeys = List.copyOf(unknownKeys);
@@ -180,13 +191,27 @@ public record WorkerSettings(KafkaSettings kafka, StoreSettings store, StoreRetr
             }
         }
         Path modelDir = Path.of(reader.get(MODEL_DIR));
+        String modelName = reader.get(MODEL_NAME);
+        if (modelName == null) {
+            Path folderName = modelDir.toAbsolutePath().normalize().getFileName();
+            modelName = folderName == null ? "" : folderName.toString();
+            if (!ModelNames.isValid(modelName)) {
+                reader.problem(MODEL_NAME, "unset, and the model folder's name '" + modelName + "' is not a usable"
+                        + " default (allowed: " + ModelNames.ALLOWED + "); set it");
+            }
+        }
+        if (ModelNames.isValid(modelName)) {
+            kafka.routingProblem(modelName).ifPresent(p -> reader.problem(MODEL_NAME, p));
+        }
+        FleetSettings fleet = FleetSettings.read(reader);
         DeviceSettings device = DeviceSettings.read(reader);
         RuntimeSettings runtime = RuntimeSettings.read(reader);
         PipelineSettings pipeline = PipelineSettings.read(reader);
         if (device.batchMaxImages() > 0) {
             pipeline = pipeline.withMaxBatchImages(device.batchMaxImages());
         }
-        WorkerSettings settings = new WorkerSettings(kafka, store, retry, input, observe, workerId, modelDir, runtime,
+        WorkerSettings settings = new WorkerSettings(kafka, store, retry, input, observe, workerId, modelDir,
+                modelName, fleet, runtime,
                 pipeline, device, reader.get(MAX_PENDING_JOBS), reader.get(TRANSACTIONS),
                 reader.get(TRANSACTION_TIMEOUT), reader.get(SHUTDOWN_GRACE), reader.get(POLL_TIMEOUT),
                 reader.get(REVOKE_TIMEOUT), reader.get(STORE_THREADS), reader.get(COMMIT_MAX_DELAY),
@@ -195,6 +220,7 @@ public record WorkerSettings(KafkaSettings kafka, StoreSettings store, StoreRetr
         checkRules(reader, settings);
         reader.throwIfInvalid();
         return new WorkerSettings(kafka, store, retry, input, observe, settings.workerId, settings.modelDir,
+                settings.modelName, settings.fleet,
                 settings.runtimeSettings, settings.pipeline, settings.device, settings.maxPendingJobs,
                 settings.transactions, settings.transactionTimeout, settings.shutdownGrace, settings.pollTimeout,
                 settings.revokeTimeout, settings.storeThreads, settings.commitMaxDelay, settings.staticMembership,
@@ -259,6 +285,16 @@ public record WorkerSettings(KafkaSettings kafka, StoreSettings store, StoreRetr
         }
     }
 
+    /** The topic this worker reads: its model's ({@link KafkaSettings#requestsTopicFor}). */
+    public String requestsTopic() {
+        return kafka.requestsTopicFor(modelName);
+    }
+
+    /** The consumer group this worker is in: its model's ({@link KafkaSettings#workerGroupFor}). */
+    public String workerGroup() {
+        return kafka.workerGroupFor(modelName);
+    }
+
     /** The consumer's static member name ({@code group.instance.id}): stable per worker instance. */
     public String groupInstanceId() {
         return TRANSACTIONAL_ID_PREFIX + workerId;
@@ -283,7 +319,7 @@ public record WorkerSettings(KafkaSettings kafka, StoreSettings store, StoreRetr
         }
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.min(500, maxPendingJobs));
-        config.putAll(kafka.consumerConfig(kafka.workerGroup()));
+        config.putAll(kafka.consumerConfig(workerGroup()));
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         return config;
     }
@@ -303,6 +339,26 @@ public record WorkerSettings(KafkaSettings kafka, StoreSettings store, StoreRetr
         return config;
     }
 
+
+    /**
+     * Properties of the worker's plain producer for best-effort records (catalog announcements, progress events):
+     * not transactional, acks=1, and a short {@code max.block.ms} so that a missing fleet or progress topic never
+     * holds a thread for long.
+     */
+    public Map<String, Object> plainProducerConfig() {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, "sdfleet-fleet-" + workerId);
+        config.put(ProducerConfig.ACKS_CONFIG, "1");
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        config.putAll(kafka.producerConfig());
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) PLAIN_PRODUCER_MAX_BLOCK.toMillis());
+        config.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+        return config;
+    }
+
+    /** Longest a best-effort send may block its thread (metadata of a missing topic). */
+    public static final Duration PLAIN_PRODUCER_MAX_BLOCK = Duration.ofSeconds(5);
 
     private static String parseWorkerId(String raw) {
         String v = raw.strip();

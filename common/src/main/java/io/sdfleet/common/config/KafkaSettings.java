@@ -1,10 +1,12 @@
 package io.sdfleet.common.config;
 
+import io.sdfleet.common.ModelNames;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
@@ -31,6 +33,12 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * @param topicCompletions        topic of completion events
  * @param topicDlq                dead-letter topic for refused requests
  * @param workerGroup             consumer group of the workers
+ * @param topicRequestsPattern    topic of the requests for a model other than the default one ({@value #MODEL_PLACEHOLDER}
+ *                                replaced by its name)
+ * @param defaultModel            the model whose requests (and requests naming none) use {@code topicRequests} and
+ *                                {@code workerGroup}; empty: the fleet serves one model and every request uses them
+ * @param topicFleet              compacted catalog topic where workers announce what they serve (key = worker id)
+ * @param topicProgress           best-effort job progress events (key = jobId)
  * @param topicPartitions         partitions when sdfleet creates the topics (the most workers that share work)
  * @param topicReplicationFactor  replication factor when sdfleet creates the topics
  * @param clientOverrides         pass-through Kafka client properties, by Kafka name
@@ -41,6 +49,10 @@ public record KafkaSettings(
         String topicCompletions,
         String topicDlq,
         String workerGroup,
+        String topicRequestsPattern,
+        String defaultModel,
+        String topicFleet,
+        String topicProgress,
         int topicPartitions,
         int topicReplicationFactor,
         Map<String, Object> clientOverrides) {
@@ -53,6 +65,13 @@ public record KafkaSettings(
     public static final String DEFAULT_TOPIC_COMPLETIONS = "sd.completions";
     public static final String DEFAULT_TOPIC_DLQ = "sd.requests.dlq";
     public static final String DEFAULT_WORKER_GROUP = "sdfleet-workers";
+    /** Where a model's name goes in {@link #TOPIC_REQUESTS_PATTERN}. */
+    public static final String MODEL_PLACEHOLDER = "{model}";
+    public static final String DEFAULT_TOPIC_REQUESTS_PATTERN = "sd.requests." + MODEL_PLACEHOLDER;
+    /** No default model: a fleet of one model, every request on {@link #DEFAULT_TOPIC_REQUESTS}. */
+    public static final String DEFAULT_DEFAULT_MODEL = "";
+    public static final String DEFAULT_TOPIC_FLEET = "sd.fleet";
+    public static final String DEFAULT_TOPIC_PROGRESS = "sd.progress";
     public static final int DEFAULT_TOPIC_PARTITIONS = 6;
     public static final int MAX_TOPIC_PARTITIONS = 10_000;
     public static final int DEFAULT_TOPIC_REPLICATION_FACTOR = 1;
@@ -76,6 +95,26 @@ public record KafkaSettings(
             TOPIC_NAME, TOPIC_ALLOWED, "Dead-letter topic: refused requests, original bytes plus reason headers.");
     public static final Setting<String> WORKER_GROUP = Setting.nonBlank("SDFLEET_WORKER_GROUP",
             DEFAULT_WORKER_GROUP, "Consumer group the workers share the requests topic in.");
+    public static final Setting<String> TOPIC_REQUESTS_PATTERN = Setting.of("SDFLEET_TOPIC_REQUESTS_PATTERN",
+            String.class, DEFAULT_TOPIC_REQUESTS_PATTERN, DEFAULT_TOPIC_REQUESTS_PATTERN,
+            "a topic name containing " + MODEL_PLACEHOLDER,
+            "Topic of the requests for a model other than SDFLEET_DEFAULT_MODEL, " + MODEL_PLACEHOLDER
+                    + " replaced by the model's name; its workers' consumer group is SDFLEET_WORKER_GROUP, a dot and the model's name.",
+            KafkaSettings::parsePattern);
+    public static final Setting<String> DEFAULT_MODEL = Setting.of("SDFLEET_DEFAULT_MODEL", String.class,
+            DEFAULT_DEFAULT_MODEL, "(empty: one model)", "empty, or " + ModelNames.ALLOWED,
+            "The model whose requests, and requests naming no model, go to SDFLEET_TOPIC_REQUESTS and its workers'"
+                    + " group SDFLEET_WORKER_GROUP; every other model has its own topic and group"
+                    + " (SDFLEET_TOPIC_REQUESTS_PATTERN). Empty: the fleet serves one model and every request goes to"
+                    + " SDFLEET_TOPIC_REQUESTS. Set it to the same value on workers and producers.",
+            raw -> raw.isBlank() ? "" : ModelNames.require(raw));
+    public static final Setting<String> TOPIC_FLEET = Setting.matching("SDFLEET_TOPIC_FLEET", DEFAULT_TOPIC_FLEET,
+            TOPIC_NAME, TOPIC_ALLOWED, "Compacted catalog topic: each worker's announcement of what it serves (key ="
+                    + " worker id; a tombstone when it leaves).");
+    public static final Setting<String> TOPIC_PROGRESS = Setting.matching("SDFLEET_TOPIC_PROGRESS",
+            DEFAULT_TOPIC_PROGRESS, TOPIC_NAME, TOPIC_ALLOWED,
+            "Best-effort job progress events (key = jobId; not transactional, the completion stays the record of"
+                    + " truth).");
     public static final Setting<Integer> TOPIC_PARTITIONS = Setting.integer("SDFLEET_TOPIC_PARTITIONS",
             DEFAULT_TOPIC_PARTITIONS, 1, MAX_TOPIC_PARTITIONS,
             "Partitions of the topics when sdfleet creates them; the most workers that can share the work.");
@@ -85,7 +124,8 @@ public record KafkaSettings(
 
     /** Every declared setting, in table order. */
     public static final List<Setting<?>> SETTINGS = List.of(BOOTSTRAP_SERVERS, TOPIC_REQUESTS, TOPIC_COMPLETIONS,
-            TOPIC_DLQ, WORKER_GROUP, TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR);
+            TOPIC_DLQ, WORKER_GROUP, TOPIC_REQUESTS_PATTERN, DEFAULT_MODEL, TOPIC_FLEET, TOPIC_PROGRESS, TOPIC_PARTITIONS,
+            TOPIC_REPLICATION_FACTOR);
 
     /** Pass-through properties sdfleet sets itself; overriding them would silently change behaviour. */
     private static final Map<String, String> RESERVED = Map.of(
@@ -137,8 +177,71 @@ public record KafkaSettings(
         if (dlq.equals(requests) || dlq.equals(completions)) {
             reader.problem(TOPIC_DLQ, "must differ from the requests and completions topics");
         }
-        return new KafkaSettings(reader.get(BOOTSTRAP_SERVERS), requests, completions, dlq, reader.get(WORKER_GROUP),
+        String fleet = reader.get(TOPIC_FLEET);
+        String progress = reader.get(TOPIC_PROGRESS);
+        if (List.of(requests, completions, dlq).contains(fleet)) {
+            reader.problem(TOPIC_FLEET, "must differ from the requests, completions and DLQ topics");
+        }
+        if (List.of(requests, completions, dlq, fleet).contains(progress)) {
+            reader.problem(TOPIC_PROGRESS, "must differ from the requests, completions, DLQ and fleet topics");
+        }
+        String defaultModel = reader.get(DEFAULT_MODEL);
+        KafkaSettings settings = new KafkaSettings(reader.get(BOOTSTRAP_SERVERS), requests, completions, dlq,
+                reader.get(WORKER_GROUP), reader.get(TOPIC_REQUESTS_PATTERN), defaultModel, fleet, progress,
                 reader.get(TOPIC_PARTITIONS), reader.get(TOPIC_REPLICATION_FACTOR), clientOverrides(reader));
+        if (!defaultModel.isEmpty()) {
+            settings.routingProblem(defaultModel).ifPresent(p -> reader.problem(DEFAULT_MODEL, p));
+        }
+        return settings;
+    }
+
+    /** The routing of requests by model ({@link ModelRouting}: the one owner of the rule). */
+    public ModelRouting routing() {
+        return new ModelRouting(topicRequests, workerGroup, topicRequestsPattern, defaultModel);
+    }
+
+    /** {@link ModelRouting#requestsTopicFor} of these settings. */
+    public String requestsTopicFor(String model) {
+        return routing().requestsTopicFor(model);
+    }
+
+    /** {@link ModelRouting#workerGroupFor} of these settings. */
+    public String workerGroupFor(String model) {
+        return routing().workerGroupFor(model);
+    }
+
+    /**
+     * Why {@code model} cannot be routed, if it cannot: not a model name, or its topic is one of the other sdfleet
+     * topics (a model named "dlq" under the default pattern).
+     */
+    public Optional<String> routingProblem(String model) {
+        if (!ModelNames.isValid(model)) {
+            return Optional.of("'" + model + "' is not a model name; allowed: "
+                    + ModelNames.ALLOWED);
+        }
+        String topic = requestsTopicFor(model);
+        if (!TOPIC_NAME.matcher(topic).matches()) {
+            return Optional.of("model '" + model + "' makes the topic name '" + topic
+                    + "', which Kafka does not allow");
+        }
+        if (List.of(topicCompletions, topicDlq, topicFleet, topicProgress).contains(topic)) {
+            return Optional.of("model '" + model + "' would read and write topic '" + topic
+                    + "', which is another sdfleet topic; rename the model or change " + TOPIC_REQUESTS_PATTERN.name());
+        }
+        return Optional.empty();
+    }
+
+    private static String parsePattern(String raw) {
+        String v = raw.strip();
+        if (!v.contains(MODEL_PLACEHOLDER)) {
+            throw new IllegalArgumentException("must contain " + MODEL_PLACEHOLDER + ", e.g. "
+                    + DEFAULT_TOPIC_REQUESTS_PATTERN);
+        }
+        if (!TOPIC_NAME.matcher(v.replace(MODEL_PLACEHOLDER, "m")).matches()) {
+            throw new IllegalArgumentException("not a topic name once " + MODEL_PLACEHOLDER + " is replaced; allowed: "
+                    + TOPIC_ALLOWED);
+        }
+        return v;
     }
 
     private static Map<String, Object> clientOverrides(ConfigReader reader) {
@@ -183,6 +286,13 @@ public record KafkaSettings(
             }
         }
         return value;
+    }
+
+    /** These settings with other bootstrap servers (a command-line option over the environment). */
+    public KafkaSettings withBootstrapServers(String servers) {
+        return new KafkaSettings(parseBootstrap(servers), topicRequests, topicCompletions, topicDlq, workerGroup,
+                topicRequestsPattern, defaultModel, topicFleet, topicProgress, topicPartitions, topicReplicationFactor,
+                clientOverrides);
     }
 
     /** Configuration for a KafkaProducer: bootstrap servers plus the pass-through producer properties. */
@@ -244,6 +354,8 @@ public record KafkaSettings(
         clientOverrides.forEach((k, v) -> shown.put(k, SENSITIVE.matcher(k).matches() ? ConfigProblem.HIDDEN : v));
         return "KafkaSettings[bootstrapServers=" + bootstrapServers + ", topicRequests=" + topicRequests
                 + ", topicCompletions=" + topicCompletions + ", topicDlq=" + topicDlq + ", workerGroup=" + workerGroup
+                + ", topicRequestsPattern=" + topicRequestsPattern + ", defaultModel=" + defaultModel
+                + ", topicFleet=" + topicFleet + ", topicProgress=" + topicProgress
                 + ", topicPartitions=" + topicPartitions + ", topicReplicationFactor=" + topicReplicationFactor
                 + ", clientOverrides=" + shown + "]";
     }

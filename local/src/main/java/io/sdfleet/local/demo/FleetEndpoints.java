@@ -49,6 +49,9 @@ public record FleetEndpoints(boolean embedded, String bootstrapServers, String r
     public static final String DEMO_TOPIC_COMPLETIONS = "sdfleet-demo.completions";
     public static final String DEMO_TOPIC_DLQ = "sdfleet-demo.requests.dlq";
     public static final String DEMO_WORKER_GROUP = "sdfleet-demo-workers";
+    /** The demo's own catalog and progress topics against real servers: its worker must not join a real catalog. */
+    public static final String DEMO_TOPIC_FLEET = "sdfleet-demo.fleet";
+    public static final String DEMO_TOPIC_PROGRESS = "sdfleet-demo.progress";
     public static final String DEMO_PREFIX = "demo";
     /** Defaults of the worker and the store, used when the environment leaves them unset. */
     public static final String DEFAULT_BUCKET = "sdfleet";
@@ -97,6 +100,10 @@ public record FleetEndpoints(boolean embedded, String bootstrapServers, String r
     public Map<String, String> clientEnv() {
         Map<String, String> env = new LinkedHashMap<>(passThrough);
         env.putAll(coordinates(true));
+        if (!embedded) {
+            env.putIfAbsent("SDFLEET_TOPIC_FLEET", DEMO_TOPIC_FLEET);
+            env.putIfAbsent("SDFLEET_TOPIC_PROGRESS", DEMO_TOPIC_PROGRESS);
+        }
         return env;
     }
 

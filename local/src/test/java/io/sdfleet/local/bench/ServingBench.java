@@ -208,23 +208,23 @@ public final class ServingBench {
     static String table(List<ServingRun.Result> rows) {
         StringBuilder sb = new StringBuilder();
         sb.append("| device | batching | mix | load | jobs | images/s | ideal | of ideal | device busy | UNet items/call"
-                + " | p50 ms | p95 ms | p99 ms | lone job ms | failed | seen after upload p50 / p99 ms | unfinished |\n");
-        sb.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + " | p50 ms | p95 ms | p99 ms | lone job ms | failed | seen after upload p50 / p99 ms | unfinished | uploaded images/s |\n");
+        sb.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (ServingRun.Result r : rows) {
             sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %.2f | %d | %.3f | %.3f | %.0f %% | %.3f | %.1f | %.0f"
-                            + " | %.0f | %.0f | %.0f | %d | %.0f / %.0f | %d |%n", r.device(), r.batching(), r.mix(), r.load(),
+                            + " | %.0f | %.0f | %.0f | %d | %.0f / %.0f | %d | %.3f |%n", r.device(), r.batching(), r.mix(), r.load(),
                     r.jobs(), r.imagesPerS(), r.idealImagesPerS(), 100 * r.imagesPerS() / r.idealImagesPerS(),
                     r.deviceBusy(), r.meanUnetItems(), r.p50Ms(), r.p95Ms(), r.p99Ms(), r.loneJobMs(), r.failed(),
-                    r.visibleAfterUploadP50Ms(), r.visibleAfterUploadP99Ms(), r.unfinished()));
+                    r.visibleAfterUploadP50Ms(), r.visibleAfterUploadP99Ms(), r.unfinished(), r.uploadedImagesPerS()));
         }
         return sb.toString();
     }
 
     private static String line(ServingRun.Result r) {
         return String.format(Locale.ROOT, "%d jobs, %.3f images/s (ideal %.3f), busy %.3f, %.1f items/call, p50 %.0f ms,"
-                        + " p99 %.0f ms, lone %.0f ms, failed %d, unfinished %d", r.jobs(), r.imagesPerS(),
+                        + " p99 %.0f ms, lone %.0f ms, failed %d, unfinished %d, uploaded %.3f images/s", r.jobs(), r.imagesPerS(),
                 r.idealImagesPerS(), r.deviceBusy(), r.meanUnetItems(), r.p50Ms(), r.p99Ms(), r.loneJobMs(),
-                r.failed(), r.unfinished());
+                r.failed(), r.unfinished(), r.uploadedImagesPerS());
     }
 
     static String json(List<ServingRun.Result> rows) throws Exception {

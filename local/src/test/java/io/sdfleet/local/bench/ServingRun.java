@@ -61,7 +61,7 @@ final class ServingRun {
     record Result(String device, String batching, String mix, double load, int jobs, double imagesPerS,
                   double idealImagesPerS, double deviceBusy, double meanUnetItems, double p50Ms, double p95Ms,
                   double p99Ms, double loneJobMs, int failed, double visibleAfterUploadP50Ms, double visibleAfterUploadP99Ms,
-                  int unfinished) {
+                  int unfinished, double uploadedImagesPerS) {
     }
 
     private static final int WARM_UP_JOBS = 4;
@@ -140,6 +140,7 @@ final class ServingRun {
         long windowStart = start + duration.toNanos() / 10;
         long end = start + duration.toNanos();
         long busyAtWindow = -1;
+        long windowStartMillis = 0;
         double itemsAtWindow = 0;
         double callsAtWindow = 0;
         double next = start;
@@ -155,6 +156,7 @@ final class ServingRun {
                 busyAtWindow = device.busyNanos();
                 itemsAtWindow = items(registry).totalAmount();
                 callsAtWindow = items(registry).count();
+                windowStartMillis = System.currentTimeMillis();
             }
             sleepUntil((long) next);
             JobRequest job = mix.next(random, name, index++);
@@ -166,6 +168,7 @@ final class ServingRun {
             }
         }
         sleepUntil(end);
+        long windowEndMillis = System.currentTimeMillis();
         long busyAtEnd = device.busyNanos();
         double itemsAtEnd = items(registry).totalAmount();
         double callsAtEnd = items(registry).count();
@@ -200,6 +203,18 @@ final class ServingRun {
             }
         }
         int unfinished = submitted.size() - latencies.size();
+        // Images whose upload finished in the window (the worker's clock, read after the drain): what the device
+        // produced, whether or not the reader saw it yet (a completion held behind an earlier, longer job of its
+        // partition is produced but not yet visible).
+        int uploadedInWindow = 0;
+        for (CompletionWatcher.Seen seen : watcher.seen().values()) {
+            var c = seen.completion();
+            if (c.completedAt() != null && c.completedAt().toEpochMilli() >= windowStartMillis
+                    && c.completedAt().toEpochMilli() < windowEndMillis && c.jobId().startsWith(name + "-")
+                    && !c.jobId().contains("-warm-") && !c.jobId().contains("-lone-")) {
+                uploadedInWindow += c.images().size();
+            }
+        }
         return new Result(device.name(), batching.name().toLowerCase(java.util.Locale.ROOT), mix.name(), load,
                 submitted.size(), imagesInWindow / windowSeconds, ideal,
                 (busyAtEnd - busyAtWindow) / 1e9 / windowSeconds,
@@ -207,7 +222,7 @@ final class ServingRun {
                 Stats.percentile(latencies, d -> d, 50), Stats.percentile(latencies, d -> d, 95),
                 Stats.percentile(latencies, d -> d, 99), Stats.median(lone, d -> d), failed,
                 Stats.percentile(visibleAfterUpload, d -> d, 50), Stats.percentile(visibleAfterUpload, d -> d, 99),
-                unfinished);
+                unfinished, uploadedInWindow / windowSeconds);
     }
 
     private static DistributionSummary items(SimpleMeterRegistry registry) {

@@ -27,6 +27,8 @@ final class ComposeChecks {
     static final String ENGINE_BUILD_SERVICE = "trt-engines";
     /** Worker services are named worker-0, worker-1, ... */
     static final Pattern WORKER_SERVICE = Pattern.compile("worker-(\\d+)");
+    /** Workers of a further model: {@code <prefix>-worker-<n>}, with {@code <prefix>-trt-engines} and {@code <prefix>-topics}. */
+    static final Pattern MODEL_WORKER_SERVICE = Pattern.compile("(.+)-worker-(\\d+)");
     static final String WORKERS_PROFILE = "workers-";
 
     private ComposeChecks() {
@@ -115,6 +117,7 @@ final class ComposeChecks {
             problems.add(where + ": " + workers.size() + " worker services but " + partitions + " partitions of "
                     + WorkerContract.requestsTopic(firstEnv) + ": the extra workers would idle");
         }
+        problems.addAll(modelWorkers(where, compose, composeDir, expectGpu, ids, topicScript));
         JsonNode producer = services.path("producer");
         if (!producer.isMissingNode()) {
             problems.addAll(KnownSettings.PRODUCER.problems(where + " producer",
@@ -131,16 +134,21 @@ final class ComposeChecks {
     /** Checks of one worker service. */
     private static List<String> worker(String where, JsonNode worker, JsonNode services, Path composeDir,
             boolean expectGpu) {
+        return worker(where, worker, services, composeDir, expectGpu, ENGINE_BUILD_SERVICE);
+    }
+
+    private static List<String> worker(String where, JsonNode worker, JsonNode services, Path composeDir,
+            boolean expectGpu, String engineService) {
         List<String> problems = new ArrayList<>();
         Map<String, String> env = DeployFiles.stringMap(worker.path("environment"));
         problems.addAll(KnownSettings.WORKER.problems(where, env, true));
         problems.addAll(WorkerEnvChecks.validate(where, env));
         problems.addAll(WorkerEnvChecks.threadProblems(where, env, worker.has("cpus") ? worker.get("cpus").asDouble() : null));
-        JsonNode engines = services.path(ENGINE_BUILD_SERVICE);
+        JsonNode engines = services.path(engineService);
         if (engines.isMissingNode()) {
-            problems.add(where + ": no " + ENGINE_BUILD_SERVICE + " service builds the worker's TensorRT engines");
+            problems.add(where + ": no " + engineService + " service builds the worker's TensorRT engines");
         } else {
-            problems.addAll(WorkerEnvChecks.engineBuildProblems(where + " / " + ENGINE_BUILD_SERVICE, env,
+            problems.addAll(WorkerEnvChecks.engineBuildProblems(where + " / " + engineService, env,
                     DeployFiles.stringMap(engines.path("environment"))));
         }
         if (worker.has("container_name")) {
@@ -185,6 +193,56 @@ final class ComposeChecks {
                         + " is no advertised listener of kafka (" + advertised + ")");
             }
         }
+        return problems;
+    }
+
+    /**
+     * The workers of further models ({@code <prefix>-worker-<n>}, compose.model-b.yaml): each passes every check of
+     * a worker (its engines built by {@code <prefix>-trt-engines}), has an id of its own, starts only with a profile,
+     * reads a topic that topics-init or {@code <prefix>-topics} creates, agrees with worker-0 on the default model
+     * and serves another one, and takes another GPU than worker-0 (which always runs).
+     */
+    static List<String> modelWorkers(String where, JsonNode compose, Path composeDir, boolean expectGpu,
+            Map<String, String> ids, String sharedTopicScript) {
+        List<String> problems = new ArrayList<>();
+        JsonNode services = compose.path("services");
+        Map<Integer, JsonNode> workers = workers(compose);
+        Map<String, String> firstEnv = DeployFiles.stringMap(workers.values().iterator().next().path("environment"));
+        List<String> firstGpus = gpuIds(workers.values().iterator().next());
+        services.fields().forEachRemaining(e -> {
+            Matcher m = MODEL_WORKER_SERVICE.matcher(e.getKey());
+            if (!m.matches() || WORKER_SERVICE.matcher(e.getKey()).matches()) {
+                return;
+            }
+            String name = e.getKey();
+            String prefix = m.group(1);
+            JsonNode w = e.getValue();
+            problems.addAll(worker(where + " " + name, w, services, composeDir, expectGpu, prefix + "-trt-engines"));
+            Map<String, String> env = DeployFiles.stringMap(w.path("environment"));
+            String id = env.get("SDFLEET_WORKER_ID");
+            if (id == null || ids.putIfAbsent(id, name) != null) {
+                problems.add(where + " " + name + ": SDFLEET_WORKER_ID " + id + " unset or also another worker's");
+            }
+            if (texts(w.path("profiles")).isEmpty()) {
+                problems.add(where + " " + name + ": a further model's worker starts only with its profile");
+            }
+            String script = sharedTopicScript + "\n" + String.join("\n", texts(services.path(prefix + "-topics")
+                    .path("command")));
+            problems.addAll(WorkerContract.topicScriptProblems(where + " " + name + " topics", script, env));
+            String defaultModel = env.getOrDefault("SDFLEET_DEFAULT_MODEL", "");
+            if (defaultModel.isEmpty() || !defaultModel.equals(firstEnv.getOrDefault("SDFLEET_DEFAULT_MODEL", ""))) {
+                problems.add(where + " " + name + ": SDFLEET_DEFAULT_MODEL '" + defaultModel + "' must be worker-0's ('"
+                        + firstEnv.getOrDefault("SDFLEET_DEFAULT_MODEL", "") + "'), the same on every worker");
+            }
+            if (WorkerContract.modelName(env).equals(WorkerContract.modelName(firstEnv))) {
+                problems.add(where + " " + name + ": serves " + WorkerContract.modelName(env) + ", worker-0's model");
+            }
+            for (String gpu : gpuIds(w)) {
+                if (firstGpus.contains(gpu)) {
+                    problems.add(where + " " + name + ": GPU " + gpu + " is also worker-0's");
+                }
+            }
+        });
         return problems;
     }
 

@@ -63,6 +63,20 @@ class DeploymentFilesTest {
                 assertEquals("onnxruntime", w.path("environment").path("SDFLEET_RUNTIME").asText(), "worker-" + i));
     }
 
+    /** A second model's worker (compose.model-b.yaml) passes every worker check, on its model's own topic. */
+    @Test
+    void composeSecondModel() {
+        ObjectNode merged = ComposeChecks.merge(ComposeChecks.load(COMPOSE.resolve("compose.yaml"), DOTENV),
+                ComposeChecks.load(COMPOSE.resolve("compose.model-b.yaml"), DOTENV));
+        assertNoProblems(ComposeChecks.problems("compose.yaml + compose.model-b.yaml", merged, COMPOSE, true));
+        Map<String, String> env = DeployFiles.stringMap(merged.path("services").path("model-b-worker-0")
+                .path("environment"));
+        assertEquals("sd.requests.sd-b", WorkerContract.requestsTopic(env));
+        assertEquals("sdfleet-workers.sd-b", WorkerContract.workerGroup(env));
+        Map<String, String> first = DeployFiles.stringMap(merged.path("services").path("worker-0").path("environment"));
+        assertEquals("sd.requests", WorkerContract.requestsTopic(first), "the default model keeps the plain topic");
+    }
+
     /**
      * One GPU per worker: with profile workers-k active, compose starts k workers on k different GPUs, each
      * with its own id (dockerd would put every replica of a scaled service with a device count on GPU 0).
@@ -124,6 +138,31 @@ class DeploymentFilesTest {
         assertEquals("onnxruntime", dev.get("ConfigMap", "sdfleet-worker-config").path("data").path("SDFLEET_RUNTIME").asText());
         assertFalse(dev.objects().toString().contains(StrimziCluster.ofRepository().caSecret()),
                 "plaintext dev Kafka: no CA to mount");
+    }
+
+    /**
+     * A second model is k8s/model renamed: its own StatefulSet, Service, budget, volume, topic Job and ScaledObject on
+     * its topic and group as the code routes them; every check of the base holds for each model's workload.
+     */
+    @Test
+    void kubernetesTwoModelsOverlay() {
+        Manifests two = Manifests.render(ROOT.resolve("k8s/overlays/two-models"));
+        assertNoProblems(KubernetesChecks.problems(two));
+        List<ObjectNode> workloads = KubernetesChecks.workloads(two);
+        assertEquals(List.of("sdfleet-worker", "sdfleet-worker-sd15-inpaint"),
+                workloads.stream().map(KubernetesChecks::name).toList());
+        ObjectNode inpaint = workloads.get(1);
+        Map<String, String> env = KubernetesChecks.workerEnv(two, KubernetesChecks.named(
+                KubernetesChecks.pod(inpaint).path("containers"), KubernetesChecks.CONTAINER), new ArrayList<>());
+        assertEquals("sd15-inpaint", WorkerContract.modelName(env));
+        assertEquals("sd.requests.sd15-inpaint", WorkerContract.requestsTopic(env));
+        assertEquals("sdfleet-workers.sd15-inpaint", WorkerContract.workerGroup(env));
+        JsonNode trigger = two.get("ScaledObject", "sdfleet-worker-sd15-inpaint").path("spec").path("triggers").get(0);
+        assertEquals("sd.requests.sd15-inpaint", trigger.path("metadata").path("topic").asText());
+        assertEquals(2, two.all("PodDisruptionBudget").size());
+        assertEquals(2, two.all("PersistentVolumeClaim").size());
+        assertEquals("sdfleet-models-sd15-inpaint", KubernetesChecks.named(KubernetesChecks.pod(inpaint)
+                .path("volumes"), "models").path("persistentVolumeClaim").path("claimName").asText());
     }
 
     @Test

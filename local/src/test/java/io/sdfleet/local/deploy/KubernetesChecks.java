@@ -40,12 +40,82 @@ final class KubernetesChecks {
         for (ObjectNode o : k.objects()) {
             problems.addAll(DeploySchemas.problems("k8s", o));
         }
-        ObjectNode workload = k.get(WORKLOAD_KIND, WORKLOAD);
-        if (workload == null) {
+        ObjectNode base = k.get(WORKLOAD_KIND, WORKLOAD);
+        if (base == null) {
             problems.add("no " + WORKLOAD_KIND + " " + WORKLOAD + " (the workers need stable pod names: "
                     + k.objects().stream().map(o -> o.path("kind").asText() + "/" + o.path("metadata").path("name").asText()).toList() + ")");
             return problems;
         }
+        List<ObjectNode> workloads = workloads(k);
+        for (ObjectNode workload : workloads) {
+            problems.addAll(workloadProblems(k, workload, strimzi));
+        }
+        problems.addAll(fleetProblems(k, workloads));
+        return problems;
+    }
+
+    /**
+     * The worker workloads: every StatefulSet with a {@value #CONTAINER} container, the base's {@value #WORKLOAD} and
+     * one per further model (k8s/model), each checked on its own against its own environment.
+     */
+    static List<ObjectNode> workloads(Manifests k) {
+        List<ObjectNode> out = new ArrayList<>();
+        for (ObjectNode s : k.all(WORKLOAD_KIND)) {
+            if (named(pod(s).path("containers"), CONTAINER) != null) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    static String name(JsonNode o) {
+        return o.path("metadata").path("name").asText();
+    }
+
+    /**
+     * What holds across the workloads: each serves another model (two workloads of one model would share its group
+     * under two names), they agree on the default model, every budget and every ScaledObject belongs to exactly one
+     * of them (a budget selecting two models' pods would let a drain take both at once).
+     */
+    static List<String> fleetProblems(Manifests k, List<ObjectNode> workloads) {
+        List<String> problems = new ArrayList<>();
+        Map<String, String> models = new LinkedHashMap<>();
+        Set<String> defaults = new java.util.TreeSet<>();
+        for (ObjectNode w : workloads) {
+            Map<String, String> env = workerEnv(k, named(pod(w).path("containers"), CONTAINER), new ArrayList<>());
+            String model = WorkerContract.modelName(env);
+            if (models.putIfAbsent(model, name(w)) != null) {
+                problems.add(WORKLOAD_KIND + "s " + models.get(model) + " and " + name(w) + " both serve model " + model);
+            }
+            defaults.add(env.getOrDefault("SDFLEET_DEFAULT_MODEL", ""));
+        }
+        if (defaults.size() > 1) {
+            problems.add("the worker workloads disagree on SDFLEET_DEFAULT_MODEL: " + defaults);
+        }
+        if (workloads.size() > 1 && defaults.contains("")) {
+            problems.add(workloads.size() + " models but SDFLEET_DEFAULT_MODEL unset: every model would read "
+                    + WorkerContract.requestsTopic(Map.of()) + " (set it to the base workers' model)");
+        }
+        for (ObjectNode pdb : k.all("PodDisruptionBudget")) {
+            long selected = workloads.stream().filter(w -> selects("", pdb.path("spec").path("selector")
+                    .path("matchLabels"), w).isEmpty()).count();
+            if (selected != 1) {
+                problems.add("PodDisruptionBudget " + name(pdb) + " selects the pods of " + selected
+                        + " worker workloads, must select one");
+            }
+        }
+        for (ObjectNode so : k.all("ScaledObject")) {
+            String target = so.path("spec").path("scaleTargetRef").path("name").asText();
+            if (workloads.stream().noneMatch(w -> name(w).equals(target))) {
+                problems.add("ScaledObject " + name(so) + " scales " + target + ", no worker " + WORKLOAD_KIND);
+            }
+        }
+        return problems;
+    }
+
+    /** The checks of one worker workload against its own environment. */
+    static List<String> workloadProblems(Manifests k, ObjectNode workload, StrimziCluster strimzi) {
+        List<String> problems = new ArrayList<>();
         JsonNode pod = pod(workload);
         JsonNode container = named(pod.path("containers"), CONTAINER);
         if (container == null) {
@@ -89,7 +159,7 @@ final class KubernetesChecks {
         problems.addAll(statefulSet(k, workload));
         problems.addAll(metricsService(k, workload));
         problems.addAll(disruptionBudget(k, workload));
-        problems.addAll(topicsAndKeda(k, env, strimzi));
+        problems.addAll(topicsAndKeda(k, env, strimzi, name(workload)));
         problems.addAll(KafkaTrust.problems(k, container, env, strimzi));
         problems.addAll(strimzi.bootstrapProblems("k8s worker env SDFLEET_BOOTSTRAP_SERVERS",
                 env.getOrDefault("SDFLEET_BOOTSTRAP_SERVERS", "")));
@@ -208,13 +278,13 @@ final class KubernetesChecks {
         List<String> problems = new ArrayList<>();
         JsonNode spec = workload.path("spec");
         if (!"Parallel".equals(spec.path("podManagementPolicy").asText())) {
-            problems.add(WORKLOAD_KIND + " " + WORKLOAD + " podManagementPolicy is '" + spec.path("podManagementPolicy").asText()
+            problems.add(WORKLOAD_KIND + " " + name(workload) + " podManagementPolicy is '" + spec.path("podManagementPolicy").asText()
                     + "', must be Parallel: scaling must not wait ordinal by ordinal");
         }
         String serviceName = spec.path("serviceName").asText("");
         ObjectNode service = k.get("Service", serviceName);
         if (service == null) {
-            problems.add(WORKLOAD_KIND + " " + WORKLOAD + " serviceName '" + serviceName + "' is no Service of these objects");
+            problems.add(WORKLOAD_KIND + " " + name(workload) + " serviceName '" + serviceName + "' is no Service of these objects");
         } else {
             if (!"None".equals(service.path("spec").path("clusterIP").asText())) {
                 problems.add("Service " + serviceName + " (the StatefulSet's serviceName) must be headless (clusterIP: None)");
@@ -241,9 +311,10 @@ final class KubernetesChecks {
 
     static List<String> metricsService(Manifests k, JsonNode workload) {
         List<String> problems = new ArrayList<>();
-        ObjectNode service = k.get("Service", WORKLOAD);
+        String serviceName = workload.path("spec").path("serviceName").asText(WORKLOAD);
+        ObjectNode service = k.get("Service", serviceName);
         if (service == null) {
-            return List.of("no Service " + WORKLOAD + " for metrics");
+            return List.of("no Service " + serviceName + " for metrics");
         }
         problems.addAll(selects("Service selector", service.path("spec").path("selector"), workload));
         JsonNode container = named(pod(workload).path("containers"), CONTAINER);
@@ -271,49 +342,84 @@ final class KubernetesChecks {
         return problems;
     }
 
-    /** A PodDisruptionBudget selects the worker pods, so a node drain takes them one at a time. */
+    /**
+     * A PodDisruptionBudget selects the workload's pods, so a node drain takes them one at a time (with several
+     * models, each has its own: {@link #fleetProblems} holds each budget to one workload).
+     */
     static List<String> disruptionBudget(Manifests k, JsonNode workload) {
         List<ObjectNode> budgets = k.all("PodDisruptionBudget");
         if (budgets.isEmpty()) {
             return List.of("no PodDisruptionBudget for the worker pods");
         }
-        List<String> problems = new ArrayList<>();
+        List<String> mismatches = new ArrayList<>();
         for (ObjectNode pdb : budgets) {
-            problems.addAll(selects("PodDisruptionBudget " + pdb.path("metadata").path("name").asText() + " selector",
-                    pdb.path("spec").path("selector").path("matchLabels"), workload));
+            List<String> p = selects("PodDisruptionBudget " + pdb.path("metadata").path("name").asText() + " selector",
+                    pdb.path("spec").path("selector").path("matchLabels"), workload);
+            if (p.isEmpty()) {
+                return List.of();
+            }
+            mismatches.addAll(p);
+        }
+        List<String> problems = new ArrayList<>(List.of("no PodDisruptionBudget selects the pods of "
+                + name(workload)));
+        problems.addAll(mismatches);
+        return problems;
+    }
+
+    /**
+     * The topic Jobs together create every topic of the workload's environment (with several models, one Job per
+     * model creates its requests topic; a script's {@code ${VAR}} is the Job container's environment), and the
+     * ScaledObjects of the workload scale it on its own topic and group.
+     */
+    static List<String> topicsAndKeda(Manifests k, Map<String, String> env, StrimziCluster strimzi, String workload) {
+        List<String> problems = new ArrayList<>();
+        StringBuilder all = new StringBuilder();
+        List<String> jobs = new ArrayList<>();
+        for (ObjectNode job : k.all("Job")) {
+            jobs.add(name(job));
+            for (JsonNode c : pod(job).path("containers")) {
+                Map<String, String> jobEnv = workerEnv(k, c, problems);
+                StringBuilder script = new StringBuilder();
+                c.path("command").forEach(a -> script.append(a.asText()).append('\n'));
+                c.path("args").forEach(a -> script.append(a.asText()).append('\n'));
+                all.append(expand(script.toString(), jobEnv));
+            }
+        }
+        Integer partitions = null;
+        if (!jobs.isEmpty()) {
+            problems.addAll(WorkerContract.topicScriptProblems("Jobs " + jobs, all.toString(), env));
+            partitions = WorkerContract.createdTopics(all.toString()).get(WorkerContract.requestsTopic(env));
+        }
+        for (ObjectNode so : k.all("ScaledObject")) {
+            if (workload.equals(so.path("spec").path("scaleTargetRef").path("name").asText())) {
+                problems.addAll(keda(k, so, env, partitions, strimzi, workload));
+            }
         }
         return problems;
     }
 
-    static List<String> topicsAndKeda(Manifests k, Map<String, String> env, StrimziCluster strimzi) {
-        List<String> problems = new ArrayList<>();
-        Integer partitions = null;
-        for (ObjectNode job : k.all("Job")) {
-            StringBuilder script = new StringBuilder();
-            for (JsonNode c : pod(job).path("containers")) {
-                c.path("command").forEach(a -> script.append(a.asText()).append('\n'));
-                c.path("args").forEach(a -> script.append(a.asText()).append('\n'));
-            }
-            problems.addAll(WorkerContract.topicScriptProblems("Job " + job.path("metadata").path("name").asText(),
-                    script.toString(), env));
-            partitions = WorkerContract.createdTopics(script.toString()).get(WorkerContract.requestsTopic(env));
+    /** {@code $VAR} and {@code ${VAR}} of a shell script replaced by the container's values (unknown ones kept). */
+    static String expand(String script, Map<String, String> env) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$\\{?([A-Z_][A-Z0-9_]*)}?").matcher(script);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String v = env.get(m.group(1));
+            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(v == null ? m.group() : v));
         }
-        for (ObjectNode so : k.all("ScaledObject")) {
-            problems.addAll(keda(k, so, env, partitions, strimzi));
-        }
-        return problems;
+        m.appendTail(out);
+        return out.toString();
     }
 
     static List<String> keda(Manifests k, JsonNode so, Map<String, String> env, Integer partitions,
-            StrimziCluster strimzi) {
+            StrimziCluster strimzi, String workload) {
         List<String> problems = new ArrayList<>();
         JsonNode spec = so.path("spec");
         JsonNode target = spec.path("scaleTargetRef");
-        if (!WORKLOAD.equals(target.path("name").asText()) || !WORKLOAD_KIND.equals(target.path("kind").asText())
+        if (!workload.equals(target.path("name").asText()) || !WORKLOAD_KIND.equals(target.path("kind").asText())
                 || !"apps/v1".equals(target.path("apiVersion").asText("apps/v1"))) {
             problems.add("ScaledObject scales " + target.path("apiVersion").asText("apps/v1") + " "
                     + target.path("kind").asText("Deployment") + " " + target.path("name").asText() + ", not apps/v1 "
-                    + WORKLOAD_KIND + " " + WORKLOAD);
+                    + WORKLOAD_KIND + " " + workload);
         }
         ObjectNode scaled = k.get(target.path("kind").asText("Deployment"), target.path("name").asText());
         if (scaled != null && scaled.path("spec").has("replicas")) {

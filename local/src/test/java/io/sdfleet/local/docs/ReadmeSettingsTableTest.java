@@ -10,6 +10,7 @@ import io.sdfleet.producer.ProducerSettings;
 import io.sdfleet.worker.WorkerSettings;
 import io.sdfleet.worker.input.InputSettings;
 import io.sdfleet.worker.device.DeviceSettings;
+import io.sdfleet.worker.fleet.FleetSettings;
 import io.sdfleet.worker.observe.ObserveSettings;
 import io.sdfleet.worker.pipeline.PipelineSettings;
 import io.sdfleet.worker.runtime.RuntimeSettings;
@@ -49,6 +50,7 @@ class ReadmeSettingsTableTest {
         sections.put("Device: batching and faults (worker)", DeviceSettings.SETTINGS);
         sections.put("Model runtimes (worker)", RuntimeSettings.SETTINGS);
         sections.put("Pipeline (worker)", PipelineSettings.SETTINGS);
+        sections.put("Fleet catalog and job progress (worker)", FleetSettings.SETTINGS);
         sections.put("Producer library and CLI", ProducerSettings.SETTINGS);
         return sections;
     }

@@ -51,8 +51,10 @@ public record ScenarioCorner(LocalStack stack, String name, String requests, Str
         String name = testName + "-" + UUID.randomUUID().toString().substring(0, 8);
         ScenarioCorner corner = new ScenarioCorner(stack, name, name + "-req", name + "-done", name + "-dlq",
                 name + "-group", prefixRoot + "/" + name);
+        // The catalog and progress topics too, as a deployment's topic set-up makes them (not left to auto-creation).
         KafkaTopics.createAndAwait(stack.bootstrapServers(), List.of(new TopicSpec(corner.requests, partitions),
-                new TopicSpec(corner.completions, partitions), new TopicSpec(corner.dlq, 1)), wait);
+                new TopicSpec(corner.completions, partitions), new TopicSpec(corner.dlq, 1),
+                new TopicSpec(name + "-fleet", 1), new TopicSpec(name + "-progress", partitions)), wait);
         return corner;
     }
 
@@ -66,6 +68,10 @@ public record ScenarioCorner(LocalStack stack, String name, String requests, Str
         env.put("SDFLEET_TOPIC_REQUESTS", requests);
         env.put("SDFLEET_TOPIC_COMPLETIONS", completions);
         env.put("SDFLEET_TOPIC_DLQ", dlq);
+        // The test's own fleet catalog and progress topics (the broker creates them on first use).
+        env.put("SDFLEET_TOPIC_FLEET", name + "-fleet");
+        env.put("SDFLEET_TOPIC_PROGRESS", name + "-progress");
+        env.put("SDFLEET_FLEET_HEARTBEAT", "1s");
         env.put("SDFLEET_WORKER_GROUP", group);
         env.put("SDFLEET_WORKER_ID", name + "-" + workerId);
         env.put("SDFLEET_S3_ENDPOINT", stack.s3Endpoint().toString());

@@ -12,7 +12,7 @@ import java.util.Objects;
  * streams, the environment (never {@code System.getenv()} directly), the clock, and the request normalizer.
  */
 record CliContext(PrintStream out, PrintStream err, Map<String, String> env, Clock clock,
-        RequestNormalizer normalizer) {
+        RequestNormalizer normalizer, Terminal terminal) {
 
     CliContext {
         Objects.requireNonNull(out, "out");
@@ -20,6 +20,7 @@ record CliContext(PrintStream out, PrintStream err, Map<String, String> env, Clo
         env = Map.copyOf(env);
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(normalizer, "normalizer");
+        Objects.requireNonNull(terminal, "terminal");
     }
 
     /** The Kafka target from the environment, with {@code --bootstrap-servers} on top when given. */

@@ -16,12 +16,7 @@ final class KafkaTargets {
      */
     static KafkaTarget resolve(Map<String, String> env, String bootstrapOverride) {
         ProducerSettings settings = ProducerSettings.fromEnv(env);
-        return new KafkaTarget(
-                bootstrapOverride != null ? bootstrapOverride : settings.kafka().bootstrapServers(),
-                settings.kafka().topicRequests(),
-                settings.kafka().topicCompletions(),
-                settings.kafka().clientOverrides(),
-                settings.completionLookback(),
-                settings.store());
+        return new KafkaTarget(bootstrapOverride != null ? settings.kafka().withBootstrapServers(bootstrapOverride)
+                : settings.kafka(), settings.completionLookback(), settings.modelCheck(), settings.store());
     }
 }

@@ -105,7 +105,9 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--guidance", paramLabel = "G", description = "Override: guidance scale, 0..30.")
     Double guidanceScale;
 
-    @Option(names = "--model", paramLabel = "NAME", description = "Override: model name.")
+    @Option(names = "--model", paramLabel = "NAME", description = "The model to replay: read its requests topic"
+            + " (with SDFLEET_DEFAULT_MODEL set, its own; default: SDFLEET_TOPIC_REQUESTS) and set it as the replayed"
+            + " requests' model, so they go back to it. With --dlq (shared by all models) it only sets the model.")
     String model;
 
     @Option(names = "--deadline", paramLabel = "TIME", converter = DeadlineConverter.class,
@@ -137,6 +139,11 @@ final class ReplayCommand implements Callable<Integer> {
             e.violations().forEach(v -> context.err().println("  " + v.field() + ": " + v.message()));
             return ExitCodes.USAGE;
         }
+        if (model != null && !io.sdfleet.common.ModelNames.isValid(model)) {
+            context.err().println("sdfleet replay: --model: '" + model + "' is not a model name; allowed: "
+                    + io.sdfleet.common.ModelNames.ALLOWED);
+            return ExitCodes.USAGE;
+        }
         KafkaSettings settings = settings(context, connection);
         ReplayReport report;
         try {
@@ -164,9 +171,7 @@ final class ReplayCommand implements Callable<Integer> {
         if (connection.bootstrapServers == null) {
             return env;
         }
-        return new KafkaSettings(connection.bootstrapServers, env.topicRequests(), env.topicCompletions(),
-                env.topicDlq(), env.workerGroup(), env.topicPartitions(), env.topicReplicationFactor(),
-                env.clientOverrides());
+        return env.withBootstrapServers(connection.bootstrapServers);
     }
 
     /** The spec from the options; every mistake is a usage error before anything is opened. */

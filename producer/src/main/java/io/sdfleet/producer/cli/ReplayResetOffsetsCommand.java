@@ -47,6 +47,11 @@ final class ReplayResetOffsetsCommand implements Callable<Integer> {
             description = "2026-03-01T10:00:00Z, 'now', or before now: -30m, -2h, -1d.")
     String time;
 
+    @Option(names = "--model", paramLabel = "NAME",
+            description = "The model whose workers' group and requests topic are reset (default: the default model's,"
+                    + " SDFLEET_TOPIC_REQUESTS).")
+    String model;
+
     @Option(names = "--dry-run", description = "Print each partition's old -> new offset; change nothing.")
     boolean dryRun;
 
@@ -65,10 +70,14 @@ final class ReplayResetOffsetsCommand implements Callable<Integer> {
         } catch (InvalidReplaySpecException e) {
             throw new ParameterException(spec.commandLine(), "--to: " + e.getMessage());
         }
+        if (model != null && !io.sdfleet.common.ModelNames.isValid(model)) {
+            throw new ParameterException(spec.commandLine(), "--model: '" + model + "' is not a model name; allowed: "
+                    + io.sdfleet.common.ModelNames.ALLOWED);
+        }
         ConnectionOptions chosen = connection.bootstrapServers != null ? connection : parent.connection;
         OffsetResetPlan plan;
         try {
-            plan = new WorkerGroupReset(ReplayCommand.settings(context, chosen)).reset(at, dryRun);
+            plan = new WorkerGroupReset(ReplayCommand.settings(context, chosen), model).reset(at, dryRun);
         } catch (ActiveGroupMembersException e) {
             context.err().println("sdfleet replay reset-offsets: " + e.getMessage());
             return ExitCodes.SOME_FAILED;

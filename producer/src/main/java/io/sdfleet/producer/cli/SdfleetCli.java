@@ -35,7 +35,7 @@ import java.util.Map;
             "Configuration from the environment (SDFLEET_BOOTSTRAP_SERVERS, SDFLEET_TOPIC_*, SDFLEET_KAFKA_*"
                 + " client properties); --bootstrap-servers overrides."},
         subcommands = {SubmitCommand.class, WatchCommand.class, ReplayCommand.class, TokenizeCommand.class,
-            CommandLine.HelpCommand.class},
+            ModelsCommand.class, StatusCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:ok", "1:some input lines invalid, some jobs not sent, or some jobs FAILED/EXPIRED",
@@ -71,7 +71,13 @@ public final class SdfleetCli implements Runnable {
     /** Like {@link #run(String[], PrintStream, PrintStream, Map)} with the clock and normalizer injected. */
     public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env, Clock clock,
             RequestNormalizer normalizer) {
-        CliContext context = new CliContext(out, err, env, clock, normalizer);
+        return run(args, out, err, env, clock, normalizer, Terminal.detect(env));
+    }
+
+    /** Like {@link #run(String[], PrintStream, PrintStream, Map, Clock, RequestNormalizer)} on a given terminal. */
+    static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env, Clock clock,
+            RequestNormalizer normalizer, Terminal terminal) {
+        CliContext context = new CliContext(out, err, env, clock, normalizer, terminal);
         CommandLine commandLine = new CommandLine(new SdfleetCli(), new ContextFactory(context));
         commandLine.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         commandLine.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
@@ -101,6 +107,12 @@ public final class SdfleetCli implements Runnable {
             }
             if (type == ReplayCommand.class) {
                 return (K) new ReplayCommand(context);
+            }
+            if (type == StatusCommand.class) {
+                return (K) new StatusCommand(context);
+            }
+            if (type == ModelsCommand.class) {
+                return (K) new ModelsCommand(context);
             }
             if (type == TokenizeCommand.class) {
                 return (K) new TokenizeCommand(context);
@@ -134,6 +146,10 @@ public final class SdfleetCli implements Runnable {
             }
             if (e instanceof InvalidRequestException) {
                 err.println(command + ": invalid request: " + e.getMessage());
+                return ExitCodes.USAGE;
+            }
+            if (e instanceof io.sdfleet.producer.ModelNotServedException) {
+                err.println(command + ": " + e.getMessage());
                 return ExitCodes.USAGE;
             }
             if (e instanceof SubmitFailedException) {

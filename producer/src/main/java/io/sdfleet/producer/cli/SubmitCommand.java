@@ -118,6 +118,10 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--trace-id", paramLabel = "ID", description = "Trace id header (default: generated).")
     String traceId;
 
+    @Option(names = "--no-model-check", description = "Send even when no live worker in the fleet catalog serves the"
+            + " model (a fleet that scales from zero).")
+    boolean noModelCheck;
+
     @Option(names = "--wait", description = "Wait for the completion event(s) and print them.")
     boolean await;
 
@@ -175,7 +179,7 @@ final class SubmitCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "cannot read " + picture);
             }
         }
-        try (SdfleetProducer producer = context.kafkaTarget(connection.bootstrapServers).openProducer()) {
+        try (SdfleetProducer producer = openProducer()) {
             JobRequest request;
             try {
                 // Checked as a whole first (the pictures as their local files), so a bad field uploads nothing.
@@ -197,10 +201,24 @@ final class SubmitCommand implements Callable<Integer> {
             if (!json) {
                 context.out().println(id);
             }
-            Completion completion = producer.awaitCompletion(id, timeout);
+            Completion completion = producer.awaitCompletion(id, timeout, renderer(List.of(id)));
             new CompletionPrinter(context.out(), json).printDetail(completion);
             return completion.status() == CompletionStatus.SUCCEEDED ? ExitCodes.OK : ExitCodes.SOME_FAILED;
         }
+    }
+
+    /**
+     * Progress on standard error (standard output keeps the job ids and completions): bars on a terminal, plain
+     * lines when it is not one or with --json.
+     */
+    private ProgressRenderer renderer(List<String> ids) {
+        Terminal terminal = json ? Terminal.plain() : context.terminal();
+        return new ProgressRenderer(context.err(), terminal, System::nanoTime, ids);
+    }
+
+    private SdfleetProducer openProducer() {
+        KafkaTarget target = context.kafkaTarget(connection.bootstrapServers);
+        return target.openProducer(target.modelCheck() && !noModelCheck);
     }
 
     /**
@@ -259,7 +277,7 @@ final class SubmitCommand implements Callable<Integer> {
             context.err().println("sdfleet submit: " + file + ": no valid request to send");
             return anyBad ? ExitCodes.SOME_FAILED : ExitCodes.OK;
         }
-        try (SdfleetProducer producer = context.kafkaTarget(connection.bootstrapServers).openProducer()) {
+        try (SdfleetProducer producer = openProducer()) {
             List<SubmitResult> results = producer.submitAll(good);
             List<String> sentIds = new ArrayList<>();
             RuntimeException unavailable = null;
@@ -292,7 +310,7 @@ final class SubmitCommand implements Callable<Integer> {
         CompletionPrinter printer = new CompletionPrinter(context.out(), json);
         Map<String, Completion> completions;
         try {
-            completions = producer.awaitCompletions(ids, timeout);
+            completions = producer.awaitCompletions(ids, timeout, renderer(ids));
         } catch (CompletionTimeoutException e) {
             e.received().values().forEach(printer::printDetail);
             context.err().println("sdfleet submit: " + e.getMessage());

@@ -111,7 +111,8 @@ public final class Replayer {
         if (!spec.dryRun() && sink == null) {
             throw new IllegalStateException("this replayer has no sink; only dry runs are possible");
         }
-        String topic = spec.source().topic(settings);
+        // --model chooses the model whose topic is read; its replayed requests name it and so go back to that topic.
+        String topic = spec.source().topic(settings, spec.overrides().model());
         ReplayPlanner planner = new ReplayPlanner(spec.filter(), spec.overrides(), jobIds);
         Consumer<String, byte[]> consumer = readers.get();
         try {

@@ -47,16 +47,30 @@ import java.util.function.Supplier;
 public final class WorkerGroupReset {
 
     private final KafkaSettings settings;
+    private final String model;
     private final Supplier<Admin> admins;
     private final Duration timeout;
 
     /** A reset of {@code settings.workerGroup()} on {@code settings.topicRequests()}. */
     public WorkerGroupReset(KafkaSettings settings) {
-        this(settings, () -> Admin.create(adminProperties(settings)), lookupTimeoutOf(settings));
+        this(settings, null);
+    }
+
+    /**
+     * A reset of the group of {@code model}'s workers on its requests topic ({@link KafkaSettings#workerGroupFor},
+     * {@link KafkaSettings#requestsTopicFor}); null: the default model's.
+     */
+    public WorkerGroupReset(KafkaSettings settings, String model) {
+        this(settings, model, () -> Admin.create(adminProperties(settings)), lookupTimeoutOf(settings));
     }
 
     WorkerGroupReset(KafkaSettings settings, Supplier<Admin> admins, Duration timeout) {
+        this(settings, null, admins, timeout);
+    }
+
+    WorkerGroupReset(KafkaSettings settings, String model, Supplier<Admin> admins, Duration timeout) {
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.model = model;
         this.admins = Objects.requireNonNull(admins, "admins");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
     }
@@ -70,8 +84,8 @@ public final class WorkerGroupReset {
      */
     public OffsetResetPlan reset(Instant time, boolean dryRun) {
         Objects.requireNonNull(time, "time");
-        String group = settings.workerGroup();
-        String topic = settings.topicRequests();
+        String group = settings.workerGroupFor(model);
+        String topic = settings.requestsTopicFor(model);
         try (Admin admin = admins.get()) {
             List<TopicPartition> partitions = partitionsOf(admin, topic);
             int members = memberCount(admin, group);

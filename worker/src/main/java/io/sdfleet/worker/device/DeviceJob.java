@@ -73,6 +73,44 @@ final class DeviceJob {
         return pending.jobId();
     }
 
+    /** Denoising steps of its images (the most any of them takes). */
+    int totalSteps() {
+        int total = 0;
+        for (Trajectory t : prepared.trajectories()) {
+            total = Math.max(total, t.totalSteps());
+        }
+        return total;
+    }
+
+    /** Steps done by all of its images: its least advanced image's (0 while some image waits for admission). */
+    int stepsDone() {
+        int done = Integer.MAX_VALUE;
+        for (Trajectory t : prepared.trajectories()) {
+            done = Math.min(done, t.stepsDone());
+        }
+        return done == Integer.MAX_VALUE ? 0 : done;
+    }
+
+    /**
+     * The steps progress events count: the job's steps run ({@code steps}, fewer for a picture at a strength below
+     * 1), as its completion's {@code stepsRun} says; not the UNet calls, which a scheduler may take one more of
+     * (PNDM's warm-up). The one place progress totals are decided.
+     */
+    int progressTotal() {
+        return pending.request().stepsRun();
+    }
+
+    /** {@link #stepsDone()} in the units of {@link #progressTotal()}: reaches it when the last call is done. */
+    int progressStep() {
+        int calls = totalSteps();
+        return calls == 0 ? 0 : (int) ((long) stepsDone() * progressTotal() / calls);
+    }
+
+    /** Index of its last image. */
+    int lastImageIndex() {
+        return prepared.trajectories().size() - 1;
+    }
+
     /** Its outcome once {@link #complete()}: the images and the device's share of its timings. */
     JobOutcome outcome() {
         List<GeneratedImage> images = new ArrayList<>(decoded.length);

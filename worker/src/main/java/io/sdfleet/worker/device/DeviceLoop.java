@@ -12,6 +12,7 @@ import io.sdfleet.worker.kafka.PendingJob;
 import io.sdfleet.worker.kafka.WorkInbox;
 import io.sdfleet.worker.lifecycle.ShutdownController;
 import io.sdfleet.worker.lifecycle.WorkerState;
+import io.sdfleet.worker.observe.JobProgress;
 import io.sdfleet.worker.observe.WorkerMetrics;
 import io.sdfleet.worker.pipeline.Admission;
 import io.sdfleet.worker.pipeline.PreparedJob;
@@ -96,6 +97,7 @@ public final class DeviceLoop implements Runnable {
     private final DeviceFaultPolicy faults;
     private final String workerId;
     private final int staticBatchImages;
+    private final JobProgress progress;
 
     /** Active images per latent size, in admission order. */
     private final Map<LatentSize, List<Trajectory>> active = new LinkedHashMap<>();
@@ -115,6 +117,15 @@ public final class DeviceLoop implements Runnable {
     public DeviceLoop(WaitingJobs waiting, StableDiffusionPipeline pipeline, Consumer<JobOutcome> store, WorkInbox inbox,
             LiveSessions live, ShutdownController controller, WorkerMetrics metrics, Clock clock,
             DeviceSettings settings, DeviceFaultPolicy faults, String workerId) {
+        this(waiting, pipeline, store, inbox, live, controller, metrics, clock, settings, faults, workerId,
+                JobProgress.NONE);
+    }
+
+    /** @param progress told of each job's start, steps, decoding and storing (best effort, returns at once) */
+    public DeviceLoop(WaitingJobs waiting, StableDiffusionPipeline pipeline, Consumer<JobOutcome> store, WorkInbox inbox,
+            LiveSessions live, ShutdownController controller, WorkerMetrics metrics, Clock clock,
+            DeviceSettings settings, DeviceFaultPolicy faults, String workerId, JobProgress progress) {
+        this.progress = progress;
         this.waiting = waiting;
         this.pipeline = pipeline;
         this.store = store;
@@ -373,6 +384,7 @@ public final class DeviceLoop implements Runnable {
                 DeviceJob deviceJob = new DeviceJob(job, outcome.value().job(), now);
                 jobs.put(deviceJob.prepared, deviceJob);
                 admitting.add(deviceJob);
+                progress.started(job.jobId(), deviceJob.progressTotal(), newcomers.size(), i + 1);
             }
         }
         pauseIfFaulted(prepared);
@@ -401,6 +413,7 @@ public final class DeviceLoop implements Runnable {
             Outcome<Void> outcome = stepped.outcomes().get(i);
             if (outcome.done()) {
                 job.stepped(start, end, parts.size());
+                progress.stepped(job.jobId(), job.progressStep(), job.progressTotal());
             } else if (outcome.error() != null) {
                 fail(job, outcome.error());
             }
@@ -410,6 +423,10 @@ public final class DeviceLoop implements Runnable {
             if (image.finished()) {
                 it.remove();
                 toDecode.addLast(image);
+                DeviceJob job = jobs.get(image.job());
+                if (job != null && job.stepsDone() == job.totalSteps() && image.imageIndex() == job.lastImageIndex()) {
+                    progress.decoding(job.jobId(), job.progressTotal());
+                }
             }
         }
         pauseIfFaulted(stepped);
@@ -458,6 +475,7 @@ public final class DeviceLoop implements Runnable {
                 }
                 if (job.complete()) {
                     jobs.remove(job.prepared);
+                    progress.storing(job.jobId(), job.progressTotal());
                     store.accept(job.outcome());
                 }
             }

@@ -9,11 +9,13 @@ import io.sdfleet.common.JobRequest;
 import io.sdfleet.common.RequestValidator;
 import io.sdfleet.common.SdfleetHeaders;
 import io.sdfleet.common.Violation;
+import io.sdfleet.worker.observe.JobProgress;
 import io.sdfleet.common.config.StoreSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
@@ -31,7 +33,11 @@ public final class RecordIntake {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecordIntake.class);
 
-    /** The result for one record: exactly one of the two is set. */
+    /**
+     * The result for one record: exactly one of the two is set. {@code deadLetter} is the record's finished work
+     * when it is not to be run: its DLQ record ({@code reason} set), or the FAILED completion of a job for another
+     * model ({@link ModelCheck}; {@code reason} null).
+     */
     public record Taken(PendingJob job, FinishedWork deadLetter, FailureReason reason) {
     }
 
@@ -40,18 +46,31 @@ public final class RecordIntake {
     private final String workerId;
     private final Clock clock;
     private final String inputPrefix;
+    private final ModelCheck models;
+    private final JobProgress progress;
 
-    /** An intake whose pictures live under the default input prefix. */
+    /** Intake that checks no model (tests of the other stages, whose jobs name none), pictures under the default prefix. */
     public RecordIntake(DeadLetterRecords deadLetters, String workerId, Clock clock) {
-        this(deadLetters, workerId, clock, StoreSettings.DEFAULT_INPUT_PREFIX);
+        this(deadLetters, workerId, clock, null);
     }
 
-    /** @param inputPrefix a request naming a picture outside it is dead-lettered, and nothing is fetched */
-    public RecordIntake(DeadLetterRecords deadLetters, String workerId, Clock clock, String inputPrefix) {
+    /** @param models refuses jobs for another model; null checks none */
+    public RecordIntake(DeadLetterRecords deadLetters, String workerId, Clock clock, ModelCheck models) {
+        this(deadLetters, workerId, clock, StoreSettings.DEFAULT_INPUT_PREFIX, models, JobProgress.NONE);
+    }
+
+    /**
+     * @param inputPrefix a request naming a picture outside it is dead-lettered, and nothing is fetched
+     * @param progress    told of each job taken (queued for the device)
+     */
+    public RecordIntake(DeadLetterRecords deadLetters, String workerId, Clock clock, String inputPrefix,
+            ModelCheck models, JobProgress progress) {
         this.deadLetters = deadLetters;
         this.workerId = workerId;
         this.clock = clock;
         this.inputPrefix = inputPrefix;
+        this.models = models;
+        this.progress = progress;
     }
 
     /** Decodes and validates {@code record}, taken in the partition's tracking {@code session}. */
@@ -60,7 +79,7 @@ public final class RecordIntake {
         Instant now = clock.instant();
         try {
             JobRequest request = codec.decodeRequest(record.value());
-            List<Violation> missing = RequestValidator.validateForWorker(request, inputPrefix);
+            List<Violation> missing = RequestValidator.validateForWorker(request, null);
             if (!missing.isEmpty()) {
                 throw new InvalidRequestException(missing, request.jobId());
             }
@@ -68,8 +87,21 @@ public final class RecordIntake {
             Header trace = record.headers().lastHeader(SdfleetHeaders.TRACE_ID);
             String traceId = trace == null || trace.value() == null ? null
                     : new String(trace.value(), StandardCharsets.UTF_8);
-            return new Taken(new PendingJob(partition, record.offset(), session, request, produced, now, traceId),
-                    null, null);
+            PendingJob job = new PendingJob(partition, record.offset(), session, request, produced, now, traceId);
+            Optional<FinishedWork> notServed = models == null ? Optional.empty() : models.refuse(job);
+            if (notServed.isPresent()) {
+                LOG.warn("{} names model '{}', not this worker's '{}': FAILED {}", job, request.model(),
+                        models.servedModel(), io.sdfleet.common.ErrorCode.MODEL_NOT_SERVED.code());
+                return new Taken(null, notServed.get(), null);
+            }
+            // This worker's input prefix only after the model: a stray record for another model gets its
+            // MODEL_NOT_SERVED completion (which its caller waits for), wherever its pictures are.
+            List<Violation> outside = RequestValidator.validateForWorker(request, inputPrefix);
+            if (!outside.isEmpty()) {
+                throw new InvalidRequestException(outside, request.jobId());
+            }
+            progress.queued(job.jobId(), request.stepsRun());
+            return new Taken(job, null, null);
         } catch (InvalidRecordException e) {
             FailureEvent event = FailureEvent.of(e, record.topic(), record.partition(), record.offset(), workerId, now);
             // One JSON line per refused record: every violation, for log search and alerting.

@@ -484,6 +484,25 @@ public final class StableDiffusionPipeline implements AutoCloseable {
         return runtimes.unet().identity();
     }
 
+    /**
+     * The latent sizes of the UNet's static engines, smallest first; empty for a UNet that takes any size of its
+     * multiple (the fleet catalog announces one or the other).
+     */
+    public List<LatentSize> engineSizes() {
+        return runtimes.unet().staticSizes();
+    }
+
+    /** The schedulers this model's scheduler config can drive (at the default step count), for the catalog. */
+    public List<io.sdfleet.common.SchedulerName> schedulers() {
+        List<io.sdfleet.common.SchedulerName> out = new ArrayList<>();
+        for (io.sdfleet.common.SchedulerName name : io.sdfleet.common.SchedulerName.values()) {
+            if (constraints.unsupportedScheduler(name, io.sdfleet.common.JobRequestLimits.DEFAULT_STEPS).isEmpty()) {
+                out.add(name);
+            }
+        }
+        return out;
+    }
+
     /** The most images of one call ({@code SDFLEET_BATCH_MAX_IMAGES}, or the default). */
     public int maxBatchImages() {
         return settings.maxBatchImages();

@@ -4,8 +4,10 @@ import io.sdfleet.common.Completion;
 import io.sdfleet.common.CompletionStatus;
 import io.sdfleet.common.ErrorInfo;
 import io.sdfleet.common.ImageRef;
+import io.sdfleet.common.JobRequest;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The one place a {@link Completion} is built: from a job's {@link JobOutcome}, the images the store stage stored
@@ -23,7 +25,14 @@ public final class JobCompletions {
     public Completion succeeded(JobOutcome outcome, List<ImageRef> images, java.util.Map<String, Double> timingsMs,
             Instant at) {
         return Completion.succeeded(outcome.job().request(), images, identity.workerId(), outcome.batchJobs(),
-                timingsMs, identity.model(), identity.runtime(), outcome.warnings(), at);
+                timingsMs, identity.model(), identity.runtime(), outcome.warnings(), at)
+                .withModelDigest(identity.modelDigest());
+    }
+
+    /** The FAILED completion of a job refused before it reached the device (it names another model). */
+    public Completion refused(JobRequest request, ErrorInfo error, Instant at) {
+        return Completion.failed(request, error, identity.workerId(), 0, Map.of(), identity.model(),
+                identity.runtime(), List.of(), at).withModelDigest(identity.modelDigest());
     }
 
     /** The completion of a job that did not succeed: the outcome's own error, or {@code error} when given. */
@@ -34,6 +43,6 @@ public final class JobCompletions {
         }
         return Completion.failed(outcome.job().request(), error != null ? error : outcome.error(),
                 identity.workerId(), outcome.batchJobs(), timingsMs, identity.model(), identity.runtime(),
-                outcome.warnings(), at);
+                outcome.warnings(), at).withModelDigest(identity.modelDigest());
     }
 }

@@ -17,6 +17,7 @@ import io.sdfleet.worker.model.ModelFolder;
 import io.sdfleet.worker.model.ModelLoadException;
 import io.sdfleet.worker.model.TinyModelFiles;
 import io.sdfleet.worker.runtime.RuntimeSettings;
+import io.sdfleet.worker.scheduler.GoldenSchedulerCases;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -145,7 +146,7 @@ class PipelineGoldenTest {
             assertEquals(images.get(i).get("seed").asLong(), trajectories.get(i).seed(), name + ": seed of " + i);
             assertEquals(c.get("timesteps").size(), trajectories.get(i).totalSteps(), name + ": steps run");
             worstStart = Math.max(worstStart, compareLatents(name + " image " + i + " start",
-                    floats(images.get(i).get("initial_latents")), trajectories.get(i).latents()));
+                    GoldenSchedulerCases.floats(images.get(i).get("initial_latents")), trajectories.get(i).latents()));
         }
         // the loop as generateFrom runs it: all images of the job in each UNet call
         while (!trajectories.get(0).finished()) {
@@ -155,7 +156,7 @@ class PipelineGoldenTest {
         List<RgbImage> pixels = new ArrayList<>();
         for (int i = 0; i < images.size(); i++) {
             double error = compareLatents(name + " image " + i + " final",
-                    floats(images.get(i).get("final_latents")), trajectories.get(i).latents());
+                    GoldenSchedulerCases.floats(images.get(i).get("final_latents")), trajectories.get(i).latents());
             synchronized (PipelineGoldenTest.class) {
                 if (error > worstLatent) {
                     worstLatent = error;
@@ -280,14 +281,6 @@ class PipelineGoldenTest {
         assertTrue(off <= OFF_BY_ONE_SHARE * expected.length, () -> String.format("%s: %d of %d values off by one"
                 + " level: a rounding difference, not float noise", what, off, expected.length));
         return offByOne;
-    }
-
-    static float[] floats(JsonNode array) {
-        float[] values = new float[array.size()];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = (float) array.get(i).asDouble(); // written as the exact float32 value's double
-        }
-        return values;
     }
 
     static int[] ids(JsonNode array) {

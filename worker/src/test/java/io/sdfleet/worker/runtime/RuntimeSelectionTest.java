@@ -8,6 +8,7 @@ import ai.djl.engine.Engine;
 import io.sdfleet.worker.model.ModelFolder;
 import io.sdfleet.worker.model.ModelLoadException;
 import io.sdfleet.worker.model.TinyModelFiles;
+import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -58,6 +59,25 @@ class RuntimeSelectionTest {
         // and ONNX Runtime still works afterwards in the same process
         try (UNetRuntime unet = ModelRuntimes.openUNet(folder, RuntimeSettings.defaults())) {
             assertEquals(4 * 8 * 8, unet.predictNoise(new float[4 * 8 * 8], 1f, new float[77 * 32], 1, 8, 8).length);
+        }
+    }
+
+    /**
+     * An inpainting UNet on either TensorRT path is refused at start, before any library is loaded (the engines are
+     * built for 4-channel samples), with the runtime that runs it named; on this machine and on a GPU alike.
+     */
+    @Test
+    void anInpaintingUNetOnTensorRtIsRefusedAtStartNamingTheRuntimeThatRunsIt() throws Exception {
+        ModelFolder folder = ModelFolder.load(TinyModelFiles.tinyInpaintModel());
+        for (RuntimeSettings settings : List.of(RuntimeSettings.defaults().withKind(RuntimeKind.TENSORRT),
+                RuntimeSettings.defaults().withOrtProvider(OrtProvider.TENSORRT))) {
+            ModelLoadException e = assertThrows(ModelLoadException.class, () -> ModelRuntimes.open(folder, settings));
+            assertTrue(e.getMessage().contains("inpainting UNet (9 input channels); the TensorRT runtimes build"
+                    + " engines for 4-channel UNets only"), e.getMessage());
+            assertTrue(e.getMessage().contains("SDFLEET_RUNTIME=onnxruntime"), e.getMessage());
+        }
+        try (ModelRuntimes runtimes = ModelRuntimes.open(folder, RuntimeSettings.defaults())) {
+            assertEquals(UNetRuntime.INPAINT_CHANNELS, runtimes.unet().inputChannels(), "ONNX Runtime on the CPU runs it");
         }
     }
 

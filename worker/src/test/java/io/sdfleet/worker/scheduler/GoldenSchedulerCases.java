@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Reads {@code <sdfleet.golden>/schedulers/schedulers.json} (layout: ../shared/golden/README.md). */
-final class GoldenSchedulerCases {
+public final class GoldenSchedulerCases {
 
     static final String RELATIVE_PATH = "schedulers/schedulers.json";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -72,7 +72,8 @@ final class GoldenSchedulerCases {
         };
     }
 
-    static float[] floats(JsonNode array) {
+    /** A golden array as float32 values (written as each float32 value's exact double). */
+    public static float[] floats(JsonNode array) {
         float[] values = new float[array.size()];
         for (int i = 0; i < values.length; i++) {
             values[i] = (float) array.get(i).asDouble();

@@ -42,8 +42,10 @@ final class ProducerTestSupport {
     record Topics(String requests, String completions) {
         /** Environment for the CLI pointing at the stack and these topics. */
         Map<String, String> env(LocalStack stack) {
+            // No worker runs in these tests: the producer's model check (the fleet catalog) is off.
             return Map.of("SDFLEET_BOOTSTRAP_SERVERS", stack.bootstrapServers(),
-                    "SDFLEET_TOPIC_REQUESTS", requests, "SDFLEET_TOPIC_COMPLETIONS", completions);
+                    "SDFLEET_TOPIC_REQUESTS", requests, "SDFLEET_TOPIC_COMPLETIONS", completions,
+                    "SDFLEET_PRODUCER_MODEL_CHECK", "false");
         }
     }
 

@@ -42,7 +42,7 @@ class SdfleetProducerKafkaTest {
 
     private static SdfleetProducer producer(LocalStack stack, ProducerTestSupport.Topics topics) {
         return SdfleetProducer.builder().bootstrapServers(stack.bootstrapServers())
-                .requestsTopic(topics.requests()).completionsTopic(topics.completions()).build();
+                .requestsTopic(topics.requests()).completionsTopic(topics.completions()).modelCheck(false).build();
     }
 
     @Test

@@ -44,14 +44,15 @@ final class ReplayTestSupport {
     record Fleet(String requests, String completions, String dlq, String workerGroup) {
         /** Environment for the CLI pointing at the stack, these topics and this group. */
         Map<String, String> env(LocalStack stack) {
+            // No worker runs in these tests: the producer's model check (the fleet catalog) is off.
             return Map.of("SDFLEET_BOOTSTRAP_SERVERS", stack.bootstrapServers(),
                     "SDFLEET_TOPIC_REQUESTS", requests, "SDFLEET_TOPIC_COMPLETIONS", completions,
-                    "SDFLEET_TOPIC_DLQ", dlq, "SDFLEET_WORKER_GROUP", workerGroup);
+                    "SDFLEET_TOPIC_DLQ", dlq, "SDFLEET_WORKER_GROUP", workerGroup, "SDFLEET_PRODUCER_MODEL_CHECK", "false");
         }
 
         SdfleetProducer producer(LocalStack stack) {
             return SdfleetProducer.builder().bootstrapServers(stack.bootstrapServers()).requestsTopic(requests)
-                    .completionsTopic(completions).build();
+                    .completionsTopic(completions).modelCheck(false).build();
         }
     }
 

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sdfleet.common.JobRequest;
 import io.sdfleet.local.LocalStack;
 import io.sdfleet.local.LocalStackExtension;
+import io.sdfleet.local.KafkaTopics;
+import io.sdfleet.local.TopicSpec;
 import io.sdfleet.local.it.CliRun;
 import io.sdfleet.producer.SdfleetProducer;
 import io.sdfleet.producer.cli.ExitCodes;
@@ -65,8 +67,11 @@ class ResetOffsetsKafkaTest {
 
     /** Consumes everything in the group and commits, as workers that are done would have. */
     private static void consumeAllAndCommit(LocalStack stack, ReplayTestSupport.Fleet fleet, int count) {
-        try (KafkaConsumer<String, byte[]> worker = ReplayTestSupport.groupConsumer(stack, fleet.workerGroup(),
-                fleet.requests())) {
+        consumeAllAndCommit(stack, fleet.workerGroup(), fleet.requests(), count);
+    }
+
+    private static void consumeAllAndCommit(LocalStack stack, String group, String topic, int count) {
+        try (KafkaConsumer<String, byte[]> worker = ReplayTestSupport.groupConsumer(stack, group, topic)) {
             int seen = 0;
             long deadline = System.nanoTime() + ReplayTestSupport.WAIT.toNanos();
             while (seen < count && System.nanoTime() < deadline) {
@@ -156,5 +161,46 @@ class ResetOffsetsKafkaTest {
             zeros.put(p, 0L);
         }
         assertEquals(zeros, committed(stack, fleet.workerGroup(), fleet.requests()), "back to the first records");
+    }
+
+    /**
+     * With several models, {@code --model} moves that model's group ({@code <group>.<model>}) on that model's topic
+     * (the pattern's), and leaves the default model's group on the plain topic where it was.
+     */
+    @Test
+    void modelMovesOnlyThatModelsGroupOnItsTopic(LocalStack stack) throws Exception {
+        ReplayTestSupport.Fleet fleet = ReplayTestSupport.createTopics(stack, "reset-model");
+        String topicB = fleet.requests() + ".m-b";
+        String groupB = fleet.workerGroup() + ".m-b";
+        KafkaTopics.createAndAwait(stack.bootstrapServers(), List.of(new TopicSpec(topicB,
+                ReplayTestSupport.PARTITIONS)), ReplayTestSupport.WAIT);
+        Map<String, String> env = new HashMap<>(fleet.env(stack));
+        env.put("SDFLEET_DEFAULT_MODEL", "m-a");
+        env.put("SDFLEET_TOPIC_REQUESTS_PATTERN", fleet.requests() + ".{model}");
+        Instant time;
+        try (SdfleetProducer producer = SdfleetProducer.builder().env(env).build()) {
+            for (int i = 0; i < 4; i++) {
+                producer.submit(JobRequest.builder("a " + i).model("m-a").build());
+                producer.submit(JobRequest.builder("early b " + i).model("m-b").build());
+            }
+            Thread.sleep(20);
+            time = Instant.now();
+            Thread.sleep(20);
+            for (int i = 0; i < 4; i++) {
+                producer.submit(JobRequest.builder("late b " + i).model("m-b").build());
+            }
+        }
+        consumeAllAndCommit(stack, fleet.workerGroup(), fleet.requests(), 4);
+        consumeAllAndCommit(stack, groupB, topicB, 8);
+        Map<Integer, Long> defaultBefore = committed(stack, fleet.workerGroup(), fleet.requests());
+        Map<Integer, Long> expectedB = expectedAt(ReplayTestSupport.readAll(stack, topicB), time);
+
+        CliRun run = CliRun.execute(env, "replay", "reset-offsets", "--model", "m-b", "--to", time.toString());
+
+        assertEquals(ExitCodes.OK, run.exitCode(), run.toString());
+        assertEquals(expectedB, committed(stack, groupB, topicB), "m-b's group is at the time on m-b's topic");
+        assertEquals(defaultBefore, committed(stack, fleet.workerGroup(), fleet.requests()),
+                "the default model's group did not move");
+        assertEquals(Map.of(), committed(stack, fleet.workerGroup(), topicB), "nothing committed for the wrong group");
     }
 }

@@ -82,6 +82,7 @@ final class WorkerScenario implements AutoCloseable {
         env.put("SDFLEET_SHUTDOWN_GRACE", "20s");
         env.put("SDFLEET_REVOKE_TIMEOUT", "5s");
         env.put("SDFLEET_BATCH_MAX_WAIT", "20ms");
+        env.put("SDFLEET_MODEL_NAME", FakePipeline.MODEL); // the model these workers serve: the simulated device's
         env.putAll(extra);
         return env;
     }
