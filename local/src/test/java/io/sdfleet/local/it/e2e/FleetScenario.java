@@ -104,7 +104,12 @@ final class FleetScenario implements AutoCloseable {
 
     /** The completion of every job (first seen per job), in the order of {@code jobIds}. */
     Map<String, Completion> awaitCompletions(List<String> jobIds) {
-        return producer.awaitCompletions(jobIds, WAIT);
+        return awaitCompletions(jobIds, WAIT);
+    }
+
+    /** As {@link #awaitCompletions(List)}, waiting up to {@code wait} for a test with many pictures. */
+    Map<String, Completion> awaitCompletions(List<String> jobIds, Duration wait) {
+        return producer.awaitCompletions(jobIds, wait);
     }
 
     /** Every completion record a read_committed reader sees on the topic, once {@code atLeast} arrived. */

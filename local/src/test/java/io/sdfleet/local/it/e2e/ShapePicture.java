@@ -22,9 +22,9 @@ import java.util.Map;
  * @param background       the background's colour word
  * @param foreground       the foreground's colour word
  * @param shape            circle, square or triangle; null when the foreground has too few pixels for a shape
- * @param promptPixels     share of the pixels whose colour is the one the prompt gave them (foreground colour
- *                         inside the shape, background colour elsewhere, counted by label): a continuous measure
- *                         of adherence, 0 when not measured against a prompt
+ * @param promptPixels     share of the pixels labelled with one of the prompt's two colours (its foreground or
+ *                         its background colour): a continuous measure of adherence; 0 when not measured
+ *                         against a prompt
  */
 record ShapePicture(String background, String foreground, String shape, double promptPixels) {
 

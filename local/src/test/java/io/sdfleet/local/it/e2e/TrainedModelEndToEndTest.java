@@ -10,6 +10,7 @@ import io.sdfleet.local.LocalStack;
 import io.sdfleet.local.LocalStackExtension;
 import io.sdfleet.local.demo.ModelLocator;
 import java.awt.image.BufferedImage;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -44,9 +45,11 @@ class TrainedModelEndToEndTest {
     /** Pictures per job at most (the contract's limit is 8): a prompt's ten seeds are two jobs of five. */
     static final int IMAGES_PER_JOB = 5;
     static final double REQUIRED_ADHERENCE = 0.9;
+    /** Upper bound for one test's pictures (some hundred) on a busy 2-core machine. */
+    static final Duration WAIT = Duration.ofMinutes(5);
     /**
-     * (colour, shape, background) of the conditioning test, one per scheduler; every colour is a foreground once;
-     * all combinations the model saw in training (its TRAINING.md lists the held-out ones).
+     * (colour, shape, background) of the conditioning test, each run with every scheduler; every colour is a
+     * foreground once; all combinations the model saw in training (its TRAINING.md lists the held-out ones).
      */
     static final List<String[]> CONDITIONING = List.of(
             new String[] {"red", "circle", "blue"},
@@ -78,37 +81,45 @@ class TrainedModelEndToEndTest {
     @Test
     void theNamedColourIsTheForegroundForEveryScheduler() throws Exception {
         List<JobRequest> jobs = new ArrayList<>();
-        SchedulerName[] schedulers = SchedulerName.values();
-        for (int k = 0; k < schedulers.length; k++) {
-            String[] c = CONDITIONING.get(k % CONDITIONING.size());
-            for (int j = 0; j < SEEDS / IMAGES_PER_JOB; j++) {
-                jobs.add(job(prompt(c)).scheduler(schedulers[k]).steps(25).seed(100L + j * IMAGES_PER_JOB)
-                        .numImages(IMAGES_PER_JOB).build());
+        for (SchedulerName s : SchedulerName.values()) {
+            for (String[] c : CONDITIONING) {
+                for (int j = 0; j < SEEDS / IMAGES_PER_JOB; j++) {
+                    jobs.add(job(prompt(c)).scheduler(s).steps(25).seed(100L + j * IMAGES_PER_JOB)
+                            .numImages(IMAGES_PER_JOB).build());
+                }
             }
         }
         List<List<BufferedImage>> pictures = run(jobs);
 
-        Map<SchedulerName, int[]> right = new EnumMap<>(SchedulerName.class); // foreground, background, shape, of
+        // per scheduler: foreground, background, shape right, pictures; and the same per prompt
+        Map<SchedulerName, int[]> bySchedulers = new EnumMap<>(SchedulerName.class);
+        Map<String, int[]> byPrompt = new LinkedHashMap<>();
         for (int i = 0; i < jobs.size(); i++) {
             JobRequest job = jobs.get(i);
-            String[] c = CONDITIONING.get(job.scheduler().ordinal() % CONDITIONING.size());
-            int[] r = right.computeIfAbsent(job.scheduler(), s -> new int[4]);
+            String[] c = CONDITIONING.get((i / (SEEDS / IMAGES_PER_JOB)) % CONDITIONING.size());
             for (BufferedImage picture : pictures.get(i)) {
                 ShapePicture p = ShapePicture.measure(picture, palette);
-                r[0] += p.foreground().equals(c[0]) ? 1 : 0;
-                r[1] += p.background().equals(c[2]) ? 1 : 0;
-                r[2] += c[1].equals(p.shape()) ? 1 : 0;
-                r[3]++;
+                for (int[] r : List.of(bySchedulers.computeIfAbsent(job.scheduler(), s -> new int[4]),
+                        byPrompt.computeIfAbsent(prompt(c), s -> new int[4]))) {
+                    r[0] += p.foreground().equals(c[0]) ? 1 : 0;
+                    r[1] += p.background().equals(c[2]) ? 1 : 0;
+                    r[2] += c[1].equals(p.shape()) ? 1 : 0;
+                    r[3]++;
+                }
             }
         }
-        StringBuilder table = new StringBuilder("e2e trained model, 25 steps, guidance 7.5, " + SEEDS
-                + " seeds each: scheduler, prompt, foreground / background / shape right\n");
-        right.forEach((s, r) -> table.append(String.format(Locale.ROOT, "  %-16s %-44s %2d/%d %2d/%d %2d/%d%n",
-                s.wireName(), prompt(CONDITIONING.get(s.ordinal() % CONDITIONING.size())), r[0], r[3], r[1], r[3],
-                r[2], r[3])));
+        StringBuilder table = new StringBuilder("e2e trained model, 25 steps, guidance 7.5, " + CONDITIONING.size()
+                + " prompts x " + SEEDS + " seeds per scheduler: foreground / background / shape right\n");
+        bySchedulers.forEach((s, r) -> table.append(row(s.wireName(), r)));
+        table.append("  per prompt, over every scheduler:\n");
+        byPrompt.forEach((prompt, r) -> table.append(row(prompt, r)));
         System.out.print(table);
-        right.forEach((s, r) -> assertTrue(r[0] >= Math.ceil(REQUIRED_ADHERENCE * r[3]),
+        bySchedulers.forEach((s, r) -> assertTrue(r[0] >= Math.ceil(REQUIRED_ADHERENCE * r[3]),
                 () -> s.wireName() + ": the named colour is the foreground in " + r[0] + " of " + r[3] + "\n" + table));
+    }
+
+    private static String row(String name, int[] r) {
+        return String.format(Locale.ROOT, "  %-58s %3d/%d %3d/%d %3d/%d%n", name, r[0], r[3], r[1], r[3], r[2], r[3]);
     }
 
     @Test
@@ -146,39 +157,42 @@ class TrainedModelEndToEndTest {
 
     @Test
     void aNegativePromptNamingTheBackgroundColourKeepsItAway() throws Exception {
-        String prompt = "a red circle";
+        String prompt = "a red circle"; // no background named: the seeds pick one
         String avoided = "blue";
+        int seeds = 40;
         List<JobRequest> jobs = new ArrayList<>();
         for (String negative : new String[] {"", avoided + " background"}) {
-            for (long seed = 500; seed < 520; seed += IMAGES_PER_JOB) {
+            for (long seed = 500; seed < 500 + seeds; seed += IMAGES_PER_JOB) {
                 jobs.add(job(prompt).negativePrompt(negative).numImages(IMAGES_PER_JOB).seed(seed).build());
             }
         }
         List<List<BufferedImage>> pictures = run(jobs);
 
-        int half = jobs.size() / 2;
-        List<String> without = new ArrayList<>();
-        List<String> with = new ArrayList<>();
+        List<ShapePicture> without = new ArrayList<>();
+        List<ShapePicture> with = new ArrayList<>();
         for (int i = 0; i < jobs.size(); i++) {
             for (BufferedImage picture : pictures.get(i)) {
-                ShapePicture p = ShapePicture.measure(picture, palette);
-                (i < half ? without : with).add(p.background());
-                assertEquals("red", p.foreground(), "the prompt still holds with a negative prompt: " + p);
+                (i < jobs.size() / 2 ? without : with).add(ShapePicture.measure(picture, palette));
             }
         }
-        long avoidedWithout = without.stream().filter(avoided::equals).count();
-        long avoidedWith = with.stream().filter(avoided::equals).count();
+        long avoidedWithout = without.stream().filter(p -> p.background().equals(avoided)).count();
+        long avoidedWith = with.stream().filter(p -> p.background().equals(avoided)).count();
         long changed = 0;
-        for (int i = 0; i < without.size(); i++) {
-            changed += without.get(i).equals(avoided) && !with.get(i).equals(avoided) ? 1 : 0;
+        for (int i = 0; i < seeds; i++) {
+            changed += without.get(i).background().equals(avoided) && !with.get(i).background().equals(avoided) ? 1 : 0;
         }
-        String report = "e2e trained model, \"" + prompt + "\" on " + without.size() + " seeds: " + avoided
-                + " backgrounds without a negative prompt " + avoidedWithout + " " + without + "; with negative prompt \""
-                + avoided + " background\" " + avoidedWith + " " + with;
+        long redWithout = without.stream().filter(p -> p.foreground().equals("red")).count();
+        long redWith = with.stream().filter(p -> p.foreground().equals("red")).count();
+        String report = String.format(Locale.ROOT, "e2e trained model, \"%s\" on %d seeds: %s backgrounds %d without "
+                + "a negative prompt, %d with \"%s background\" (%d of the %d changed); red foreground %d vs %d\n"
+                + "  backgrounds without: %s%n  backgrounds with:    %s", prompt, seeds, avoided, avoidedWithout,
+                avoidedWith, avoided, changed, avoidedWithout, redWithout, redWith,
+                without.stream().map(ShapePicture::background).toList(), with.stream().map(ShapePicture::background).toList());
         System.out.println(report);
-        assertTrue(avoidedWithout >= 2, "the seeds must show " + avoided + " backgrounds to begin with: " + report);
-        assertEquals(0, avoidedWith, report);
-        assertEquals(avoidedWithout, changed, report);
+        assertTrue(avoidedWithout >= 3, "the seeds must show " + avoided + " backgrounds to begin with: " + report);
+        assertTrue(avoidedWith <= avoidedWithout / 4, report);
+        assertTrue(changed >= avoidedWithout * 3 / 4, report);
+        assertTrue(redWith >= redWithout * 3 / 4, "the prompt still holds with a negative prompt: " + report);
     }
 
     @Test
@@ -226,8 +240,13 @@ class TrainedModelEndToEndTest {
      */
     static final double MAX_SCHEDULER_DISTANCE = 8.0;
 
+    /** The prompt of a (colour, shape, background): "an orange triangle on a purple background". */
     private static String prompt(String[] c) {
-        return "a " + c[0] + " " + c[1] + " on a " + c[2] + " background";
+        return article(c[0]) + " " + c[1] + " on " + article(c[2]) + " background";
+    }
+
+    private static String article(String word) {
+        return ("aeiou".indexOf(word.charAt(0)) >= 0 ? "an " : "a ") + word;
     }
 
     private static JobRequest.Builder job(String prompt) {
@@ -237,7 +256,7 @@ class TrainedModelEndToEndTest {
     /** Submits every job at once, waits for all of them, and returns each job's decoded pictures in order. */
     private List<List<BufferedImage>> run(List<JobRequest> jobs) throws Exception {
         List<JobRequest> sent = scenario.submit(jobs);
-        Map<String, Completion> done = scenario.awaitCompletions(sent.stream().map(JobRequest::jobId).toList());
+        Map<String, Completion> done = scenario.awaitCompletions(sent.stream().map(JobRequest::jobId).toList(), WAIT);
         List<List<BufferedImage>> out = new ArrayList<>();
         for (JobRequest job : sent) {
             Completion c = done.get(job.jobId());
