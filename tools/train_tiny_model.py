@@ -6,7 +6,7 @@ the image, that classifier-free guidance works or that the schedulers agree. Thi
 Stable Diffusion's structure at toy scale, on CPU, from data it draws itself (nothing is downloaded), so that
 "a red circle on a blue background" gives a red circle on blue through the real worker pipeline.
 
-Run (Debian's torch and onnx, as for make_tiny_model.py; about 20 minutes on 2 busy cores):
+Run (Debian's torch and onnx, as for make_tiny_model.py; TRAINING.md records how long it took):
 
     nice /usr/bin/python3 tools/train_tiny_model.py                    # writes models/tiny-shapes/
     nice /usr/bin/python3 tools/train_tiny_model.py --quick --out /tmp/shapes-quick   # a few minutes, smaller
@@ -30,7 +30,8 @@ What it does, in order:
  4. Evaluation with DDIM (eta 0, 25 steps, leading spacing + steps_offset 1, guidance 7.5) on prompts of
     training and held-out combinations; each picture is measured as the Java tests measure it (every pixel
     labelled with its nearest palette colour; the background is the most frequent label, the foreground
-    the most frequent other one; the shape from how much of its bounding box the foreground fills).
+    the most frequent other label among clean pixels; the shape from how much of its bounding box the
+    foreground fills; see measure). The rules and the palette go to training.json, which the tests read.
  5. Export in the layout and tensor names of models/tiny-sd (see make_tiny_model.py), and TRAINING.md +
     training.json (settings, loss curve, evaluation, palette) next to the model.
 
@@ -145,7 +146,7 @@ def random_scene(rng, triples):
             "image": render(s, c, b, cx, cy, extent)}
 
 
-def a(word):
+def with_article(word):
     """The indefinite article and the word: "an orange", "a red"."""
     return ("an " if word[0] in "aeiou" else "a ") + word
 
@@ -157,13 +158,13 @@ def where(position):
 # Phrasings with their weights; the ones that leave the background or the shape unsaid teach the model what
 # "a red circle" alone or "blue background" (a negative prompt) means.
 PHRASINGS = [
-    (3, lambda d: f"{a(d['colour'])} {d['shape']} on {a(d['background'])} background"),
+    (3, lambda d: f"{with_article(d['colour'])} {d['shape']} on {with_article(d['background'])} background"),
     (2, lambda d: f"{d['background']} background with a {d['size']} {d['colour']} {d['shape']} {where(d['position'])}"),
-    (2, lambda d: f"a {d['size']} {d['colour']} {d['shape']} {where(d['position'])} on {a(d['background'])} background"),
+    (2, lambda d: f"a {d['size']} {d['colour']} {d['shape']} {where(d['position'])} on {with_article(d['background'])} background"),
     (1, lambda d: f"a {d['size']} {d['colour']} {d['shape']} on {d['background']}"),
-    (1, lambda d: f"{a(d['background'])} background with {a(d['colour'])} {d['shape']}"),
+    (1, lambda d: f"{with_article(d['background'])} background with {with_article(d['colour'])} {d['shape']}"),
     (1, lambda d: f"{d['colour']} {d['shape']}, {d['background']} background"),
-    (1, lambda d: f"{a(d['colour'])} {d['shape']}"),
+    (1, lambda d: f"{with_article(d['colour'])} {d['shape']}"),
     (1, lambda d: f"a {d['size']} {d['colour']} {d['shape']} {where(d['position'])}"),
     (1, lambda d: f"{d['background']} background"),
 ]
@@ -456,10 +457,14 @@ MIN_SNR_GAMMA = 5.0
 PALETTE_ARRAY = np.array([PALETTE[c] for c in COLOURS], dtype=np.float64)
 SQUARE_FILL, TRIANGLE_FILL = 0.9, 0.64  # bounding-box fill: square ~1, circle ~pi/4, triangle ~1/2
 CLEAN = 45.0  # RGB distance within which a pixel counts as a palette colour rather than a blend of two
+MIN_SHAPE_PIXELS = 20  # fewest foreground pixels that make a shape (a small one has about 300)
+# The rules above as training.json records them for the Java tests (ShapePicture), so both measure alike.
+MEASURE_RULES = {"clean": CLEAN, "square_fill": SQUARE_FILL, "triangle_fill": TRIANGLE_FILL,
+                 "min_shape_pixels": MIN_SHAPE_PIXELS}
 
 
 def measure(rgb):
-    """rgb uint8 [64,64,3] -> (background, foreground, shape or None).
+    """rgb uint8 [64,64,3] -> (background, foreground or None, shape or None).
 
     Every pixel takes its nearest palette colour; the background is the most frequent one. The foreground is
     the most frequent other colour among the clean pixels (within CLEAN of their palette colour): a soft edge
@@ -470,13 +475,15 @@ def measure(rgb):
     d = ((px[:, None, :] - PALETTE_ARRAY[None]) ** 2).sum(-1)
     labels = d.argmin(-1)
     bg = int(np.bincount(labels, minlength=len(COLOURS)).argmax())
+    if (labels == bg).all():
+        return COLOURS[bg], None, None  # one colour only: no foreground
     clean = (d.min(-1) <= CLEAN * CLEAN) & (labels != bg)
     counts = np.bincount(labels[clean] if clean.any() else labels[labels != bg], minlength=len(COLOURS))
     counts[bg] = 0
     fg = int(counts.argmax())
     mask = (d[:, fg] < d[:, bg]).reshape(rgb.shape[0], rgb.shape[1])
     shape = None
-    if mask.sum() >= 20:
+    if mask.sum() >= MIN_SHAPE_PIXELS:
         ys, xs = np.nonzero(mask)
         fill = mask.sum() / ((ys.max() - ys.min() + 1) * (xs.max() - xs.min() + 1))
         shape = "square" if fill >= SQUARE_FILL else "circle" if fill >= TRIANGLE_FILL else "triangle"
@@ -670,7 +677,7 @@ def evaluate(text, unet, decoder, scaling, tok, seeds_per_prompt, log):
         prompts, seeds, expect = [], [], []
         for s, c, b in triples:
             for k in range(seeds_per_prompt):
-                prompts.append(f"{a(c)} {s} on {a(b)} background")
+                prompts.append(f"{with_article(c)} {s} on {with_article(b)} background")
                 seeds.append(1000 + k)
                 expect.append((b, c, s))
         images = ddim_sample(text, unet, decoder, scaling, tok, prompts, seeds)
@@ -736,7 +743,7 @@ def export_model(out, clip_dir, text, unet, encoder, decoder, scaling):
     vae_config = {
         "_class_name": "AutoencoderKL", "_diffusers_version": DIFFUSERS_VERSION, "act_fn": "silu",
         "block_out_channels": list(VAE_CHANNELS), "in_channels": 3, "latent_channels": LATENT_CHANNELS,
-        "layers_per_block": 1, "norm_num_groups": GROUPS, "out_channels": 3, "sample_size": IMAGE,
+        "layers_per_block": 1, "out_channels": 3, "sample_size": IMAGE,  # GroupNorm groups vary: vae_groups
         "scaling_factor": scaling,
     }
     write_json(out / "vae_decoder" / "config.json", vae_config)
@@ -744,7 +751,8 @@ def export_model(out, clip_dir, text, unet, encoder, decoder, scaling):
     write_json(out / "unet" / "config.json", {
         "_class_name": "UNet2DConditionModel", "_diffusers_version": DIFFUSERS_VERSION,
         "attention_head_dim": UNET_HEADS, "block_out_channels": list(UNET_CHANNELS),
-        "cross_attention_dim": TEXT_HIDDEN, "in_channels": LATENT_CHANNELS, "layers_per_block": 2,
+        "cross_attention_dim": TEXT_HIDDEN, "in_channels": LATENT_CHANNELS, "layers_per_block": LAYERS_PER_BLOCK,
+        "norm_num_groups": GROUPS,
         "out_channels": LATENT_CHANNELS, "sample_size": IMAGE // 8,
     })
     write_json(out / "text_encoder" / "config.json", {
@@ -754,9 +762,10 @@ def export_model(out, clip_dir, text, unet, encoder, decoder, scaling):
     })
 
 
-def check_export(out, text, unet, decoder, tok):
-    """The ONNX graphs against torch on one input each (ONNX Runtime is not installed for Python here, so the
-    check runs the exported graph's weights back through onnx's reference-free path: shapes and names only)."""
+def check_export(out):
+    """The exported graphs have models/tiny-sd's input and output names (what the Java pipeline binds by). Their
+    numbers are not compared here: ONNX Runtime is not installed for Python on this machine; the Java tests run
+    the graphs (TrainedModelEndToEndTest, the replay and byte-identity tests)."""
     for part, inputs, outputs in (("text_encoder", ["input_ids"], ["last_hidden_state", "pooler_output"]),
                                   ("unet", ["sample", "timestep", "encoder_hidden_states"], ["out_sample"]),
                                   ("vae_decoder", ["latent_sample"], ["sample"]),
@@ -807,7 +816,8 @@ def write_report(out, report):
               "", "## Evaluation", "",
               f"DDIM, 25 steps, guidance 7.5, prompt \"a <colour> <shape> on a <background> background\", "
               f"{s['eval_seeds_per_prompt']} seeds per prompt. Measured as the Java tests do: each pixel takes "
-              "its nearest palette colour; background = the most frequent, foreground = the next; shape from how "
+              "its nearest palette colour; background = the most frequent, foreground = the most frequent other "
+              "colour among pixels within 45 of a palette colour (soft edges are blends); shape from how "
               "much of its bounding box the foreground fills.", "",
               "| prompts | triples | images | foreground colour | background | shape | all three |",
               "|---|---|---|---|---|---|---|"]
@@ -828,7 +838,8 @@ def write_report(out, report):
     lines += [f"| {c['step']} | {c['loss']} |" for c in report["unet_curve"]]
     lines += ["", "| step | decoder fine-tune reconstruction |", "|---|---|"]
     lines += [f"| {c['step']} | {c['reconstruction']} |" for c in report["decoder_curve"]]
-    lines += ["", "training.json holds the same numbers and the palette (RGB of each colour word) the tests use.", ""]
+    lines += ["", "training.json holds the same numbers, and the palette (RGB of each colour word, in the order that"
+              " breaks ties) and measurement rules the tests use.", ""]
     (out / "TRAINING.md").write_text("\n".join(lines), encoding="utf-8")
 
 
@@ -933,7 +944,7 @@ def main():
     evaluation_s = time.time() - t0
 
     export_model(args.out, args.clip, text, unet, encoder, decoder, scaling)
-    check_export(args.out, text, unet, decoder, tok)
+    check_export(args.out)
     settings = {
         "seed": args.seed, "threads": args.threads, "diffusion threads": args.diffusion_threads, "image size": f"{IMAGE}x{IMAGE} (latents 8x8x4)",
         "vae channels": list(VAE_CHANNELS), "vae steps x batch": f"{args.vae_steps} x {args.vae_batch}",
@@ -952,9 +963,12 @@ def main():
         "command": cmd + "".join(f" {a}" for a in sys.argv[1:] if a != "--quick" and a != "--resume-from"
                                  and a != resumed),
         "resumed_from": resumed,
-        "machine": f"{torch.get_num_threads()} torch threads, torch {torch.__version__}",
+        "machine": f"{args.threads} torch threads ({args.diffusion_threads} in the text encoder + UNet stage), torch "
+                   f"{torch.__version__}",
         "settings": settings, "scaling_factor": scaling,
-        "palette": {c: list(v) for c, v in PALETTE.items()}, "shapes": SHAPES,
+        # a list, in COLOURS order: measure breaks ties by that order, and write_json sorts an object's keys
+        "palette": [{"name": c, "rgb": list(PALETTE[c])} for c in COLOURS], "measure": MEASURE_RULES,
+        "shapes": SHAPES,
         "held_out_pairs": [list(p) for p in HELD_OUT_PAIRS], "held_out_triples": [list(t) for t in HELD_OUT_TRIPLES],
         "vae": vq, "vae_after_decoder_fine_tune": vq_after, "evaluation": evaluation, "vae_curve": vae_curve,
         "unet_curve": unet_curve, "decoder_curve": decoder_curve,

@@ -76,6 +76,8 @@ public final class FleetDemo {
     }
 
     public static void main(String[] args) {
+        // The contact sheet is drawn off screen; a desktop's DISPLAY must not make AWT open a window connection.
+        System.setProperty("java.awt.headless", "true");
         DemoLogging.configure(List.of(args).contains(DemoCommandLine.VERBOSE));
         StopSignal stop = new StopSignal();
         AtomicBoolean signalled = new AtomicBoolean();
@@ -278,10 +280,13 @@ public final class FleetDemo {
                 }
                 try {
                     BufferedImage picture = ImageIO.read(image.file().toFile());
-                    if (picture != null) {
-                        entries.add(new ContactSheet.Entry(picture, job.request().prompt(),
-                                job.request().scheduler().wireName() + ", seed " + image.ref().seed()));
+                    if (picture == null) {
+                        err.println("  warning: cannot read " + image.file() + " back for the contact sheet: not a"
+                                + " picture this JVM decodes");
+                        continue;
                     }
+                    entries.add(new ContactSheet.Entry(picture, job.request().prompt(),
+                            job.request().scheduler().wireName() + ", seed " + image.ref().seed()));
                 } catch (IOException e) {
                     err.println("  warning: cannot read " + image.file() + " back for the contact sheet: "
                             + e.getMessage());

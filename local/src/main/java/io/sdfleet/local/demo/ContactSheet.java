@@ -72,7 +72,6 @@ public final class ContactSheet {
         if (entries.isEmpty()) {
             throw new IllegalArgumentException("a contact sheet needs at least one picture");
         }
-        System.setProperty("java.awt.headless", "true");
         BufferedImage sheet = draw(entries);
         boolean captioned = sheet != null;
         if (!captioned) {
@@ -92,7 +91,7 @@ public final class ContactSheet {
     private static BufferedImage draw(List<Entry> entries) {
         try {
             return layout(entries, true);
-        } catch (RuntimeException | Error e) {
+        } catch (RuntimeException | InternalError e) {
             // Headless JDKs without fonts fail inside the font machinery (InternalError, NullPointerException
             // from fontconfig): the pictures matter more than the captions.
             return null;

@@ -40,8 +40,10 @@ class ContactSheetTest {
                         > 50, "caption of picture " + i);
             }
         }
-        assertEquals(0xffffff & ContactSheet.PAPER.getRGB(), sheet.getRGB(sheet.getWidth() - 5, sheet.getHeight() - 5)
-                & 0xffffff, "the empty eighth cell stays paper");
+        int lastCell = 2 * columns - 1; // five pictures in two rows of four: cells 5 to 7 are empty
+        assertEquals(0xffffff & ContactSheet.PAPER.getRGB(), sheet.getRGB(
+                ContactSheet.GAP + (lastCell % columns) * (ContactSheet.CELL + ContactSheet.GAP) + ContactSheet.CELL / 2,
+                ContactSheet.GAP + rowHeight + ContactSheet.CELL / 2) & 0xffffff, "the empty eighth cell stays paper");
     }
 
     @Test

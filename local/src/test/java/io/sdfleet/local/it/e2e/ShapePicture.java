@@ -6,21 +6,20 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * What a picture of the trained toy model (models/tiny-shapes) shows, measured by the rule its training script
  * evaluates with (tools/train_tiny_model.py, {@code measure}): every pixel takes the nearest colour of the
  * model's palette (RGB distance); the background is the most frequent colour; the foreground is the most
- * frequent other colour among the clean pixels (within {@link #CLEAN} of their palette colour: the soft edge
+ * frequent other colour among the clean pixels (within {@link Palette#clean} of their palette colour: the soft edge
  * between a red shape and a blue background is a ring of blends, some nearest to purple, which can outnumber a
  * small shape); the shape is the set of pixels nearer to the foreground colour than to the background colour,
- * classed by how much of its bounding box it fills (a square about 1, a circle pi/4, a triangle 1/2).
+ * classed by how much of its bounding box it fills (a square about 1, a circle pi/4, a triangle 1/2). The palette
+ * and the thresholds come from the model's training.json ({@link Palette}).
  *
  * @param background       the background's colour word
- * @param foreground       the foreground's colour word
+ * @param foreground       the foreground's colour word; null when the picture has one colour only
  * @param shape            circle, square or triangle; null when the foreground has too few pixels for a shape
  * @param promptPixels     share of the pixels labelled with one of the prompt's two colours (its foreground or
  *                         its background colour): a continuous measure of adherence; 0 when not measured
@@ -28,26 +27,32 @@ import java.util.Map;
  */
 record ShapePicture(String background, String foreground, String shape, double promptPixels) {
 
-    /** Fewest foreground pixels that make a shape (a small shape has about 300). */
-    static final int MIN_SHAPE_PIXELS = 20;
-    /** RGB distance within which a pixel counts as its palette colour rather than a blend of two. */
-    static final double CLEAN = 45.0;
-    static final double SQUARE_FILL = 0.9;
-    static final double TRIANGLE_FILL = 0.64;
-
-    /** The palette of the model (colour word to RGB), from the training.json its script wrote next to it. */
-    record Palette(List<String> names, int[][] rgb) {
+    /**
+     * The model's palette (colour word to RGB, in the order that breaks ties, as numpy's argmin and argmax do) and
+     * the measurement's thresholds, both from the training.json its script wrote next to it, so that the tests and
+     * the script's evaluation measure alike.
+     *
+     * @param clean          RGB distance within which a pixel counts as its palette colour rather than a blend
+     * @param squareFill     least bounding-box fill of a square (a square fills about 1)
+     * @param triangleFill   least fill of a circle (about pi/4); below it a triangle (about 1/2)
+     * @param minShapePixels fewest foreground pixels that make a shape (a small shape has about 300)
+     */
+    record Palette(List<String> names, int[][] rgb, double clean, double squareFill, double triangleFill,
+                   int minShapePixels) {
 
         static Palette of(Path modelDir) throws IOException {
-            JsonNode palette = new ObjectMapper().readTree(modelDir.resolve("training.json").toFile()).get("palette");
+            JsonNode training = new ObjectMapper().readTree(modelDir.resolve("training.json").toFile());
             List<String> names = new ArrayList<>();
             List<int[]> rgb = new ArrayList<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = palette.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                names.add(e.getKey());
-                rgb.add(new int[] {e.getValue().get(0).asInt(), e.getValue().get(1).asInt(), e.getValue().get(2).asInt()});
+            for (JsonNode colour : training.get("palette")) {
+                JsonNode c = colour.get("rgb");
+                names.add(colour.get("name").asText());
+                rgb.add(new int[] {c.get(0).asInt(), c.get(1).asInt(), c.get(2).asInt()});
             }
-            return new Palette(List.copyOf(names), rgb.toArray(int[][]::new));
+            JsonNode rules = training.get("measure");
+            return new Palette(List.copyOf(names), rgb.toArray(int[][]::new), rules.get("clean").asDouble(),
+                    rules.get("square_fill").asDouble(), rules.get("triangle_fill").asDouble(),
+                    rules.get("min_shape_pixels").asInt());
         }
 
         int nearest(int argb) {
@@ -102,11 +107,19 @@ record ShapePicture(String background, String foreground, String shape, double p
                 counts[labels[i]]++;
             }
         }
+        double promptPixels = 0;
+        if (promptForeground != null && promptBackground != null) {
+            promptPixels = (counts[palette.index(promptForeground)] + counts[palette.index(promptBackground)])
+                    / (double) n;
+        }
         int bg = argmax(counts, -1);
+        if (counts[bg] == n) {
+            return new ShapePicture(palette.names().get(bg), null, null, promptPixels); // one colour: no foreground
+        }
         int[] cleanCounts = new int[counts.length];
         int cleanPixels = 0;
         for (int i = 0; i < n; i++) {
-            if (labels[i] != bg && palette.distanceSquared(rgb[i], labels[i]) <= CLEAN * CLEAN) {
+            if (labels[i] != bg && palette.distanceSquared(rgb[i], labels[i]) <= palette.clean() * palette.clean()) {
                 cleanCounts[labels[i]]++;
                 cleanPixels++;
             }
@@ -130,14 +143,9 @@ record ShapePicture(String background, String foreground, String shape, double p
             }
         }
         String shape = null;
-        if (shapePixels >= MIN_SHAPE_PIXELS) {
+        if (shapePixels >= palette.minShapePixels()) {
             double fill = shapePixels / (double) ((maxX - minX + 1) * (maxY - minY + 1));
-            shape = fill >= SQUARE_FILL ? "square" : fill >= TRIANGLE_FILL ? "circle" : "triangle";
-        }
-        double promptPixels = 0;
-        if (promptForeground != null && promptBackground != null) {
-            promptPixels = (counts[palette.index(promptForeground)] + counts[palette.index(promptBackground)])
-                    / (double) (w * h);
+            shape = fill >= palette.squareFill() ? "square" : fill >= palette.triangleFill() ? "circle" : "triangle";
         }
         return new ShapePicture(palette.names().get(bg), palette.names().get(fg), shape, promptPixels);
     }

@@ -13,6 +13,7 @@ import java.awt.image.BufferedImage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -27,7 +28,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * What only a trained model makes testable, through the whole fleet (producer, embedded Kafka, a worker with
  * the real pipeline on ONNX Runtime, embedded S3): the prompt reaches the picture, classifier-free guidance and
- * negative prompts do what they are for, and the schedulers solve the same problem. The model is the
+ * negative prompts do what they are for, and the schedulers solve the same problem (that one holds on random
+ * weights too: it tests the solvers, on pictures a person can compare). The model is the
  * repository's trained toy model ({@value ModelLocator#BUNDLED_MODEL}); pictures are measured with
  * {@link ShapePicture} (nearest palette colour per pixel, as its training script evaluates).
  *
@@ -101,7 +103,7 @@ class TrainedModelEndToEndTest {
                 ShapePicture p = ShapePicture.measure(picture, palette);
                 for (int[] r : List.of(bySchedulers.computeIfAbsent(job.scheduler(), s -> new int[4]),
                         byPrompt.computeIfAbsent(prompt(c), s -> new int[4]))) {
-                    r[0] += p.foreground().equals(c[0]) ? 1 : 0;
+                    r[0] += c[0].equals(p.foreground()) ? 1 : 0;
                     r[1] += p.background().equals(c[2]) ? 1 : 0;
                     r[2] += c[1].equals(p.shape()) ? 1 : 0;
                     r[3]++;
@@ -141,7 +143,7 @@ class TrainedModelEndToEndTest {
             for (BufferedImage picture : pictures.get(i)) {
                 ShapePicture p = ShapePicture.measure(picture, palette, c[0], c[2]);
                 a[0] += p.promptPixels();
-                a[1] += p.foreground().equals(c[0]) && p.background().equals(c[2]) && c[1].equals(p.shape()) ? 1 : 0;
+                a[1] += c[0].equals(p.foreground()) && p.background().equals(c[2]) && c[1].equals(p.shape()) ? 1 : 0;
                 a[2]++;
             }
         }
@@ -181,8 +183,8 @@ class TrainedModelEndToEndTest {
         for (int i = 0; i < seeds; i++) {
             changed += without.get(i).background().equals(avoided) && !with.get(i).background().equals(avoided) ? 1 : 0;
         }
-        long redWithout = without.stream().filter(p -> p.foreground().equals("red")).count();
-        long redWith = with.stream().filter(p -> p.foreground().equals("red")).count();
+        long redWithout = without.stream().filter(p -> "red".equals(p.foreground())).count();
+        long redWith = with.stream().filter(p -> "red".equals(p.foreground())).count();
         String report = String.format(Locale.ROOT, "e2e trained model, \"%s\" on %d seeds: %s backgrounds %d without "
                 + "a negative prompt, %d with \"%s background\" (%d of the %d changed); red foreground %d vs %d\n"
                 + "  backgrounds without: %s%n  backgrounds with:    %s", prompt, seeds, avoided, avoidedWithout,
@@ -197,8 +199,10 @@ class TrainedModelEndToEndTest {
 
     @Test
     void theDeterministicSchedulersAgreeAtFiftySteps() throws Exception {
-        List<SchedulerName> deterministic = List.of(SchedulerName.DDIM, SchedulerName.PNDM, SchedulerName.EULER,
-                SchedulerName.LMS, SchedulerName.DPMPP_2M, SchedulerName.DPMPP_2M_KARRAS, SchedulerName.UNIPC);
+        // every scheduler but the ancestral one, which adds fresh noise at each step (a new scheduler joins by itself)
+        List<SchedulerName> deterministic = new ArrayList<>(EnumSet.complementOf(EnumSet.of(SchedulerName.EULER_ANCESTRAL)));
+        deterministic.remove(SchedulerName.DDIM);
+        deterministic.add(0, SchedulerName.DDIM); // the reference the others are compared to
         String prompt = prompt(CONDITIONING.get(2));
         int seeds = 3;
         List<JobRequest> jobs = new ArrayList<>();
