@@ -44,13 +44,20 @@ CPU's vector width, and training amplifies them.
 import argparse
 import json
 import math
+import os
 import re
 import shutil
 import sys
 import time
 from pathlib import Path
 
-import numpy as np
+# One thread everywhere, set before numpy and torch start their pools: on the 2-core machine a second OpenMP /
+# OpenBLAS thread spun beside torch's and a UNet step took 0.43 s instead of 0.23 s (torch.set_num_threads alone
+# does not stop it). The tensors are small; more threads only wait on each other.
+for _pool in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_pool, "1")
+
+import numpy as np  # noqa: E402
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -58,8 +65,9 @@ import onnx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from make_tiny_model import (  # noqa: E402  the blocks and export helpers of the random tiny model
-    ClipLayer, ResBlock, SpatialTransformer, timestep_frequencies, timestep_embedding, export, write_json,
-    write_configs, SPATIAL_AXES, VOCAB_SIZE, MAX_POSITIONS, DIFFUSERS_VERSION, DEFAULT_CLIP)
+    ClipLayer, ResBlock, SpatialTransformer, timestep_frequencies, timestep_embedding, export_text_encoder,
+    export_unet, export_vae, export_vae_encoder, write_json, write_configs, VOCAB_SIZE, MAX_POSITIONS,
+    DIFFUSERS_VERSION, DEFAULT_CLIP)
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO / "models" / "tiny-shapes"
@@ -385,6 +393,7 @@ class UNet(nn.Module):
         super().__init__()
         ch = UNET_CHANNELS
         self.register_buffer("time_frequencies", timestep_frequencies(TIME_PROJ_DIM), persistent=False)
+        self.in_channels, self.int64_timestep = LATENT_CHANNELS, False  # what make_tiny_model's export_unet reads
         self.time_fc1 = nn.Linear(TIME_PROJ_DIM, TIME_EMBED_DIM)
         self.time_fc2 = nn.Linear(TIME_EMBED_DIM, TIME_EMBED_DIM)
         self.conv_in = nn.Conv2d(LATENT_CHANNELS, ch[0], 3, padding=1)
@@ -726,20 +735,10 @@ def export_model(out, clip_dir, text, unet, encoder, decoder, scaling):
     if out.exists():
         shutil.rmtree(out)
     write_configs(out, clip_dir)  # index, scheduler (SD 1.5's PNDM config), tokenizer: as models/tiny-sd
-    ids = torch.full((1, MAX_POSITIONS), EOS, dtype=torch.int32)
-    ids[0, 0] = BOS
-    export(HalfTableTextEncoder(text).eval(), (ids,), out / "text_encoder" / "model.onnx", ["input_ids"],
-           ["last_hidden_state", "pooler_output"], {"input_ids": {0: "batch", 1: "sequence"}})
-    export(unet, (torch.randn(2, LATENT_CHANNELS, 8, 8), torch.tensor([981.0, 981.0]),
-                  torch.randn(2, MAX_POSITIONS, TEXT_HIDDEN)), out / "unet" / "model.onnx",
-           ["sample", "timestep", "encoder_hidden_states"], ["out_sample"],
-           {"sample": SPATIAL_AXES, "timestep": {0: "batch"}, "encoder_hidden_states": {0: "batch", 1: "sequence"}})
-    export(decoder, (torch.randn(1, LATENT_CHANNELS, 8, 8),), out / "vae_decoder" / "model.onnx", ["latent_sample"],
-           ["sample"], {"latent_sample": SPATIAL_AXES})
-    export(encoder, (torch.rand(1, 3, 64, 64) * 2 - 1,), out / "vae_encoder" / "model.onnx", ["sample"],
-           ["latent_parameters"], {"sample": {0: "batch_size", 2: "sample_height", 3: "sample_width"},
-                                   "latent_parameters": {0: "batch_size", 2: "sample_height / 8",
-                                                         3: "sample_width / 8"}})
+    export_text_encoder(HalfTableTextEncoder(text).eval(), out / "text_encoder" / "model.onnx")
+    export_unet(unet, out / "unet" / "model.onnx")
+    export_vae(decoder, out / "vae_decoder" / "model.onnx")
+    export_vae_encoder(encoder, out / "vae_encoder" / "model.onnx")
     vae_config = {
         "_class_name": "AutoencoderKL", "_diffusers_version": DIFFUSERS_VERSION, "act_fn": "silu",
         "block_out_channels": list(VAE_CHANNELS), "in_channels": 3, "latent_channels": LATENT_CHANNELS,
@@ -848,10 +847,9 @@ def main():
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--clip", type=Path, default=DEFAULT_CLIP)
     parser.add_argument("--seed", type=int, default=20261202)
-    parser.add_argument("--threads", type=int, default=2, help="torch threads of the VAE stages and the evaluation")
-    parser.add_argument("--diffusion-threads", type=int, default=1,
-                        help="torch threads of the text encoder + UNet stage: its tensors are small, and on the "
-                             "2-core machine 1 thread ran a step 2.5x faster than 2")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="torch threads; the tensors are small, and on the 2-core machine 1 thread ran a UNet "
+                             "step 2.5x faster than 2")
     parser.add_argument("--quick", action="store_true", help="a few minutes: fewer steps, to check the chain")
     parser.add_argument("--vae-steps", type=int, default=None)
     parser.add_argument("--vae-batch", type=int, default=32)
@@ -873,7 +871,7 @@ def main():
     quick = args.quick
     args.vae_steps = args.vae_steps or (150 if quick else 1000)
     args.images = args.images or (3000 if quick else 8000)
-    args.steps = args.steps or (300 if quick else 6000)
+    args.steps = args.steps or (300 if quick else 5000)
     args.decoder_steps = args.decoder_steps if args.decoder_steps is not None else (50 if quick else 200)
     args.eval_seeds = args.eval_seeds or (2 if quick else 4)
     args.log_every = args.log_every or (25 if quick else 50)
@@ -911,9 +909,7 @@ def main():
             f"posterior std mean {lat_std.mean().item():.4f} ({encode_s:.0f}s)")
         vq = vae_quality(encoder, decoder, rng, triples)
         log(f"vae quality {vq}")
-        torch.set_num_threads(args.diffusion_threads)
         text, unet, unet_curve, diffusion_s = train_diffusion(args, rng, scenes, lat_mean, lat_std, scaling, tok, log)
-        torch.set_num_threads(args.threads)
         checkpoint.parent.mkdir(exist_ok=True)
         torch.save({"text": text.state_dict(), "unet": unet.state_dict(), "encoder": encoder.state_dict(),
                     "decoder": decoder.state_dict(), "scaling": scaling, "vae_curve": vae_curve,
@@ -946,7 +942,7 @@ def main():
     export_model(args.out, args.clip, text, unet, encoder, decoder, scaling)
     check_export(args.out)
     settings = {
-        "seed": args.seed, "threads": args.threads, "diffusion threads": args.diffusion_threads, "image size": f"{IMAGE}x{IMAGE} (latents 8x8x4)",
+        "seed": args.seed, "threads": args.threads, "image size": f"{IMAGE}x{IMAGE} (latents 8x8x4)",
         "vae channels": list(VAE_CHANNELS), "vae steps x batch": f"{args.vae_steps} x {args.vae_batch}",
         "vae lr": args.vae_lr, "kl weight": args.kl_weight,
         "text encoder": f"{TEXT_LAYERS} layers, width {TEXT_HIDDEN}, {TEXT_HEADS} heads, 77 tokens, CLIP vocab "
@@ -963,8 +959,7 @@ def main():
         "command": cmd + "".join(f" {a}" for a in sys.argv[1:] if a != "--quick" and a != "--resume-from"
                                  and a != resumed),
         "resumed_from": resumed,
-        "machine": f"{args.threads} torch threads ({args.diffusion_threads} in the text encoder + UNet stage), torch "
-                   f"{torch.__version__}",
+        "machine": f"{torch.get_num_threads()} torch threads, torch {torch.__version__}",
         "settings": settings, "scaling_factor": scaling,
         # a list, in COLOURS order: measure breaks ties by that order, and write_json sorts an object's keys
         "palette": [{"name": c, "rgb": list(PALETTE[c])} for c in COLOURS], "measure": MEASURE_RULES,

@@ -98,7 +98,7 @@ class TrainedModelEndToEndTest {
         Map<String, int[]> byPrompt = new LinkedHashMap<>();
         for (int i = 0; i < jobs.size(); i++) {
             JobRequest job = jobs.get(i);
-            String[] c = CONDITIONING.get((i / (SEEDS / IMAGES_PER_JOB)) % CONDITIONING.size());
+            String[] c = triple(job.prompt());
             for (BufferedImage picture : pictures.get(i)) {
                 ShapePicture p = ShapePicture.measure(picture, palette);
                 for (int[] r : List.of(bySchedulers.computeIfAbsent(job.scheduler(), s -> new int[4]),
@@ -138,7 +138,7 @@ class TrainedModelEndToEndTest {
 
         Map<Double, double[]> adherence = new LinkedHashMap<>(); // prompt pixels, pictures right, pictures
         for (int i = 0; i < jobs.size(); i++) {
-            String[] c = prompts.get((i / 2) % prompts.size());
+            String[] c = triple(jobs.get(i).prompt());
             double[] a = adherence.computeIfAbsent(jobs.get(i).guidanceScale(), g -> new double[3]);
             for (BufferedImage picture : pictures.get(i)) {
                 ShapePicture p = ShapePicture.measure(picture, palette, c[0], c[2]);
@@ -243,6 +243,12 @@ class TrainedModelEndToEndTest {
      * discretisation error, mostly along the shape's edge.
      */
     static final double MAX_SCHEDULER_DISTANCE = 8.0;
+
+    /** The (colour, shape, background) of a conditioning prompt. */
+    private static String[] triple(String prompt) {
+        return CONDITIONING.stream().filter(c -> prompt(c).equals(prompt)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("not a conditioning prompt: " + prompt));
+    }
 
     /** The prompt of a (colour, shape, background): "an orange triangle on a purple background". */
     private static String prompt(String[] c) {
