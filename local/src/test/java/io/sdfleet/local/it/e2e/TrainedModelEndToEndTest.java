@@ -250,13 +250,12 @@ class TrainedModelEndToEndTest {
                 .orElseThrow(() -> new IllegalArgumentException("not a conditioning prompt: " + prompt));
     }
 
-    /** The prompt of a (colour, shape, background): "an orange triangle on a purple background". */
+    /**
+     * The prompt of a (colour, shape, background) in the model's main caption phrasing, article included: "a
+     * orange triangle on a purple background" is what it was trained on.
+     */
     private static String prompt(String[] c) {
-        return article(c[0]) + " " + c[1] + " on " + article(c[2]) + " background";
-    }
-
-    private static String article(String word) {
-        return ("aeiou".indexOf(word.charAt(0)) >= 0 ? "an " : "a ") + word;
+        return "a " + c[0] + " " + c[1] + " on a " + c[2] + " background";
     }
 
     private static JobRequest.Builder job(String prompt) {
