@@ -5,6 +5,7 @@ import io.sdfleet.common.ImageRef;
 import io.sdfleet.common.JobRequest;
 import io.sdfleet.common.config.ConfigException;
 import io.sdfleet.local.demo.CompletionCollector;
+import io.sdfleet.local.demo.ContactSheet;
 import io.sdfleet.local.demo.DemoCommandLine;
 import io.sdfleet.local.demo.DemoJobs;
 import io.sdfleet.local.demo.DemoOptions;
@@ -20,6 +21,8 @@ import io.sdfleet.producer.SdfleetProducer;
 import io.sdfleet.producer.SubmitResult;
 import io.sdfleet.worker.PipelineFactory;
 import io.sdfleet.worker.lifecycle.WorkerFatalException;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,13 +34,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.imageio.ImageIO;
 
 /**
  * {@code ./sdfleet demo}: the whole fleet in one process. Starts the embedded stack ({@link LocalStack}:
  * Kafka and S3 on free loopback ports) — or uses the Kafka and S3 the environment names — starts one worker
- * on the tiny model ({@link InProcessWorker}: the real pipeline, the worker pod's own start sequence), submits a
- * few jobs with {@link SdfleetProducer}, waits for their completions, downloads each image through its
- * presigned URL and prints where everything is. Options: {@link DemoCommandLine#USAGE}.
+ * on the trained toy model ({@link InProcessWorker}: the real pipeline, the worker pod's own start sequence),
+ * submits a few jobs with {@link SdfleetProducer}, waits for their completions, downloads each image through its
+ * presigned URL, puts them on one contact sheet ({@link ContactSheet}) and prints where everything is. Options: {@link DemoCommandLine#USAGE}.
  *
  * <p>Shutdown: the worker is drained ({@link InProcessWorker#stop()}, a pod's SIGTERM path), the producer and
  * the stack are closed, and {@link #main} ends with {@code System.exit} (the MinIO client's OkHttp threads
@@ -72,6 +76,8 @@ public final class FleetDemo {
     }
 
     public static void main(String[] args) {
+        // The contact sheet is drawn off screen; a desktop's DISPLAY must not make AWT open a window connection.
+        System.setProperty("java.awt.headless", "true");
         DemoLogging.configure(List.of(args).contains(DemoCommandLine.VERBOSE));
         StopSignal stop = new StopSignal();
         AtomicBoolean signalled = new AtomicBoolean();
@@ -163,7 +169,7 @@ public final class FleetDemo {
             out.printf("ready in %s (%s on %s; metrics on http://127.0.0.1:%d/metrics)%n",
                     DemoReport.seconds(since(workerBegan)), worker.modelName(), worker.runtimeName(), worker.httpPort());
             producer = SdfleetProducer.builder().env(fleet.clientEnv()).build();
-            Result result = submitAndCollect(producer, worker, fleet);
+            Result result = submitAndCollect(producer, worker, fleet, model);
             code = result.code();
             verdict = result.verdict();
             if (options.keepRunning() && !stop.isTriggered()) {
@@ -192,7 +198,8 @@ public final class FleetDemo {
     private record Result(int code, String verdict) {
     }
 
-    private Result submitAndCollect(SdfleetProducer producer, InProcessWorker worker, FleetEndpoints fleet) {
+    private Result submitAndCollect(SdfleetProducer producer, InProcessWorker worker, FleetEndpoints fleet,
+            ModelLocator.Location model) {
         long began = System.nanoTime();
         List<SubmitResult> submitted = producer.submitAll(DemoJobs.requests(options));
         List<JobRequest> sent = new ArrayList<>();
@@ -216,7 +223,8 @@ public final class FleetDemo {
         if (outcome.stopReason() != null) {
             err.println("sdfleet demo: " + outcome.stopReason());
         }
-        printModelNote(fleet);
+        writeContactSheet(jobs);
+        printModelNote(fleet, model);
         long succeeded = jobs.stream().filter(DemoReport.JobOutcome::succeeded).count();
         String timing = "Jobs took " + DemoReport.seconds(jobsTook) + " from submit to last completion.";
         if (succeeded == submitted.size() && outcome.stopReason() == null) {
@@ -258,14 +266,62 @@ public final class FleetDemo {
         }
     }
 
-    private void printModelNote(FleetEndpoints fleet) {
+    /**
+     * Every saved picture on one sheet with its prompt, {@value ContactSheet#FILE_NAME} in the output folder. A picture
+     * that cannot be read back, or a sheet that cannot be written, is reported and does not fail the demo: the
+     * pictures themselves are saved and checked already.
+     */
+    private void writeContactSheet(List<DemoReport.JobOutcome> jobs) {
+        List<ContactSheet.Entry> entries = new ArrayList<>();
+        for (DemoReport.JobOutcome job : jobs) {
+            for (DemoReport.SavedImage image : job.images()) {
+                if (image.file() == null) {
+                    continue;
+                }
+                try {
+                    BufferedImage picture = ImageIO.read(image.file().toFile());
+                    if (picture == null) {
+                        err.println("  warning: cannot read " + image.file() + " back for the contact sheet: not a"
+                                + " picture this JVM decodes");
+                        continue;
+                    }
+                    entries.add(new ContactSheet.Entry(picture, job.request().prompt(),
+                            job.request().scheduler().wireName() + ", seed " + image.ref().seed()));
+                } catch (IOException e) {
+                    err.println("  warning: cannot read " + image.file() + " back for the contact sheet: "
+                            + e.getMessage());
+                }
+            }
+        }
+        if (entries.isEmpty()) {
+            return;
+        }
+        Path file = options.outDir().resolve(ContactSheet.FILE_NAME);
+        try {
+            ContactSheet.Result sheet = ContactSheet.write(entries, file);
+            out.printf("Contact sheet (every picture with its prompt): %s%s%n", report.shown(sheet.file()),
+                    sheet.captioned() ? "" : " (without captions: this JVM has no font to draw them with)");
+        } catch (IOException e) {
+            err.println("  warning: could not write the contact sheet " + file + ": " + e.getMessage());
+        }
+    }
+
+    private void printModelNote(FleetEndpoints fleet, ModelLocator.Location model) {
         if (fleet.embedded()) {
             out.println("The URLs work while the demo's S3 server runs: add --keep-running to keep it up.");
         }
-        out.println("Note: these pictures come from a tiny model with random weights (" + ModelLocator.BUNDLED_MODEL
-                + "), so they look like noise, not like Stable Diffusion output. For the real thing set "
-                + "SDFLEET_BOOTSTRAP_SERVERS, SDFLEET_S3_ENDPOINT (+ SDFLEET_S3_ACCESS_KEY, SDFLEET_S3_SECRET_KEY) "
-                + "and SDFLEET_MODEL_DIR (a diffusers ONNX export) and run the demo again.");
+        String realThing = "For the real thing set SDFLEET_BOOTSTRAP_SERVERS, SDFLEET_S3_ENDPOINT (+ "
+                + "SDFLEET_S3_ACCESS_KEY, SDFLEET_S3_SECRET_KEY) and SDFLEET_MODEL_DIR (a diffusers ONNX export) and "
+                + "run the demo again with --size 512x512 and prompts of your own.";
+        if (model.trainedToy()) {
+            out.println("Note: these pictures come from " + report.shown(model.folder()) + ", a tiny latent diffusion "
+                    + "model trained on 64x64 pictures of coloured circles, squares and triangles (see its "
+                    + ModelLocator.TRAINING_REPORT + "): it draws prompts like the ones above and nothing else. "
+                    + realThing);
+        } else if (model.randomWeights()) {
+            out.println("Note: these pictures come from a tiny model with random weights (" + ModelLocator.RANDOM_MODEL
+                    + "), so they look like noise, not like Stable Diffusion output. " + realThing);
+        }
         out.println();
     }
 

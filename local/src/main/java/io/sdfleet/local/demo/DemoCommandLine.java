@@ -35,10 +35,12 @@ public final class DemoCommandLine {
     public static final String USAGE = String.join(System.lineSeparator(),
             "usage: sdfleet demo [options]",
             "",
-            "Starts Kafka and an S3 server in this process, runs one worker on the tiny test model, submits a",
-            "few prompts, waits for the images and downloads them. Needs nothing else running.",
+            "Starts Kafka and an S3 server in this process, runs one worker on the trained toy model, submits a",
+            "few prompts, waits for the images, downloads them and puts them on one contact sheet",
+            "(DIR/" + ContactSheet.FILE_NAME + "). Needs nothing else running.",
             "",
-            "  --prompts \"A;B;C\"   prompts separated by ';' (default: four built-in prompts)",
+            "  --prompts \"A;B;C\"   prompts separated by ';' (default: " + DemoOptions.DEFAULT_PROMPTS.size()
+                    + " built-in prompts the toy model knows)",
             "  --count N           jobs to submit, prompts and schedulers used in turn (default: one per prompt;",
             "                      at most " + DemoOptions.MAX_COUNT + ")",
             "  --size WxH          image size, multiples of " + JobRequestLimits.SIZE_MULTIPLE + " in ["
@@ -48,7 +50,9 @@ public final class DemoCommandLine {
             "  --seed N            seed of the first job, job i gets N+i (default: random seeds)",
             "  --out DIR           where the images are saved as DIR/<jobId>/<index>.png (default "
                     + DemoOptions.DEFAULT_OUT_DIR + ")",
-            "  --model-dir DIR     model folder (default $SDFLEET_MODEL_DIR, else models/tiny-sd of the repository)",
+            "  --model-dir DIR     model folder (default $SDFLEET_MODEL_DIR, else " + ModelLocator.BUNDLED_MODEL
+                    + " of the repository;",
+            "                      " + ModelLocator.RANDOM_MODEL + " is the random-weight one)",
             "  --timeout SECONDS   longest wait for the images (default " + DemoOptions.DEFAULT_TIMEOUT.toSeconds() + ")",
             "  --keep-running      leave Kafka, S3 and the worker running afterwards and print their coordinates;",
             "                      Ctrl-C stops them",

@@ -6,25 +6,45 @@ import java.util.Map;
 
 /**
  * Finds the model folder of a demo run: {@code --model-dir}, else {@code SDFLEET_MODEL_DIR}, else the
- * repository's {@value #BUNDLED_MODEL} looked for in the working directory and up to
+ * repository's trained toy model {@value #BUNDLED_MODEL} looked for in the working directory and up to
  * {@value #MAX_PARENT_LEVELS} folders above it (so the demo runs from the repository root, as
  * {@code ./sdfleet} does, and from a module folder, as Maven runs tests). Only checks that the folder
  * exists; its content is checked when the worker loads it. Stateless.
  */
 public final class ModelLocator {
 
-    /** The tiny random-weight model committed to the repository, relative to its root. */
-    public static final String BUNDLED_MODEL = "models/tiny-sd";
+    /**
+     * The demo's model, committed to the repository (relative to its root): a tiny latent diffusion model trained on
+     * pictures of coloured shapes by tools/train_tiny_model.py, so that the demo's pictures show its prompts.
+     */
+    public static final String BUNDLED_MODEL = "models/tiny-shapes";
+    /**
+     * The tiny random-weight model of Stable Diffusion's exact layout (tools/make_tiny_model.py), relative to the
+     * repository root: what the structural tests run on; its pictures are noise.
+     */
+    public static final String RANDOM_MODEL = "models/tiny-sd";
+    /** The report tools/train_tiny_model.py writes next to a model it trained. */
+    public static final String TRAINING_REPORT = "TRAINING.md";
     public static final String MODEL_DIR_ENV = "SDFLEET_MODEL_DIR";
     static final int MAX_PARENT_LEVELS = 3;
 
     /**
-     * The folder found, and whether it is the repository's tiny model (whose pictures are noise).
+     * The folder found, and whether it is the repository's own model.
      *
-     * @param folder     absolute, normalized path of the model folder
-     * @param bundledTiny found as {@value #BUNDLED_MODEL} rather than named by the caller
+     * @param folder  absolute, normalized path of the model folder
+     * @param bundled found as {@value ModelLocator#BUNDLED_MODEL} rather than named by the caller
      */
-    public record Location(Path folder, boolean bundledTiny) {
+    public record Location(Path folder, boolean bundled) {
+
+        /** The model is the random-weight {@value ModelLocator#RANDOM_MODEL} (its pictures look like noise). */
+        public boolean randomWeights() {
+            return folder.endsWith(RANDOM_MODEL);
+        }
+
+        /** The model was trained by tools/train_tiny_model.py: it has the report that script writes. */
+        public boolean trainedToy() {
+            return Files.isRegularFile(folder.resolve(TRAINING_REPORT));
+        }
     }
 
     private ModelLocator() {
@@ -42,14 +62,24 @@ public final class ModelLocator {
         if (fromEnv != null && !fromEnv.isBlank()) {
             return named(Path.of(fromEnv.strip()), MODEL_DIR_ENV, workingDir);
         }
+        return new Location(inRepository(BUNDLED_MODEL, workingDir), true);
+    }
+
+    /**
+     * {@code relative} (a folder of the repository, such as {@value #BUNDLED_MODEL} or {@value #RANDOM_MODEL})
+     * found from {@code workingDir} or one of the {@value #MAX_PARENT_LEVELS} folders above it.
+     *
+     * @throws DemoStartException when none of them has it
+     */
+    public static Path inRepository(String relative, Path workingDir) throws DemoStartException {
         Path dir = workingDir.toAbsolutePath().normalize();
         for (int level = 0; level <= MAX_PARENT_LEVELS && dir != null; level++, dir = dir.getParent()) {
-            Path candidate = dir.resolve(BUNDLED_MODEL);
+            Path candidate = dir.resolve(relative);
             if (Files.isDirectory(candidate)) {
-                return new Location(candidate, true);
+                return candidate;
             }
         }
-        throw new DemoStartException("cannot find the tiny model '" + BUNDLED_MODEL + "' in " + workingDir.toAbsolutePath()
+        throw new DemoStartException("cannot find the model '" + relative + "' in " + workingDir.toAbsolutePath()
                 + " or the folders above it: run the demo from the repository root (./sdfleet demo), or pass "
                 + "--model-dir DIR (or set " + MODEL_DIR_ENV + ")");
     }

@@ -1,6 +1,7 @@
 package io.sdfleet.local.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -88,7 +89,15 @@ class DemoCommandLineTest {
     void theModelIsFoundFromTheOptionTheEnvironmentOrTheRepository() throws Exception {
         Path repoModel = ModelLocator.locate(null, Map.of(), Path.of("")).folder();
         assertTrue(repoModel.endsWith(ModelLocator.BUNDLED_MODEL), repoModel.toString());
-        assertTrue(ModelLocator.locate(null, Map.of(), Path.of("")).bundledTiny());
+        ModelLocator.Location bundled = ModelLocator.locate(null, Map.of(), Path.of(""));
+        assertTrue(bundled.bundled());
+        assertTrue(bundled.trainedToy(), "the demo's default model is the trained one");
+        assertFalse(bundled.randomWeights());
+        ModelLocator.Location random = ModelLocator.locate(ModelLocator.inRepository(ModelLocator.RANDOM_MODEL,
+                Path.of("")), Map.of(), Path.of(""));
+        assertTrue(random.randomWeights());
+        assertFalse(random.trainedToy());
+        assertFalse(random.bundled());
         assertEquals(repoModel, ModelLocator.locate(null, Map.of(ModelLocator.MODEL_DIR_ENV, repoModel.toString()),
                 Path.of("/")).folder());
         assertThrows(DemoStartException.class, () -> ModelLocator.locate(Path.of("no/such/model"), Map.of(), Path.of("")));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sdfleet.local.FleetDemo;
 import io.sdfleet.local.LocalStack;
 import io.sdfleet.local.LocalStackExtension;
+import io.sdfleet.local.demo.ContactSheet;
 import io.sdfleet.local.demo.DemoOptions;
 import io.sdfleet.local.demo.StopSignal;
 import java.awt.image.BufferedImage;
@@ -28,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code ./sdfleet demo} against the shared stack (the environment names its Kafka and S3, as for a real
- * cluster): it exits 0, and every file it says it saved is there and is a PNG of the requested size.
+ * cluster): it exits 0, every file it says it saved is there and is a PNG of the requested size, and the
+ * contact sheet it names holds the pictures.
  */
 @Tag("integration")
 @ExtendWith(LocalStackExtension.class)
@@ -54,6 +56,11 @@ class FleetDemoTest {
             }
             assertTrue(output.out().contains("random weights"), "the tiny-model note is printed");
             assertEquals(2, s.objectKeys().size(), "objects under the scenario's prefix");
+            Path sheet = out.resolve(ContactSheet.FILE_NAME);
+            assertTrue(output.out().contains("Contact sheet (every picture with its prompt): " + sheet), output::both);
+            BufferedImage contact = FleetAssertions.decode(Files.readAllBytes(sheet));
+            assertEquals(ContactSheet.GAP + 2 * (ContactSheet.CELL + ContactSheet.GAP), contact.getWidth(),
+                    "two pictures side by side");
         }
     }
 

@@ -25,9 +25,10 @@ import java.util.Map;
 
 /**
  * One end-to-end test's corner of the shared stack: its own requests, completions and DLQ topics, worker
- * group, worker ids and key prefix; workers with the real Stable Diffusion pipeline on the tiny model
- * (started as the demo starts its worker, {@link InProcessWorker}); a {@link SdfleetProducer} to submit and
- * wait; and readers for the completions topic and the stored objects.
+ * group, worker ids and key prefix; workers with the real Stable Diffusion pipeline on one of the repository's
+ * tiny models (the random-weight {@value ModelLocator#RANDOM_MODEL} unless the test names another; started as
+ * the demo starts its worker, {@link InProcessWorker}); a {@link SdfleetProducer} to submit and wait; and readers
+ * for the completions topic and the stored objects.
  */
 final class FleetScenario implements AutoCloseable {
 
@@ -42,11 +43,25 @@ final class FleetScenario implements AutoCloseable {
     private final List<InProcessWorker> workers = new ArrayList<>();
     private final S3ImageStore reader;
 
+    /** A scenario on the random-weight model. */
     FleetScenario(LocalStack stack, String testName) throws DemoStartException {
-        this.modelDir = ModelLocator.locate(null, Map.of(), Path.of("")).folder();
+        this(stack, testName, ModelLocator.RANDOM_MODEL);
+    }
+
+    /**
+     * @param model the model folder, relative to the repository root ({@value ModelLocator#RANDOM_MODEL} or
+     *              {@value ModelLocator#BUNDLED_MODEL})
+     */
+    FleetScenario(LocalStack stack, String testName, String model) throws DemoStartException {
+        this.modelDir = ModelLocator.inRepository(model, Path.of(""));
         this.corner = ScenarioCorner.create(stack, testName, "e2e", PARTITIONS, WAIT);
         this.producer = SdfleetProducer.builder().env(env("producer", Map.of())).build();
         this.reader = S3ImageStore.create(WorkerSettings.fromEnv(env("reader", Map.of()), () -> "reader").store());
+    }
+
+    /** The model folder the workers of this scenario load. */
+    Path modelDir() {
+        return modelDir;
     }
 
     /** The environment of a worker (and of the producer and the CLI) of this scenario; {@code extra} overrides. */
@@ -89,7 +104,12 @@ final class FleetScenario implements AutoCloseable {
 
     /** The completion of every job (first seen per job), in the order of {@code jobIds}. */
     Map<String, Completion> awaitCompletions(List<String> jobIds) {
-        return producer.awaitCompletions(jobIds, WAIT);
+        return awaitCompletions(jobIds, WAIT);
+    }
+
+    /** As {@link #awaitCompletions(List)}, waiting up to {@code wait} for a test with many pictures. */
+    Map<String, Completion> awaitCompletions(List<String> jobIds, Duration wait) {
+        return producer.awaitCompletions(jobIds, wait);
     }
 
     /** Every completion record a read_committed reader sees on the topic, once {@code atLeast} arrived. */

@@ -12,6 +12,7 @@ import io.sdfleet.common.JobRequest;
 import io.sdfleet.common.SchedulerName;
 import io.sdfleet.local.LocalStack;
 import io.sdfleet.local.LocalStackExtension;
+import io.sdfleet.local.demo.ModelLocator;
 import io.sdfleet.producer.JobIdGenerator;
 import io.sdfleet.producer.replay.RangeBound;
 import io.sdfleet.producer.replay.ReplayFilter;
@@ -27,22 +28,26 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Replaying the requests topic with the producer's {@link Replayer} through the real pipeline: without
  * overrides the new jobs make byte-identical PNGs (same seed, same runtime); with overrides they make other
- * images. Either way each new job is linked to its original by regenerationOf.
+ * images. Either way each new job is linked to its original by regenerationOf. The byte-identity case runs on
+ * both tiny models (random weights, and trained: pictures with structure).
  */
 @Tag("integration")
 @ExtendWith(LocalStackExtension.class)
 class ReplayEndToEndTest {
 
     /** Also for jobs from pictures: the replay keeps their references, so it starts from the same bytes. */
-    @Test
-    void replayWithoutOverridesMakesTheSameBytes(LocalStack stack, @org.junit.jupiter.api.io.TempDir
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {ModelLocator.RANDOM_MODEL, ModelLocator.BUNDLED_MODEL})
+    void replayWithoutOverridesMakesTheSameBytes(String model, LocalStack stack, @org.junit.jupiter.api.io.TempDir
             java.nio.file.Path dir) throws Exception {
-        try (FleetScenario s = new FleetScenario(stack, "e2e-replay")) {
+        try (FleetScenario s = new FleetScenario(stack, "e2e-replay", model)) {
             s.startWorker("w1", Map.of());
             java.nio.file.Path picture = dir.resolve("picture.png");
             java.nio.file.Path mask = dir.resolve("mask.png");
@@ -94,7 +99,8 @@ class ReplayEndToEndTest {
                     assertEquals(r.strength(), again.request().strength());
                 }
             }
-            System.out.printf("e2e replay: %d jobs replayed byte-identical (2 from pictures)%n", report.sent().size());
+            System.out.printf("e2e replay (%s): %d jobs replayed byte-identical (2 from pictures)%n", model,
+                    report.sent().size());
         }
     }
 
