@@ -9,6 +9,7 @@ import io.sdfleet.local.LocalStack;
 import io.sdfleet.local.LocalStackExtension;
 import io.sdfleet.local.demo.ContactSheet;
 import io.sdfleet.local.demo.DemoOptions;
+import io.sdfleet.local.demo.ModelLocator;
 import io.sdfleet.local.demo.StopSignal;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -61,6 +62,37 @@ class FleetDemoTest {
             BufferedImage contact = FleetAssertions.decode(Files.readAllBytes(sheet));
             assertEquals(ContactSheet.GAP + 2 * (ContactSheet.CELL + ContactSheet.GAP), contact.getWidth(),
                     "two pictures side by side");
+        }
+    }
+
+    /**
+     * What a newcomer's {@code ./sdfleet demo} runs: no model named anywhere, so the bundled trained model, with
+     * the demo's own prompts, size and steps; eight pictures on a sheet of two rows of four, and the note saying
+     * what the model is.
+     */
+    @Test
+    void theDefaultDemoRunsTheTrainedModelWithItsOwnPrompts(LocalStack stack, @TempDir Path out) throws Exception {
+        try (FleetScenario s = new FleetScenario(stack, "e2e-demo-default", ModelLocator.BUNDLED_MODEL)) {
+            Map<String, String> env = s.env("demo", Map.of());
+            env.remove("SDFLEET_MODEL_DIR"); // found as the bundled model, as on a fresh clone
+            Output output = new Output();
+            int code = FleetDemo.run(new String[] {"--out", out.toString()}, env, output.out, output.err);
+
+            assertEquals(DemoOptions.EXIT_OK, code, output::both);
+            List<Path> files = savedFiles(output.out());
+            assertEquals(DemoOptions.DEFAULT_PROMPTS.size(), files.size(), output::both);
+            for (Path file : files) {
+                BufferedImage image = FleetAssertions.decode(Files.readAllBytes(file));
+                assertEquals(64, image.getWidth());
+                assertEquals(64, image.getHeight());
+            }
+            for (String prompt : DemoOptions.DEFAULT_PROMPTS) {
+                assertTrue(output.out().contains("\"" + prompt + "\""), () -> prompt + " not run:\n" + output.both());
+            }
+            assertTrue(output.out().contains("a tiny latent diffusion model trained on 64x64 pictures"), output::both);
+            BufferedImage contact = FleetAssertions.decode(Files.readAllBytes(out.resolve(ContactSheet.FILE_NAME)));
+            assertEquals(ContactSheet.GAP + ContactSheet.COLUMNS * (ContactSheet.CELL + ContactSheet.GAP),
+                    contact.getWidth(), "four pictures a row");
         }
     }
 
