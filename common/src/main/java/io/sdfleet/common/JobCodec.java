@@ -64,7 +64,11 @@ public final class JobCodec {
         return SHARED;
     }
 
-    private static JsonMapper buildMapper() {
+    /**
+     * Instants as ISO-8601 strings ({@code 2026-12-02T13:47:45Z}), read strictly: a missing or unparsable value is a
+     * Jackson error, not a DateTimeParseException. The one rule for every sdfleet record (also {@code FleetCodec}).
+     */
+    public static SimpleModule instantModule() {
         SimpleModule instants = new SimpleModule("sdfleet-instants");
         instants.addSerializer(Instant.class, new JsonSerializer<Instant>() {
             @Override
@@ -86,8 +90,12 @@ public final class JobCodec {
                 }
             }
         });
+        return instants;
+    }
+
+    private static JsonMapper buildMapper() {
         return JsonMapper.builder()
-                .addModule(instants)
+                .addModule(instantModule())
                 .defaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_NULL,
                         JsonInclude.Include.USE_DEFAULTS))
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)

@@ -1,19 +1,12 @@
 package io.sdfleet.common.fleet;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.JsonSerializer;
-import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.module.SimpleModule;
+import io.sdfleet.common.JobCodec;
 import java.io.IOException;
-import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -31,20 +24,7 @@ public final class FleetCodec {
     }
 
     private static JsonMapper buildMapper() {
-        SimpleModule instants = new SimpleModule("sdfleet-fleet-instants");
-        instants.addSerializer(Instant.class, new JsonSerializer<Instant>() {
-            @Override
-            public void serialize(Instant value, JsonGenerator gen, SerializerProvider provider) throws IOException {
-                gen.writeString(value.toString());
-            }
-        });
-        instants.addDeserializer(Instant.class, new JsonDeserializer<Instant>() {
-            @Override
-            public Instant deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-                return Instant.parse(p.getValueAsString());
-            }
-        });
-        return JsonMapper.builder().addModule(instants)
+        return JsonMapper.builder().addModule(JobCodec.instantModule())
                 .defaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_NULL,
                         JsonInclude.Include.USE_DEFAULTS))
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
