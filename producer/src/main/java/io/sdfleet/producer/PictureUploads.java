@@ -53,6 +53,23 @@ final class PictureUploads implements AutoCloseable {
                 .maskImage(upload(request.maskImage(), "maskImage")).build();
     }
 
+    /**
+     * The request with each local picture replaced by a well-formed stand-in reference, for the checks that need
+     * no bytes (every other field, the routing, the model check): they run before anything is uploaded, so a
+     * request that would be refused leaves no object in the store.
+     */
+    static JobRequest withStandIns(JobRequest request) {
+        if (request == null || !hasLocal(request.initImage()) && !hasLocal(request.maskImage())) {
+            return request;
+        }
+        return request.toBuilder().schema(null).initImage(standIn(request.initImage()))
+                .maskImage(standIn(request.maskImage())).build();
+    }
+
+    private static ObjectReference standIn(ObjectReference ref) {
+        return hasLocal(ref) ? ObjectReference.of("upload-pending.png", new byte[0]) : ref;
+    }
+
     private static boolean hasLocal(ObjectReference ref) {
         return ref != null && ref.namesLocalFile();
     }

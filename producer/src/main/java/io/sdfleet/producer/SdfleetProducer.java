@@ -166,8 +166,10 @@ public final class SdfleetProducer implements AutoCloseable {
     /** Like {@link #submitAsync(JobRequest)} with the caller's trace id (see {@link TraceIds}). */
     public CompletableFuture<String> submitAsync(JobRequest request, String traceId) {
         TraceIds.requireValid(traceId);
-        JobRequest prepared = normalizer.prepare(pictures.resolve(request));
-        return send(prepared, topicOf(prepared), traceId);
+        JobRequest filled = normalizer.fillIn(request);
+        String topic = checkBeforeUpload(filled);
+        JobRequest prepared = RequestValidator.requireValid(pictures.resolve(filled));
+        return send(prepared, topic, traceId);
     }
 
     /**
@@ -185,8 +187,10 @@ public final class SdfleetProducer implements AutoCloseable {
     /** Like {@link #submit(JobRequest)} with the caller's trace id. */
     public String submit(JobRequest request, String traceId) {
         TraceIds.requireValid(traceId);
-        JobRequest prepared = normalizer.prepare(pictures.resolve(request));
-        return awaitSent(prepared, send(prepared, topicOf(prepared), traceId));
+        JobRequest filled = normalizer.fillIn(request);
+        String topic = checkBeforeUpload(filled);
+        JobRequest prepared = RequestValidator.requireValid(pictures.resolve(filled));
+        return awaitSent(prepared, send(prepared, topic, traceId));
     }
 
     /**
@@ -202,21 +206,16 @@ public final class SdfleetProducer implements AutoCloseable {
         List<SubmitResult> results = new ArrayList<>(requests.size());
         KafkaUnavailableException unreachable = null;
         for (int i = 0; i < requests.size(); i++) {
-            JobRequest filled;
-            PictureUploadException notUploaded = null;
-            try {
-                filled = requests.get(i) == null ? null : normalizer.fillIn(pictures.resolve(requests.get(i)));
-            } catch (PictureUploadException e) {
-                filled = normalizer.fillIn(requests.get(i));
-                notUploaded = e;
-            }
+            // Checked first with stand-ins for local pictures, uploaded only when it would be sent (as submit).
+            JobRequest filled = requests.get(i) == null ? null : normalizer.fillIn(requests.get(i));
             List<Violation> violations = filled == null
                     ? List.of(new Violation("request", "is null"))
-                    : RequestValidator.validate(filled);
+                    : RequestValidator.validate(PictureUploads.withStandIns(filled));
             CompletableFuture<String> sent;
             String topic = null;
             RuntimeException unrouted = null;
-            if (notUploaded == null && violations.isEmpty() && unreachable == null) {
+            PictureUploadException notUploaded = null;
+            if (violations.isEmpty() && unreachable == null) {
                 try {
                     topic = topicOf(filled);
                 } catch (InvalidRequestException e) {
@@ -225,6 +224,14 @@ public final class SdfleetProducer implements AutoCloseable {
                     unrouted = e;
                 } catch (KafkaUnavailableException e) {
                     unreachable = e;
+                }
+            }
+            if (topic != null) {
+                try {
+                    filled = pictures.resolve(filled);
+                    violations = RequestValidator.validate(filled);
+                } catch (PictureUploadException e) {
+                    notUploaded = e;
                 }
             }
             if (notUploaded != null) {
@@ -316,6 +323,20 @@ public final class SdfleetProducer implements AutoCloseable {
             producer.close(options.closeTimeout());
             pictures.close();
         }
+    }
+
+    /**
+     * Everything about a filled-in request that can be refused without its pictures' bytes, checked before any
+     * upload: every field (local pictures replaced by stand-ins), then the route.
+     *
+     * @return the request's topic
+     * @throws InvalidRequestException   a field is invalid or the model cannot be routed
+     * @throws ModelNotServedException   no live worker serves the model (model check on)
+     * @throws KafkaUnavailableException the fleet catalog could not be read (model check on)
+     */
+    private String checkBeforeUpload(JobRequest filled) {
+        RequestValidator.requireValid(PictureUploads.withStandIns(filled));
+        return topicOf(filled);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.sdfleet.local.it.e2e;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sdfleet.common.Completion;
 import io.sdfleet.common.CompletionStatus;
 import io.sdfleet.common.FailureReason;
+import io.sdfleet.common.InvalidRequestException;
 import io.sdfleet.common.JobCodec;
 import io.sdfleet.common.JobRequest;
 import io.sdfleet.common.ObjectReference;
@@ -17,8 +19,11 @@ import io.sdfleet.common.SchedulerName;
 import io.sdfleet.common.SdfleetHeaders;
 import io.sdfleet.local.LocalStack;
 import io.sdfleet.local.LocalStackExtension;
+import io.sdfleet.producer.ModelNotServedException;
 import io.sdfleet.producer.PictureUploadException;
 import io.sdfleet.producer.SdfleetProducer;
+import io.sdfleet.producer.SubmitResult;
+import io.sdfleet.worker.store.ObjectNotFoundException;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -49,7 +54,9 @@ import org.junit.jupiter.api.io.TempDir;
  *       (nothing decoded), a mask of another size: FAILED {@code INIT_IMAGE_INVALID}; the worker keeps running;</li>
  *   <li>a key outside the input prefix, a strength that runs no step, a v1 record with a picture: dead-lettered
  *       ({@code INVALID_FIELDS}) without any fetch;</li>
- *   <li>a local picture with no object store configured: refused by the producer before anything is sent.</li>
+ *   <li>a local picture with no object store configured: refused by the producer before anything is sent;</li>
+ *   <li>a request the producer refuses (a bad field, a model no live worker serves), alone or in a batch: its
+ *       picture is not uploaded (every check that needs no bytes runs before the upload).</li>
  * </ul>
  */
 @Tag("integration")
@@ -221,6 +228,7 @@ class PictureJobsEndToEndTest {
         try (FleetScenario s = new FleetScenario(stack, "e2e-no-store")) {
             Map<String, String> env = s.env("p", Map.of());
             env.keySet().removeIf(k -> k.startsWith("SDFLEET_S3_"));
+            env.put("SDFLEET_PRODUCER_MODEL_CHECK", "false"); // no worker runs: the route is checked before the picture
             Path photo = write(dir.resolve("photo.png"), picture(64, 64, 4), "png");
             try (SdfleetProducer producer = SdfleetProducer.builder().env(env).build()) {
                 PictureUploadException e = assertThrows(PictureUploadException.class, () -> producer.submit(
@@ -231,6 +239,48 @@ class PictureJobsEndToEndTest {
             s.corner.readCommitted(s.corner.requests(), r -> none.add(null), java.time.Duration.ofSeconds(1),
                     FleetScenario.WAIT);
             assertEquals(0, none.size(), "nothing was sent");
+        }
+    }
+
+    @Test
+    void aRequestTheProducerRefusesUploadsNothing(LocalStack stack, @TempDir Path dir) throws Exception {
+        try (FleetScenario s = new FleetScenario(stack, "e2e-refused-uploads")) {
+            s.startWorker("w1", Map.of()); // the fleet catalog then names the served model: the model check is on
+            Path badField = write(dir.resolve("bad-field.png"), picture(64, 64, 11), "png");
+            Path unserved = write(dir.resolve("unserved.png"), picture(64, 64, 12), "png");
+            Path inBatchBad = write(dir.resolve("batch-bad.png"), picture(64, 64, 13), "png");
+            Path inBatchGood = write(dir.resolve("batch-good.png"), picture(64, 64, 14), "png");
+            try (SdfleetProducer producer = SdfleetProducer.builder().env(s.env("p", Map.of())).build()) {
+                // a field the validator refuses: steps 0
+                assertThrows(InvalidRequestException.class, () -> producer.submit(JobRequest.builder("no steps")
+                        .size(64, 64).steps(0).initImage(badField).build()));
+                // a model no live worker serves
+                assertThrows(ModelNotServedException.class, () -> producer.submitAsync(JobRequest.builder("nobody")
+                        .size(64, 64).model("no-such-model").initImage(unserved).build()));
+                // in a batch: the refused entry uploads nothing, the good one its picture
+                List<SubmitResult> results = producer.submitAll(List.of(
+                        JobRequest.builder("too strong").size(64, 64).initImage(inBatchBad).strength(1.5).build(),
+                        JobRequest.builder("fine").size(64, 64).steps(4).initImage(inBatchGood).build()));
+                assertInstanceOf(InvalidRequestException.class, results.get(0).failure(), results.get(0).toString());
+                assertTrue(results.get(1).isSent(), results.get(1).toString());
+            }
+            for (Path refused : List.of(badField, unserved, inBatchBad)) {
+                assertFalse(stored(s, inputKey(refused)), refused.getFileName() + " was uploaded, its request refused");
+            }
+            assertTrue(stored(s, inputKey(inBatchGood)), "the sent request's picture is in the store");
+        }
+    }
+
+    private static String inputKey(Path png) throws Exception {
+        return "inputs/" + ObjectReference.sha256Hex(Files.readAllBytes(png)) + ".png";
+    }
+
+    private static boolean stored(FleetScenario s, String key) throws Exception {
+        try {
+            s.object(key);
+            return true;
+        } catch (ObjectNotFoundException e) {
+            return false;
         }
     }
 
