@@ -43,18 +43,38 @@ CPU's vector width, and training amplifies them.
 
 import argparse
 import json
+import ctypes
 import math
+import os
 import re
 import shutil
 import sys
 import time
 from pathlib import Path
 
-import numpy as np
-import torch
-import torch.nn as nn
-import torch.nn.functional as F
-import onnx
+# Speed on the 2-core machine, not numerics (the torch thread count, --threads, is what the numbers depend on):
+# - one thread per pool, set before numpy and torch start theirs: a second OpenMP / OpenBLAS thread spun beside
+#   torch's, and torch.set_num_threads alone does not stop it;
+# - glibc keeps freed memory instead of unmapping it and faulting it back in at every step (half of a step's
+#   CPU time had gone to the kernel). With both, a VAE step ran 3x and a UNet step over 2x faster than without.
+# Steps still slow down over a run (0.21 s per UNet step at first, 0.5-0.7 s after a few minutes): the machine
+# does, not the script - a pure-Python loop timed on the other, idle core slowed from 0.31 s to 0.56-0.62 s while
+# training ran and recovered a minute or two after it stopped. The step defaults are sized for the slow phase.
+for _pool in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_pool, "1")
+try:
+    _libc = ctypes.CDLL("libc.so.6")
+    _libc.mallopt(-1, 2**31 - 1)  # M_TRIM_THRESHOLD: do not give the heap's top back
+    _libc.mallopt(-2, 1 << 28)  # M_TOP_PAD: grow the heap 256 MB at a time
+    _libc.mallopt(-3, 1 << 25)  # M_MMAP_THRESHOLD: blocks up to 32 MB from the heap, not from mmap
+except OSError:  # not glibc: the defaults only cost time
+    pass
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+import torch.nn as nn  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+import onnx  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from make_tiny_model import (  # noqa: E402  the blocks and export helpers of the random tiny model
@@ -147,6 +167,11 @@ def random_scene(rng, triples):
             "image": render(s, c, b, cx, cy, extent)}
 
 
+def a(word):
+    """The word with its English indefinite article: "a red", "an orange"."""
+    return ("an " if word[0] in "aeiou" else "a ") + word
+
+
 def where(position):
     return "in the center" if position == "center" else f"at the {position}"
 
@@ -154,13 +179,13 @@ def where(position):
 # Phrasings with their weights; the ones that leave the background or the shape unsaid teach the model what
 # "a red circle" alone or "blue background" (a negative prompt) means.
 PHRASINGS = [
-    (3, lambda d: f"a {d['colour']} {d['shape']} on a {d['background']} background"),
+    (3, lambda d: f"{a(d['colour'])} {d['shape']} on {a(d['background'])} background"),
     (2, lambda d: f"{d['background']} background with a {d['size']} {d['colour']} {d['shape']} {where(d['position'])}"),
-    (2, lambda d: f"a {d['size']} {d['colour']} {d['shape']} {where(d['position'])} on a {d['background']} background"),
+    (2, lambda d: f"a {d['size']} {d['colour']} {d['shape']} {where(d['position'])} on {a(d['background'])} background"),
     (1, lambda d: f"a {d['size']} {d['colour']} {d['shape']} on {d['background']}"),
-    (1, lambda d: f"a {d['background']} background with a {d['colour']} {d['shape']}"),
+    (1, lambda d: f"{a(d['background'])} background with {a(d['colour'])} {d['shape']}"),
     (1, lambda d: f"{d['colour']} {d['shape']}, {d['background']} background"),
-    (1, lambda d: f"a {d['colour']} {d['shape']}"),
+    (1, lambda d: f"{a(d['colour'])} {d['shape']}"),
     (1, lambda d: f"a {d['size']} {d['colour']} {d['shape']} {where(d['position'])}"),
     (1, lambda d: f"{d['background']} background"),
 ]
@@ -674,7 +699,7 @@ def evaluate(text, unet, decoder, scaling, tok, seeds_per_prompt, log):
         prompts, seeds, expect = [], [], []
         for s, c, b in triples:
             for k in range(seeds_per_prompt):
-                prompts.append(f"a {c} {s} on a {b} background")
+                prompts.append(f"{a(c)} {s} on {a(b)} background")
                 seeds.append(1000 + k)
                 expect.append((b, c, s))
         images = ddim_sample(text, unet, decoder, scaling, tok, prompts, seeds)
@@ -801,7 +826,7 @@ def write_report(out, report):
               "- (shape, colour) pairs with every background: " + ", ".join(f"{c} {sh}" for sh, c in HELD_OUT_PAIRS),
               "- (shape, colour, background) triples: " + ", ".join(f"{c} {sh} on {b}" for sh, c, b in HELD_OUT_TRIPLES),
               "", "## Evaluation", "",
-              f"DDIM, 25 steps, guidance 7.5, prompt \"a <colour> <shape> on a <background> background\", "
+              f"DDIM, 25 steps, guidance 7.5, prompt \"a <colour> <shape> on a <background> background\" (\"an\" before orange), "
               f"{s['eval_seeds_per_prompt']} seeds per prompt. Measured as the Java tests do: each pixel takes "
               "its nearest palette colour; background = the most frequent, foreground = the most frequent other "
               "colour among pixels within 45 of a palette colour (soft edges are blends); shape from how "
@@ -835,7 +860,8 @@ def main():
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--clip", type=Path, default=DEFAULT_CLIP)
     parser.add_argument("--seed", type=int, default=20261202)
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1,
+                        help="torch threads (the tensors are small: 1 thread ran a UNet step 2.5x faster than 2 here)")
     parser.add_argument("--quick", action="store_true", help="a few minutes: fewer steps, to check the chain")
     parser.add_argument("--vae-steps", type=int, default=None)
     parser.add_argument("--vae-batch", type=int, default=32)
@@ -856,8 +882,8 @@ def main():
     args = parser.parse_args()
     quick = args.quick
     args.vae_steps = args.vae_steps or (150 if quick else 1000)
-    args.images = args.images or (3000 if quick else 6000)
-    args.steps = args.steps or (300 if quick else 2000)
+    args.images = args.images or (3000 if quick else 8000)
+    args.steps = args.steps or (300 if quick else 3200)
     args.decoder_steps = args.decoder_steps if args.decoder_steps is not None else (50 if quick else 200)
     args.eval_seeds = args.eval_seeds or (2 if quick else 4)
     args.log_every = args.log_every or (25 if quick else 50)

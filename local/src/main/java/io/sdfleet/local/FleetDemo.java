@@ -136,8 +136,10 @@ public final class FleetDemo {
             err.println("sdfleet demo: " + e.getMessage());
             return DemoOptions.EXIT_START;
         }
-        out.printf("sdfleet demo: %d job(s) of %dx%d pixels, %d steps each, on the model in %s%n%n", options.count(),
-                options.width(), options.height(), options.steps(), report.shown(model.folder()));
+        out.printf("sdfleet demo: %d job(s) of %dx%d pixels, %d steps each, guidance %s, on the model in %s%n%n",
+                options.count(), options.width(), options.height(), options.steps(),
+                java.math.BigDecimal.valueOf(options.guidance()).stripTrailingZeros().toPlainString(),
+                report.shown(model.folder()));
         LocalStack stack = null;
         InProcessWorker worker = null;
         SdfleetProducer producer = null;

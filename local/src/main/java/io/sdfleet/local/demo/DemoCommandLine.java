@@ -20,6 +20,7 @@ public final class DemoCommandLine {
     public static final String COUNT = "--count";
     public static final String SIZE = "--size";
     public static final String STEPS = "--steps";
+    public static final String GUIDANCE = "--guidance";
     public static final String SEED = "--seed";
     public static final String OUT = "--out";
     public static final String MODEL_DIR = "--model-dir";
@@ -28,7 +29,7 @@ public final class DemoCommandLine {
     public static final String VERBOSE = "--verbose";
     public static final String HELP = "--help";
 
-    private static final List<String> WITH_VALUE = List.of(PROMPTS, COUNT, SIZE, STEPS, SEED, OUT, MODEL_DIR, TIMEOUT);
+    private static final List<String> WITH_VALUE = List.of(PROMPTS, COUNT, SIZE, STEPS, GUIDANCE, SEED, OUT, MODEL_DIR, TIMEOUT);
     private static final List<String> FLAGS = List.of(KEEP_RUNNING, VERBOSE);
     private static final Pattern SIZE_TEXT = Pattern.compile("(\\d{1,5})[xX](\\d{1,5})");
 
@@ -47,6 +48,9 @@ public final class DemoCommandLine {
                     + JobRequestLimits.MIN_SIZE + ", " + JobRequestLimits.MAX_SIZE + "] (default "
                     + DemoOptions.DEFAULT_WIDTH + "x" + DemoOptions.DEFAULT_HEIGHT + ")",
             "  --steps N           denoising steps (default " + DemoOptions.DEFAULT_STEPS + ")",
+            "  --guidance G        guidance scale in [" + JobRequestLimits.MIN_GUIDANCE_SCALE + ", "
+                    + JobRequestLimits.MAX_GUIDANCE_SCALE + "] (default " + DemoOptions.DEFAULT_GUIDANCE
+                    + ", the toy model's; 7.5 for a real one)",
             "  --seed N            seed of the first job, job i gets N+i (default: random seeds)",
             "  --out DIR           where the images are saved as DIR/<jobId>/<index>.png (default "
                     + DemoOptions.DEFAULT_OUT_DIR + ")",
@@ -93,6 +97,7 @@ public final class DemoCommandLine {
         int width = d.width();
         int height = d.height();
         int steps = d.steps();
+        double guidance = d.guidance();
         Long seed = d.seed();
         Path out = d.outDir();
         Path modelDir = d.modelDir();
@@ -125,6 +130,7 @@ public final class DemoCommandLine {
                 }
                 case STEPS -> steps = integer(name, value, JobRequestLimits.MIN_STEPS, JobRequestLimits.MAX_STEPS,
                         problems);
+                case GUIDANCE -> guidance = guidance(value, problems);
                 case SEED -> seed = seed(value, problems);
                 case OUT -> out = Path.of(value);
                 case MODEL_DIR -> modelDir = Path.of(value);
@@ -140,7 +146,7 @@ public final class DemoCommandLine {
         if (!problems.isEmpty()) {
             throw new UsageException(String.join("; ", problems));
         }
-        return new DemoOptions(prompts, jobs, width, height, steps, seed, out, modelDir, timeout, keepRunning,
+        return new DemoOptions(prompts, jobs, width, height, steps, guidance, seed, out, modelDir, timeout, keepRunning,
                 verbose);
     }
 
@@ -187,6 +193,21 @@ public final class DemoCommandLine {
         } catch (NumberFormatException e) {
             problems.add(name + " must be a whole number, was '" + value + "'");
             return min;
+        }
+    }
+
+    private static double guidance(String value, List<String> problems) {
+        try {
+            double v = Double.parseDouble(value.strip());
+            if (!(v >= JobRequestLimits.MIN_GUIDANCE_SCALE && v <= JobRequestLimits.MAX_GUIDANCE_SCALE)) {
+                problems.add(GUIDANCE + " must be in [" + JobRequestLimits.MIN_GUIDANCE_SCALE + ", "
+                        + JobRequestLimits.MAX_GUIDANCE_SCALE + "], was " + value.strip());
+                return DemoOptions.DEFAULT_GUIDANCE;
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            problems.add(GUIDANCE + " must be a number, was '" + value + "'");
+            return DemoOptions.DEFAULT_GUIDANCE;
         }
     }
 

@@ -29,6 +29,7 @@ public final class DemoJobs {
             JobRequest.Builder b = JobRequest.builder(options.prompts().get(i % options.prompts().size()))
                     .size(options.width(), options.height())
                     .steps(options.steps())
+                    .guidanceScale(options.guidance())
                     .scheduler(SCHEDULER_ORDER.get(i % SCHEDULER_ORDER.size()))
                     .putMetadata(SOURCE_KEY, SOURCE_VALUE);
             if (options.seed() != null) {

@@ -26,13 +26,14 @@ class DemoCommandLineTest {
     @Test
     void everyOptionIsRead() throws Exception {
         DemoOptions o = DemoCommandLine.parse(List.of("--prompts", " a cat ; ;a dog", "--count", "5", "--size", "128x64",
-                "--steps", "7", "--seed", "42", "--out", "pics", "--model-dir", "m", "--timeout", "9",
+                "--steps", "7", "--guidance", "7.5", "--seed", "42", "--out", "pics", "--model-dir", "m", "--timeout", "9",
                 "--keep-running", "--verbose"));
         assertEquals(List.of("a cat", "a dog"), o.prompts());
         assertEquals(5, o.count());
         assertEquals(128, o.width());
         assertEquals(64, o.height());
         assertEquals(7, o.steps());
+        assertEquals(7.5, o.guidance());
         assertEquals(42L, o.seed());
         assertEquals(Path.of("pics"), o.outDir());
         assertEquals(Path.of("m"), o.modelDir());
@@ -50,8 +51,8 @@ class DemoCommandLineTest {
     void everyBadOptionIsReportedAtOnce() {
         DemoCommandLine.UsageException e = assertThrows(DemoCommandLine.UsageException.class,
                 () -> DemoCommandLine.parse(List.of("--size", "65x64", "--steps", "0", "--count", "x", "--bogus",
-                        "--seed", "-1", "--out")));
-        for (String named : List.of("--size", "--steps", "--count", "--bogus", "--seed", "--out")) {
+                        "--guidance", "NaN", "--seed", "-1", "--out")));
+        for (String named : List.of("--size", "--steps", "--count", "--bogus", "--guidance", "--seed", "--out")) {
             assertTrue(e.getMessage().contains(named), () -> named + " not named in: " + e.getMessage());
         }
     }
@@ -66,6 +67,7 @@ class DemoCommandLineTest {
             assertEquals(o.prompts().get(i % 2), j.prompt());
             assertEquals(DemoJobs.SCHEDULER_ORDER.get(i % DemoJobs.SCHEDULER_ORDER.size()), j.scheduler());
             assertEquals(100L + i, j.seed());
+            assertEquals(DemoOptions.DEFAULT_GUIDANCE, j.guidanceScale());
             assertNull(j.jobId(), "the producer picks job ids");
             assertEquals(List.of(), RequestValidator.validate(j.withJobId("x")));
         }
