@@ -54,11 +54,12 @@ final class PictureUploads implements AutoCloseable {
     }
 
     /**
-     * The request with each local picture replaced by a well-formed stand-in reference, for the checks that need
-     * no bytes (every other field, the routing, the model check): they run before anything is uploaded, so a
-     * request that would be refused leaves no object in the store.
+     * The request with each local picture replaced by a stand-in reference of the uploaded one's shape (the
+     * input prefix, a sha256's length, an extension), for the checks that need no bytes (every other field, the
+     * routing, the model check): they run before anything is uploaded, so a request that would be refused
+     * leaves no object in the store.
      */
-    static JobRequest withStandIns(JobRequest request) {
+    JobRequest withStandIns(JobRequest request) {
         if (request == null || !hasLocal(request.initImage()) && !hasLocal(request.maskImage())) {
             return request;
         }
@@ -66,8 +67,37 @@ final class PictureUploads implements AutoCloseable {
                 .maskImage(standIn(request.maskImage())).build();
     }
 
-    private static ObjectReference standIn(ObjectReference ref) {
-        return hasLocal(ref) ? ObjectReference.of("upload-pending.png", new byte[0]) : ref;
+    /** Whether the request names a local picture still to be uploaded. */
+    static boolean hasLocalPictures(JobRequest request) {
+        return request != null && (hasLocal(request.initImage()) || hasLocal(request.maskImage()));
+    }
+
+    private ObjectReference standIn(ObjectReference ref) {
+        String zeros = "0".repeat(64);
+        String prefix = store == null ? "inputs" : store.inputPrefix();
+        return hasLocal(ref) ? new ObjectReference(prefix + "/" + zeros + ".png", zeros) : ref;
+    }
+
+    /**
+     * Refuses at once a request with a local picture when no object store is configured: a configuration
+     * error, reported before the route is checked (which may wait for the fleet catalog or a broker).
+     */
+    void requireStoreFor(JobRequest request) {
+        if (store != null || request == null) {
+            return;
+        }
+        for (ObjectReference ref : java.util.Arrays.asList(request.initImage(), request.maskImage())) {
+            if (hasLocal(ref)) {
+                throw noStore(ref == request.initImage() ? "initImage" : "maskImage", ref.localPath());
+            }
+        }
+    }
+
+    private static PictureUploadException noStore(String field, Path file) {
+        return new PictureUploadException(field + " is the local file " + file + ", and no object store is"
+                + " configured to upload it to: set " + StoreSettings.ENDPOINT.name() + " (and "
+                + StoreSettings.BUCKET.name() + ", " + StoreSettings.ACCESS_KEY.name() + ", "
+                + StoreSettings.SECRET_KEY.name() + ") to the fleet's S3 store; nothing was sent");
     }
 
     private static boolean hasLocal(ObjectReference ref) {
@@ -80,10 +110,7 @@ final class PictureUploads implements AutoCloseable {
         }
         Path file = ref.localPath();
         if (store == null) {
-            throw new PictureUploadException(field + " is the local file " + file + ", and no object store is"
-                    + " configured to upload it to: set " + StoreSettings.ENDPOINT.name() + " (and "
-                    + StoreSettings.BUCKET.name() + ", " + StoreSettings.ACCESS_KEY.name() + ", "
-                    + StoreSettings.SECRET_KEY.name() + ") to the fleet's S3 store; nothing was sent");
+            throw noStore(field, file);
         }
         byte[] bytes;
         try {

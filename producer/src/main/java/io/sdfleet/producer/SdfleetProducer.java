@@ -144,12 +144,20 @@ public final class SdfleetProducer implements AutoCloseable {
     /**
      * The request with its local pictures ({@code JobRequest.Builder.initImage(Path)}) uploaded to the fleet's
      * input prefix and replaced by their references; the request itself when it has none. {@link #submit} does
-     * this on its own; call it to see the references before sending (the CLI prints them).
+     * this on its own; call it to see the references before sending (the CLI prints them). Before uploading it
+     * checks what {@link #submit} checks without the pictures' bytes (the fields, the object store, the route
+     * and the model check), so a request that would be refused uploads nothing.
      *
-     * @throws PictureUploadException no object store configured, a file that is not a PNG or JPEG, or the store
-     *                                refused or was unreachable; nothing was sent
+     * @throws InvalidRequestException   a field is invalid or the model cannot be routed; nothing was uploaded
+     * @throws ModelNotServedException   no live worker serves the model (model check on); nothing was uploaded
+     * @throws KafkaUnavailableException the fleet catalog could not be read (model check on)
+     * @throws PictureUploadException    no object store configured, a file that is not a PNG or JPEG, or the
+     *                                   store refused or was unreachable; nothing was sent
      */
     public JobRequest uploadPictures(JobRequest request) {
+        if (PictureUploads.hasLocalPictures(request)) {
+            checkBeforeUpload(normalizer.fillIn(request)); // a copy with an id and a seed, for the checks only
+        }
         return pictures.resolve(request);
     }
 
@@ -157,7 +165,10 @@ public final class SdfleetProducer implements AutoCloseable {
      * Sends one request with a generated trace id.
      *
      * @return completes with the jobId once Kafka acknowledged the record
-     * @throws InvalidRequestException at once, when the request is invalid (nothing is sent)
+     * @throws InvalidRequestException at once, when the request is invalid (nothing is sent or uploaded)
+     * @throws PictureUploadException  at once, when a local picture cannot be uploaded (after the checks that
+     *                                 need no bytes: a refused request uploads nothing)
+     * @throws ModelNotServedException at once, when no live worker serves its model (model check on)
      */
     public CompletableFuture<String> submitAsync(JobRequest request) {
         return submitAsync(request, TraceIds.generate());
@@ -176,7 +187,9 @@ public final class SdfleetProducer implements AutoCloseable {
      * Sends one request and waits for the acknowledgement.
      *
      * @return the jobId
-     * @throws InvalidRequestException    the request is invalid; nothing was sent
+     * @throws InvalidRequestException    the request is invalid; nothing was sent or uploaded
+     * @throws PictureUploadException     a local picture could not be uploaded; nothing was sent
+     * @throws ModelNotServedException    no live worker serves its model (model check on); nothing was uploaded
      * @throws KafkaUnavailableException  no broker within max.block.ms, or no acknowledgement in time
      * @throws SubmitFailedException      Kafka refused the record
      */
@@ -195,7 +208,8 @@ public final class SdfleetProducer implements AutoCloseable {
 
     /**
      * Sends every request, then waits for all acknowledgements. An invalid request or a refused record
-     * fails only its own entry. If a send finds no broker within max.block.ms, the requests after it are
+     * fails only its own entry; an entry refused before sending uploads none of its pictures (its result's
+     * request still names them as local files). If a send finds no broker within max.block.ms, the requests after it are
      * not attempted (each would wait as long again) and fail with the same {@link KafkaUnavailableException}.
      *
      * @return one result per input, in input order
@@ -210,12 +224,19 @@ public final class SdfleetProducer implements AutoCloseable {
             JobRequest filled = requests.get(i) == null ? null : normalizer.fillIn(requests.get(i));
             List<Violation> violations = filled == null
                     ? List.of(new Violation("request", "is null"))
-                    : RequestValidator.validate(PictureUploads.withStandIns(filled));
+                    : RequestValidator.validate(pictures.withStandIns(filled));
             CompletableFuture<String> sent;
             String topic = null;
             RuntimeException unrouted = null;
             PictureUploadException notUploaded = null;
-            if (violations.isEmpty() && unreachable == null) {
+            if (violations.isEmpty()) {
+                try {
+                    pictures.requireStoreFor(filled);
+                } catch (PictureUploadException e) {
+                    notUploaded = e;
+                }
+            }
+            if (violations.isEmpty() && notUploaded == null && unreachable == null) {
                 try {
                     topic = topicOf(filled);
                 } catch (InvalidRequestException e) {
@@ -327,15 +348,18 @@ public final class SdfleetProducer implements AutoCloseable {
 
     /**
      * Everything about a filled-in request that can be refused without its pictures' bytes, checked before any
-     * upload: every field (local pictures replaced by stand-ins), then the route.
+     * upload: every field (local pictures replaced by stand-ins), that an object store is configured for its
+     * local pictures, then the route.
      *
      * @return the request's topic
      * @throws InvalidRequestException   a field is invalid or the model cannot be routed
+     * @throws PictureUploadException    a local picture and no object store configured
      * @throws ModelNotServedException   no live worker serves the model (model check on)
      * @throws KafkaUnavailableException the fleet catalog could not be read (model check on)
      */
     private String checkBeforeUpload(JobRequest filled) {
-        RequestValidator.requireValid(PictureUploads.withStandIns(filled));
+        RequestValidator.requireValid(pictures.withStandIns(filled));
+        pictures.requireStoreFor(filled);
         return topicOf(filled);
     }
 

@@ -182,9 +182,8 @@ final class SubmitCommand implements Callable<Integer> {
         try (SdfleetProducer producer = openProducer()) {
             JobRequest request;
             try {
-                // Checked as a whole first (the pictures as their local files), so a bad field uploads nothing.
-                context.normalizer().prepare(buildRequest(false));
-                request = context.normalizer().prepare(producer.uploadPictures(buildRequest(true)));
+                // uploadPictures checks the request first (fields, route, model check): a refused one uploads nothing
+                request = context.normalizer().prepare(producer.uploadPictures(buildRequest()));
             } catch (InvalidRequestException e) {
                 context.err().println("sdfleet submit: invalid request:");
                 e.violations().forEach(v -> context.err().println("  " + v.field() + ": " + v.message()));
@@ -221,20 +220,16 @@ final class SubmitCommand implements Callable<Integer> {
         return target.openProducer(target.modelCheck() && !noModelCheck);
     }
 
-    /**
-     * @param withPictures the local picture files; false puts a well-formed stand-in reference in their place,
-     *                     to check every other field before anything is uploaded
-     */
-    private JobRequest buildRequest(boolean withPictures) {
+    /** The request the options describe, its pictures as local files for the producer to upload. */
+    private JobRequest buildRequest() {
         JobRequest.Builder b = JobRequest.builder(prompt)
                 .jobId(jobId).seed(seed).negativePrompt(negativePrompt).scheduler(scheduler).model(model)
                 .deadline(deadline).metadata(metadata).strength(strength);
-        ObjectReference standIn = new ObjectReference("inputs/not-yet-uploaded", "0".repeat(64));
         if (initImage != null) {
-            b.initImage(withPictures ? ObjectReference.localFile(initImage) : standIn);
+            b.initImage(ObjectReference.localFile(initImage));
         }
         if (maskImage != null) {
-            b.maskImage(withPictures ? ObjectReference.localFile(maskImage) : standIn);
+            b.maskImage(ObjectReference.localFile(maskImage));
         }
         if (steps != null) {
             b.steps(steps);

@@ -228,7 +228,7 @@ class PictureJobsEndToEndTest {
         try (FleetScenario s = new FleetScenario(stack, "e2e-no-store")) {
             Map<String, String> env = s.env("p", Map.of());
             env.keySet().removeIf(k -> k.startsWith("SDFLEET_S3_"));
-            env.put("SDFLEET_PRODUCER_MODEL_CHECK", "false"); // no worker runs: the route is checked before the picture
+            // no worker runs, the model check is on: the missing store is reported first, at once
             Path photo = write(dir.resolve("photo.png"), picture(64, 64, 4), "png");
             try (SdfleetProducer producer = SdfleetProducer.builder().env(env).build()) {
                 PictureUploadException e = assertThrows(PictureUploadException.class, () -> producer.submit(
@@ -250,6 +250,7 @@ class PictureJobsEndToEndTest {
             Path unserved = write(dir.resolve("unserved.png"), picture(64, 64, 12), "png");
             Path inBatchBad = write(dir.resolve("batch-bad.png"), picture(64, 64, 13), "png");
             Path inBatchGood = write(dir.resolve("batch-good.png"), picture(64, 64, 14), "png");
+            Path inBatchUnserved = write(dir.resolve("batch-unserved.png"), picture(64, 64, 15), "png");
             try (SdfleetProducer producer = SdfleetProducer.builder().env(s.env("p", Map.of())).build()) {
                 // a field the validator refuses: steps 0
                 assertThrows(InvalidRequestException.class, () -> producer.submit(JobRequest.builder("no steps")
@@ -260,11 +261,14 @@ class PictureJobsEndToEndTest {
                 // in a batch: the refused entry uploads nothing, the good one its picture
                 List<SubmitResult> results = producer.submitAll(List.of(
                         JobRequest.builder("too strong").size(64, 64).initImage(inBatchBad).strength(1.5).build(),
-                        JobRequest.builder("fine").size(64, 64).steps(4).initImage(inBatchGood).build()));
+                        JobRequest.builder("fine").size(64, 64).steps(4).initImage(inBatchGood).build(),
+                        JobRequest.builder("nobody").size(64, 64).model("no-such-model").initImage(inBatchUnserved)
+                                .build()));
                 assertInstanceOf(InvalidRequestException.class, results.get(0).failure(), results.get(0).toString());
                 assertTrue(results.get(1).isSent(), results.get(1).toString());
+                assertInstanceOf(ModelNotServedException.class, results.get(2).failure(), results.get(2).toString());
             }
-            for (Path refused : List.of(badField, unserved, inBatchBad)) {
+            for (Path refused : List.of(badField, unserved, inBatchBad, inBatchUnserved)) {
                 assertFalse(stored(s, inputKey(refused)), refused.getFileName() + " was uploaded, its request refused");
             }
             assertTrue(stored(s, inputKey(inBatchGood)), "the sent request's picture is in the store");
