@@ -23,6 +23,7 @@ import io.sdfleet.worker.PipelineFactory;
 import io.sdfleet.worker.lifecycle.WorkerFatalException;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -138,7 +139,7 @@ public final class FleetDemo {
         }
         out.printf("sdfleet demo: %d job(s) of %dx%d pixels, %d steps each, guidance %s, on the model in %s%n%n",
                 options.count(), options.width(), options.height(), options.steps(),
-                java.math.BigDecimal.valueOf(options.guidance()).stripTrailingZeros().toPlainString(),
+                BigDecimal.valueOf(options.guidanceFor(model)).stripTrailingZeros().toPlainString(),
                 report.shown(model.folder()));
         LocalStack stack = null;
         InProcessWorker worker = null;
@@ -203,7 +204,7 @@ public final class FleetDemo {
     private Result submitAndCollect(SdfleetProducer producer, InProcessWorker worker, FleetEndpoints fleet,
             ModelLocator.Location model) {
         long began = System.nanoTime();
-        List<SubmitResult> submitted = producer.submitAll(DemoJobs.requests(options));
+        List<SubmitResult> submitted = producer.submitAll(DemoJobs.requests(options, options.guidanceFor(model)));
         List<JobRequest> sent = new ArrayList<>();
         for (SubmitResult s : submitted) {
             if (s.isSent()) {

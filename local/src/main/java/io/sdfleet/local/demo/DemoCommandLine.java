@@ -49,8 +49,8 @@ public final class DemoCommandLine {
                     + DemoOptions.DEFAULT_WIDTH + "x" + DemoOptions.DEFAULT_HEIGHT + ")",
             "  --steps N           denoising steps (default " + DemoOptions.DEFAULT_STEPS + ")",
             "  --guidance G        guidance scale in [" + JobRequestLimits.MIN_GUIDANCE_SCALE + ", "
-                    + JobRequestLimits.MAX_GUIDANCE_SCALE + "] (default " + DemoOptions.DEFAULT_GUIDANCE
-                    + ", the toy model's; 7.5 for a real one)",
+                    + JobRequestLimits.MAX_GUIDANCE_SCALE + "] (default " + DemoOptions.TOY_MODEL_GUIDANCE
+                    + " for the trained toy model, " + JobRequestLimits.DEFAULT_GUIDANCE_SCALE + " for others)",
             "  --seed N            seed of the first job, job i gets N+i (default: random seeds)",
             "  --out DIR           where the images are saved as DIR/<jobId>/<index>.png (default "
                     + DemoOptions.DEFAULT_OUT_DIR + ")",
@@ -97,7 +97,7 @@ public final class DemoCommandLine {
         int width = d.width();
         int height = d.height();
         int steps = d.steps();
-        double guidance = d.guidance();
+        Double guidance = d.guidance();
         Long seed = d.seed();
         Path out = d.outDir();
         Path modelDir = d.modelDir();
@@ -196,18 +196,18 @@ public final class DemoCommandLine {
         }
     }
 
-    private static double guidance(String value, List<String> problems) {
+    private static Double guidance(String value, List<String> problems) {
         try {
             double v = Double.parseDouble(value.strip());
             if (!(v >= JobRequestLimits.MIN_GUIDANCE_SCALE && v <= JobRequestLimits.MAX_GUIDANCE_SCALE)) {
                 problems.add(GUIDANCE + " must be in [" + JobRequestLimits.MIN_GUIDANCE_SCALE + ", "
                         + JobRequestLimits.MAX_GUIDANCE_SCALE + "], was " + value.strip());
-                return DemoOptions.DEFAULT_GUIDANCE;
+                return null;
             }
             return v;
         } catch (NumberFormatException e) {
             problems.add(GUIDANCE + " must be a number, was '" + value + "'");
-            return DemoOptions.DEFAULT_GUIDANCE;
+            return null;
         }
     }
 

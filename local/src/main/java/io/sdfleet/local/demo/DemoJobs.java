@@ -23,13 +23,14 @@ public final class DemoJobs {
     private DemoJobs() {
     }
 
-    public static List<JobRequest> requests(DemoOptions options) {
+    /** The jobs of a demo run, every one at {@code guidance} ({@link DemoOptions#guidanceFor}). */
+    public static List<JobRequest> requests(DemoOptions options, double guidance) {
         List<JobRequest> requests = new ArrayList<>(options.count());
         for (int i = 0; i < options.count(); i++) {
             JobRequest.Builder b = JobRequest.builder(options.prompts().get(i % options.prompts().size()))
                     .size(options.width(), options.height())
                     .steps(options.steps())
-                    .guidanceScale(options.guidance())
+                    .guidanceScale(guidance)
                     .scheduler(SCHEDULER_ORDER.get(i % SCHEDULER_ORDER.size()))
                     .putMetadata(SOURCE_KEY, SOURCE_VALUE);
             if (options.seed() != null) {

@@ -1,5 +1,6 @@
 package io.sdfleet.local.demo;
 
+import io.sdfleet.common.JobRequestLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -14,7 +15,7 @@ import java.util.Objects;
  * @param width       image width in pixels
  * @param height      image height in pixels
  * @param steps       denoising steps per image
- * @param guidance    classifier-free guidance scale of every job
+ * @param guidance    classifier-free guidance scale of every job; null: the model's ({@link #guidanceFor})
  * @param seed        seed of the first job (job i gets seed + i); null lets the producer pick random seeds
  * @param outDir      folder the images are downloaded to ({@code <outDir>/<jobId>/<index>.png})
  * @param modelDir    model folder; null: {@code SDFLEET_MODEL_DIR}, else {@value ModelLocator#BUNDLED_MODEL}
@@ -23,7 +24,7 @@ import java.util.Objects;
  * @param keepRunning leave the stack and the worker running after the report, until Ctrl-C
  * @param verbose     show the worker's and the stack's INFO log lines (only honoured by {@code main})
  */
-public record DemoOptions(List<String> prompts, int count, int width, int height, int steps, double guidance,
+public record DemoOptions(List<String> prompts, int count, int width, int height, int steps, Double guidance,
                           Long seed, Path outDir, Path modelDir, Duration timeout, boolean keepRunning, boolean verbose) {
 
     /** Every job SUCCEEDED and every image was downloaded and matched its sha256. */
@@ -61,12 +62,20 @@ public record DemoOptions(List<String> prompts, int count, int width, int height
     /** Default denoising steps: enough for every scheduler to run its full schedule shape. */
     public static final int DEFAULT_STEPS = 25;
     /**
-     * Default guidance: the bundled trained model's, lower than SD's usual 7.5. The demo draws one picture with
-     * each scheduler, and at 7.5 the two four-step multistep ones (PNDM, LMS) overshoot on this model at 25
-     * steps and draw the wrong colours most of the time; at 3 every scheduler draws the prompt's colours (its
-     * TrainedModelEndToEndTest measures both). For a real model use 7.5.
+     * Guidance for a model trained by tools/train_tiny_model.py when none is given, lower than SD's usual 7.5.
+     * The demo draws one picture with each scheduler, and at 7.5 the two four-step multistep ones (PNDM, LMS)
+     * overshoot on the bundled trained model at 25 steps and draw the wrong colours most of the time; at 3 every
+     * scheduler draws the prompt's colours (its TrainedModelEndToEndTest measures both). Other models get
+     * {@link JobRequestLimits#DEFAULT_GUIDANCE_SCALE}.
      */
-    public static final double DEFAULT_GUIDANCE = 3.0;
+    public static final double TOY_MODEL_GUIDANCE = 3.0;
+
+    /** The guidance of every job: the option's, else the model's default. */
+    public double guidanceFor(ModelLocator.Location model) {
+        return guidance != null ? guidance
+                : model.trainedToy() ? TOY_MODEL_GUIDANCE : JobRequestLimits.DEFAULT_GUIDANCE_SCALE;
+    }
+
     public static final Path DEFAULT_OUT_DIR = Path.of("sdfleet-out");
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
     /** Most jobs one demo run submits (each is printed). */
@@ -87,6 +96,6 @@ public record DemoOptions(List<String> prompts, int count, int width, int height
     /** The default run: the default prompts, one job each. */
     public static DemoOptions defaults() {
         return new DemoOptions(DEFAULT_PROMPTS, DEFAULT_PROMPTS.size(), DEFAULT_WIDTH, DEFAULT_HEIGHT, DEFAULT_STEPS,
-                DEFAULT_GUIDANCE, null, DEFAULT_OUT_DIR, null, DEFAULT_TIMEOUT, false, false);
+                null, null, DEFAULT_OUT_DIR, null, DEFAULT_TIMEOUT, false, false);
     }
 }

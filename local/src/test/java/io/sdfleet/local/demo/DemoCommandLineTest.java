@@ -7,13 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sdfleet.common.JobRequest;
+import io.sdfleet.common.JobRequestLimits;
 import io.sdfleet.common.RequestValidator;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The demo's command line, its jobs, and where it looks for Kafka, S3 and the model. */
 class DemoCommandLineTest {
@@ -26,20 +29,35 @@ class DemoCommandLineTest {
     @Test
     void everyOptionIsRead() throws Exception {
         DemoOptions o = DemoCommandLine.parse(List.of("--prompts", " a cat ; ;a dog", "--count", "5", "--size", "128x64",
-                "--steps", "7", "--guidance", "7.5", "--seed", "42", "--out", "pics", "--model-dir", "m", "--timeout", "9",
+                "--steps", "7", "--guidance", "5", "--seed", "42", "--out", "pics", "--model-dir", "m", "--timeout", "9",
                 "--keep-running", "--verbose"));
         assertEquals(List.of("a cat", "a dog"), o.prompts());
         assertEquals(5, o.count());
         assertEquals(128, o.width());
         assertEquals(64, o.height());
         assertEquals(7, o.steps());
-        assertEquals(7.5, o.guidance());
+        assertEquals(5.0, o.guidance());
         assertEquals(42L, o.seed());
         assertEquals(Path.of("pics"), o.outDir());
         assertEquals(Path.of("m"), o.modelDir());
         assertEquals(Duration.ofSeconds(9), o.timeout());
         assertTrue(o.keepRunning());
         assertTrue(o.verbose());
+    }
+
+    @Test
+    void guidanceIsTheOptionsElseTheToyModelsLowerOneElseTheContractDefault(@TempDir Path dir) throws Exception {
+        Path toy = Files.createDirectories(dir.resolve("toy"));
+        Files.writeString(toy.resolve(ModelLocator.TRAINING_REPORT), "trained by tools/train_tiny_model.py");
+        Path real = Files.createDirectories(dir.resolve("sd15"));
+        DemoOptions defaults = DemoCommandLine.parse(List.of());
+        assertNull(defaults.guidance(), "no option: the model decides");
+        assertEquals(DemoOptions.TOY_MODEL_GUIDANCE, defaults.guidanceFor(new ModelLocator.Location(toy, false)));
+        assertEquals(JobRequestLimits.DEFAULT_GUIDANCE_SCALE,
+                defaults.guidanceFor(new ModelLocator.Location(real, false)));
+        DemoOptions given = DemoCommandLine.parse(List.of("--guidance", "9"));
+        assertEquals(9.0, given.guidanceFor(new ModelLocator.Location(toy, false)));
+        assertEquals(9.0, given.guidanceFor(new ModelLocator.Location(real, false)));
     }
 
     @Test
@@ -60,14 +78,14 @@ class DemoCommandLineTest {
     @Test
     void jobsCycleThroughPromptsAndSchedulersAndAreValid() throws Exception {
         DemoOptions o = DemoCommandLine.parse(List.of("--prompts", "a;b", "--count", "9", "--seed", "100"));
-        List<JobRequest> jobs = DemoJobs.requests(o);
+        List<JobRequest> jobs = DemoJobs.requests(o, 5.0);
         assertEquals(9, jobs.size());
         for (int i = 0; i < jobs.size(); i++) {
             JobRequest j = jobs.get(i);
             assertEquals(o.prompts().get(i % 2), j.prompt());
             assertEquals(DemoJobs.SCHEDULER_ORDER.get(i % DemoJobs.SCHEDULER_ORDER.size()), j.scheduler());
             assertEquals(100L + i, j.seed());
-            assertEquals(DemoOptions.DEFAULT_GUIDANCE, j.guidanceScale());
+            assertEquals(5.0, j.guidanceScale());
             assertNull(j.jobId(), "the producer picks job ids");
             assertEquals(List.of(), RequestValidator.validate(j.withJobId("x")));
         }

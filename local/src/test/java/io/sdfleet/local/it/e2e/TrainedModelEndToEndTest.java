@@ -13,6 +13,7 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -61,7 +62,8 @@ class TrainedModelEndToEndTest {
     static final double REQUIRED_ADHERENCE = 0.9;
     /**
      * The same at guidance 7.5, per scheduler: what the model reaches there, less a margin (a random-weight model
-     * scores about 1 in 7): 90 % but for UniPC and the two that overshoot.
+     * scores about 1 in 7): 90 % but for UniPC and the two that overshoot, whose bars only guard against a
+     * regression.
      */
     static final Map<SchedulerName, Double> REQUIRED_ADHERENCE_AT_7_5 = requiredAdherenceAt75();
 
@@ -122,7 +124,7 @@ class TrainedModelEndToEndTest {
     }
 
     @Test
-    void atGuidanceSevenAndAHalfTheFirstAndSecondOrderSchedulersStillFollowThePrompt() throws Exception {
+    void atGuidanceSevenAndAHalfAllButTheFourStepMultistepSchedulersFollowThePrompt() throws Exception {
         conditioning(7.5, REQUIRED_ADHERENCE_AT_7_5);
     }
 
@@ -200,9 +202,10 @@ class TrainedModelEndToEndTest {
                 + "pixels in the prompt's colours %.3f vs %.3f; pictures with colour, background and shape right "
                 + "%.0f vs %.0f of %.0f", (int) low[2], low[0] / low[2], high[0] / high[2], low[1], high[1], high[2]);
         System.out.println(report);
-        // Adherence is the pictures with colour, background and shape right. The share of pixels in the prompt's
-        // colours is reported only: this model gets the colours right without guidance too (0.979 vs 0.973 on
-        // the second trained model), guidance mostly sharpens the shape.
+        // Adherence is the pictures with colour, background and shape right (9 vs 15 of 20 on the second trained
+        // model). The share of pixels in the prompt's colours is reported only: this model gets the colours
+        // right without guidance too, and that share was even a little lower at 7.5 (0.979 at 1.0, 0.973 at
+        // 7.5); guidance mostly makes it draw the prompt's shape.
         assertTrue(high[1] >= low[1] + 4, report);
     }
 
@@ -275,7 +278,7 @@ class TrainedModelEndToEndTest {
                 d[seed] = ShapePicture.distance(pictures.get(0).get(seed), pictures.get(k).get(seed));
                 report.append(String.format(Locale.ROOT, " %6.2f", d[seed]));
             }
-            java.util.Arrays.sort(d);
+            Arrays.sort(d);
             worstMedian = Math.max(worstMedian, d[seeds / 2]);
             report.append(String.format(Locale.ROOT, "   median %6.2f%n", d[seeds / 2]));
         }
@@ -289,6 +292,17 @@ class TrainedModelEndToEndTest {
                 + " %.2f", worstMedian, otherSeeds));
         System.out.println(report);
         assertTrue(worstMedian <= MAX_SCHEDULER_DISTANCE, report.toString());
+        // Measured on the second trained model: seed 700 only, for five of the six (PNDM 10.3, DPM++ 2M 12.7,
+        // UniPC 12.8, DPM++ 2M Karras 35.3, LMS 51.8; Euler 1.8); every other seed within 2.5.
+        for (int k = 1; k < deterministic.size(); k++) {
+            int far = 0;
+            for (int seed = 0; seed < seeds; seed++) {
+                far += ShapePicture.distance(pictures.get(0).get(seed), pictures.get(k).get(seed))
+                        > MAX_SCHEDULER_DISTANCE ? 1 : 0;
+            }
+            assertTrue(far <= 1, deterministic.get(k).wireName() + ": " + far + " of " + seeds
+                    + " seeds end far from DDIM's picture\n" + report);
+        }
         assertTrue(worstMedian < otherSeeds / 3, report.toString());
     }
 
