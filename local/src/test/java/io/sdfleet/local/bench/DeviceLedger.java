@@ -61,7 +61,15 @@ final class DeviceLedger {
      * @param idealSeconds  its device time at the ideal ({@link TrafficMix#idealSeconds})
      */
     record Job(String id, Fate fate, LatentSize size, int images, boolean guided, int callsPerImage,
-               double idealSeconds) {
+               double idealSeconds, boolean offeredInWindow) {
+    }
+
+    /**
+     * One latent size's part of the window: its jobs' device time (not the time no job owns), the images of its jobs offered in the window and
+     * uploaded in it (with their ideal), and the images of its jobs not uploaded by the window's end.
+     */
+    record SizeLine(LatentSize size, double deviceSeconds, int offeredImages, double offeredIdealSeconds,
+                    int uploadedImages, double uploadedIdealSeconds, int notUploadedImages) {
     }
 
     /**
@@ -109,7 +117,8 @@ final class DeviceLedger {
      *                           size, a job with fewer items than active images); 0 expected
      */
     record Summary(double windowSeconds, Map<Fate, Line> inWindow, Line unattributed, Line uploadedBefore,
-                   double uploadedIdeal, int uploadedImages, int mismatchedJobs, int anomalies) {
+                   double uploadedIdeal, int uploadedImages, int mismatchedJobs, int anomalies,
+                   List<SizeLine> sizes) {
 
         double deviceSeconds() {
             double s = unattributed.seconds();
@@ -169,6 +178,17 @@ final class DeviceLedger {
                             + " x %.3f (the mix's ideal per image / the uploaded images') = %.3f; seen by the reader:"
                             + " x %.3f = %.3f%n", share, mixFactor, share * mixFactor, seenOverUploaded,
                     share * mixFactor * seenOverUploaded));
+            sb.append("\n| latent size | device s in the window | share | images offered in the window (ideal ms each)"
+                    + " | images uploaded in the window (ideal ms each) | images not uploaded by its end |\n"
+                    + "|---|---:|---:|---:|---:|---:|\n");
+            for (SizeLine z : sizes) {
+                sb.append(String.format(Locale.ROOT, "| %dx%d | %.2f | %.0f %% | %d (%.0f) | %d (%.0f) | %d |%n",
+                        z.size().imageWidth(), z.size().imageHeight(), z.deviceSeconds(),
+                        100 * z.deviceSeconds() / deviceSeconds(), z.offeredImages(),
+                        z.offeredImages() > 0 ? 1000 * z.offeredIdealSeconds() / z.offeredImages() : 0,
+                        z.uploadedImages(), z.uploadedImages() > 0 ? 1000 * z.uploadedIdealSeconds() / z.uploadedImages()
+                                : 0, z.notUploadedImages()));
+            }
             if (mismatchedJobs > 0 || anomalies > 0) {
                 sb.append(String.format(Locale.ROOT, "attribution incomplete: %d uploaded jobs' ideal not matched"
                         + " call by call, %d calls not followed%n", mismatchedJobs, anomalies));
@@ -321,10 +341,27 @@ final class DeviceLedger {
                 }
             }
         }
+        Map<LatentSize, double[]> bySize = new LinkedHashMap<>();
+        for (Account a : accounts.values()) {
+            double[] z = bySize.computeIfAbsent(a.job.size(), k -> new double[6]);
+            z[0] += a.in[UNET] + a.in[TEXT] + a.in[VAE];
+            if (a.job.offeredInWindow()) {
+                z[1] += a.job.images();
+                z[2] += a.job.idealSeconds();
+            }
+            if (a.job.fate() == Fate.UPLOADED_IN_WINDOW) {
+                z[3] += a.job.images();
+                z[4] += a.job.idealSeconds();
+            } else if (a.job.fate() == Fate.NOT_UPLOADED_IN_WINDOW) {
+                z[5] += a.job.images();
+            }
+        }
+        List<SizeLine> sizes = new ArrayList<>();
+        bySize.forEach((size, z) -> sizes.add(new SizeLine(size, z[0], (int) z[1], z[2], (int) z[3], z[4], (int) z[5])));
         Map<Fate, Line> inWindow = new EnumMap<>(Fate.class);
         byFate.forEach((f, v) -> inWindow.put(f, line(counts.get(f)[0], counts.get(f)[1], v)));
         return new Summary((windowEnd - windowStart) / 1e9, inWindow, line(0, 0, unIn),
-                line(0, 0, uploadedBefore), uploadedIdeal, uploadedImages, mismatched, anomalies);
+                line(0, 0, uploadedBefore), uploadedIdeal, uploadedImages, mismatched, anomalies, sizes);
     }
 
     private static Line line(int jobs, int images, double[] v) {

@@ -26,8 +26,8 @@ class DeviceLedgerTest {
      * A: guided, one image, 2 UNet calls, uploaded in the window; ideal 2 x 2 items x 1.5 + 10 + (1 + 2 x 0.5) =
      * 18 ms. B: unguided, one image, 3 calls, not uploaded by the window's end. The window is [10, 100) ms.
      */
-    private static final List<Job> JOBS = List.of(new Job("A", Fate.UPLOADED_IN_WINDOW, SIZE, 1, true, 2, 0.018),
-            new Job("B", Fate.NOT_UPLOADED_IN_WINDOW, SIZE, 1, false, 3, 0.0105));
+    private static final List<Job> JOBS = List.of(new Job("A", Fate.UPLOADED_IN_WINDOW, SIZE, 1, true, 2, 0.018,
+            false), new Job("B", Fate.NOT_UPLOADED_IN_WINDOW, SIZE, 1, false, 3, 0.0105, true));
 
     private static List<Call> calls() {
         return List.of(
@@ -79,11 +79,20 @@ class DeviceLedgerTest {
         // every millisecond of the window's device time is somewhere: 14.667 (A) + 7.333 (B) + 3
         assertEquals(0.025, s.deviceSeconds(), EPS);
         assertEquals(0, s.anomalies());
+        // one size: its jobs' 22 ms (the 3 ms no job owns are in no size); B offered in the window, A uploaded
+        DeviceLedger.SizeLine z = s.sizes().get(0);
+        assertEquals(0.022, z.deviceSeconds(), EPS);
+        assertEquals(1, z.offeredImages());
+        assertEquals(0.0105, z.offeredIdealSeconds(), EPS);
+        assertEquals(1, z.uploadedImages());
+        assertEquals(0.018, z.uploadedIdealSeconds(), EPS);
+        assertEquals(1, z.notUploadedImages());
     }
 
     @Test
     void aJobWhoseCallsDoNotAddUpToItsIdealAndAVaeCallWithNothingToDecodeAreReported() {
-        List<Job> wrong = List.of(new Job("A", Fate.UPLOADED_IN_WINDOW, SIZE, 1, true, 2, 0.020), JOBS.get(1));
+        List<Job> wrong = List.of(new Job("A", Fate.UPLOADED_IN_WINDOW, SIZE, 1, true, 2, 0.020, false),
+                JOBS.get(1));
         List<Call> extraVae = new java.util.ArrayList<>(calls());
         extraVae.add(call(Kind.VAE, 120, 10, 1));
         DeviceLedger.Summary s = DeviceLedger.of(extraVae, wrong, 10 * MS, 100 * MS, PROFILE, 4);
