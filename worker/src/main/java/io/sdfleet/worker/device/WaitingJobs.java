@@ -178,6 +178,22 @@ public final class WaitingJobs {
         }
     }
 
+    /** When the longest-waiting job of each size with waiting jobs was taken. */
+    public Map<LatentSize, Instant> oldestBySize() {
+        lock.lock();
+        try {
+            Map<LatentSize, Instant> oldest = new LinkedHashMap<>();
+            bySize.forEach((size, jobs) -> {
+                if (!jobs.isEmpty()) {
+                    oldest.put(size, oldest(jobs).takenAt());
+                }
+            });
+            return oldest;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Latent sizes that have waiting jobs, the size of the longest-waiting job first. */
     public List<LatentSize> sizes() {
         lock.lock();

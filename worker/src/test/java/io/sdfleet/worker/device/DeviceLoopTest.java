@@ -176,6 +176,21 @@ class DeviceLoopTest {
     }
 
     @Test
+    void amongSizesWhoseCallsAreFullTheOneHoldingTheOldestJobGoesFirstUntilAnotherStarves() throws Exception {
+        // Saturation: both sizes have a full call's worth (8 items) waiting. Taking them in turn would give the
+        // dearer size as many calls as the other, whatever the traffic; the older work goes first instead.
+        loop(Batching.CONTINUOUS, 4, 1);
+        for (int i = 0; i < 4; i++) {
+            add(job("small-" + i, 8, SchedulerName.EULER).build()); // 8 items, taken first
+        }
+        h.clock.advance(Duration.ofSeconds(1));
+        add(job("wide", 8, SchedulerName.EULER).size(128, 64).numImages(4).build()); // 8 items, taken later
+        turns(8);
+        // the older size until the other has waited two turns per size (4), then the other, and again
+        assertEquals(List.of("8x8", "8x8", "8x8", "8x16", "8x8", "8x8", "8x8", "8x16"), fakes.unetShapes);
+    }
+
+    @Test
     void staticBatchingRunsOneBatchOfOneKeyToItsEndBeforeTheNext() throws Exception {
         loop(Batching.STATIC, 4, 1);
         add(job("a", 3, SchedulerName.EULER).build());
