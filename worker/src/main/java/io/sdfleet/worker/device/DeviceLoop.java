@@ -52,7 +52,7 @@ import org.slf4j.MDC;
  *   <li>Expire: waiting jobs past their deadline complete EXPIRED without running.
  *   <li>Choose the latent size this turn serves: the size whose call would be fullest (its active, prepared and
  *       waiting items against the call's limit), so calls stay full when traffic mixes sizes; among sizes whose
- *       calls would all be full the one holding the oldest job (taken longest ago) goes first, other ties go to
+ *       calls would all be full the one holding the oldest request (by its record's time) goes first, other ties go to
  *       the size served longest ago, and a size not served for {@value #TURNS_PER_SIZE} turns per size with work
  *       is served next whatever its fill, so no size starves. Why the oldest job among full sizes: at saturation
  *       every size's call is full, and taking them in turn would give each size the same number of calls, so a
@@ -299,7 +299,7 @@ public final class DeviceLoop implements Runnable {
         return Optional.ofNullable(best);
     }
 
-    /** When the oldest job of each size on the device or waiting for it was taken. */
+    /** The record time of the oldest job of each size on the device or waiting for it. */
     private Map<LatentSize, Instant> oldestJobBySize() {
         Map<LatentSize, Instant> oldest = new java.util.HashMap<>();
         java.util.function.BiConsumer<LatentSize, Instant> note = (size, at) -> oldest.merge(size, at,
@@ -308,13 +308,13 @@ public final class DeviceLoop implements Runnable {
             for (Trajectory t : images) {
                 DeviceJob job = jobs.get(t.job());
                 if (job != null) {
-                    note.accept(size, job.pending.takenAt());
+                    note.accept(size, job.pending.recordTime());
                 }
             }
         });
-        admitting.forEach(job -> note.accept(job.notAdmitted().get(0).latentSize(), job.pending.takenAt()));
+        admitting.forEach(job -> note.accept(job.notAdmitted().get(0).latentSize(), job.pending.recordTime()));
         if (admitsNewJobs() && settings.batching() == Batching.CONTINUOUS) {
-            waiting.oldestBySize().forEach(note);
+            waiting.oldestRecordBySize().forEach(note);
         }
         return oldest;
     }

@@ -178,14 +178,18 @@ public final class WaitingJobs {
         }
     }
 
-    /** When the longest-waiting job of each size with waiting jobs was taken. */
-    public Map<LatentSize, Instant> oldestBySize() {
+    /**
+     * The earliest record time (when the request was produced) of the waiting jobs of each size: how long the
+     * oldest request of the size has been waiting, Kafka included (a worker at its pending limit takes records
+     * late, so the time it took them understates the wait).
+     */
+    public Map<LatentSize, Instant> oldestRecordBySize() {
         lock.lock();
         try {
             Map<LatentSize, Instant> oldest = new LinkedHashMap<>();
             bySize.forEach((size, jobs) -> {
-                if (!jobs.isEmpty()) {
-                    oldest.put(size, oldest(jobs).takenAt());
+                for (PendingJob job : jobs) {
+                    oldest.merge(size, job.recordTime(), (a, b) -> a.isBefore(b) ? a : b);
                 }
             });
             return oldest;

@@ -181,10 +181,10 @@ class DeviceLoopTest {
         // dearer size as many calls as the other, whatever the traffic; the older work goes first instead.
         loop(Batching.CONTINUOUS, 4, 1);
         for (int i = 0; i < 4; i++) {
-            add(job("small-" + i, 8, SchedulerName.EULER).build()); // 8 items, taken first
+            add(job("small-" + i, 8, SchedulerName.EULER).build()); // 8 items, produced first
         }
         h.clock.advance(Duration.ofSeconds(1));
-        add(job("wide", 8, SchedulerName.EULER).size(128, 64).numImages(4).build()); // 8 items, taken later
+        add(job("wide", 8, SchedulerName.EULER).size(128, 64).numImages(4).build()); // 8 items, produced later
         turns(8);
         // the older size until the other has waited two turns per size (4), then the other, and again
         assertEquals(List.of("8x8", "8x8", "8x8", "8x16", "8x8", "8x8", "8x8", "8x16"), fakes.unetShapes);
