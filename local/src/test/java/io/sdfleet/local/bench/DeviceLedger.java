@@ -61,7 +61,15 @@ final class DeviceLedger {
      * @param idealSeconds  its device time at the ideal ({@link TrafficMix#idealSeconds})
      */
     record Job(String id, Fate fate, LatentSize size, int images, boolean guided, int callsPerImage,
-               double idealSeconds, boolean offeredInWindow) {
+               double idealSeconds, boolean offeredInWindow, long uploadedNanos) {
+    }
+
+    /**
+     * The device time spent, up to {@code atSeconds} after the arrivals began, on jobs not uploaded by then: the
+     * work in flight. A window that starts before it has levelled off is credited with less of it at its start
+     * than it leaves at its end.
+     */
+    record InFlight(double atSeconds, double seconds) {
     }
 
     /**
@@ -118,7 +126,7 @@ final class DeviceLedger {
      */
     record Summary(double windowSeconds, Map<Fate, Line> inWindow, Line unattributed, Line uploadedBefore,
                    double uploadedIdeal, int uploadedImages, int mismatchedJobs, int anomalies,
-                   List<SizeLine> sizes) {
+                   List<SizeLine> sizes, List<InFlight> inFlight) {
 
         double deviceSeconds() {
             double s = unattributed.seconds();
@@ -189,6 +197,11 @@ final class DeviceLedger {
                         z.uploadedImages(), z.uploadedImages() > 0 ? 1000 * z.uploadedIdealSeconds() / z.uploadedImages()
                                 : 0, z.notUploadedImages()));
             }
+            sb.append("\nwork in flight (device s done on jobs not yet uploaded), by seconds since the arrivals began:");
+            for (InFlight f : inFlight) {
+                sb.append(String.format(Locale.ROOT, " %.0f s: %.2f;", f.atSeconds(), f.seconds()));
+            }
+            sb.append('\n');
             if (mismatchedJobs > 0 || anomalies > 0) {
                 sb.append(String.format(Locale.ROOT, "attribution incomplete: %d uploaded jobs' ideal not matched"
                         + " call by call, %d calls not followed%n", mismatchedJobs, anomalies));
@@ -211,9 +224,17 @@ final class DeviceLedger {
         final double[] before = new double[5];
         final double[] total = new double[5];
         final List<Integer> remaining = new ArrayList<>();
+        /** The end of each of its calls' spans and its share of that call's device time. */
+        final List<long[]> ends = new ArrayList<>();
+        final List<Double> shares = new ArrayList<>();
 
         Account(Job job) {
             this.job = job;
+        }
+
+        void note(Call call, double seconds) {
+            ends.add(new long[] {call.startNanos() + call.modelledNanos()});
+            shares.add(seconds);
         }
     }
 
@@ -230,8 +251,8 @@ final class DeviceLedger {
      * The ledger of the window {@code [windowStart, windowEnd)} ({@link System#nanoTime}) over {@code calls} (in
      * call order, all of them from an idle device on).
      */
-    static Summary of(List<Call> calls, List<Job> jobs, long windowStart, long windowEnd, DeviceProfile profile,
-            int maxItems) {
+    static Summary of(List<Call> calls, List<Job> jobs, long runStart, long windowStart, long windowEnd,
+            DeviceProfile profile, int maxItems) {
         Map<String, Account> accounts = new LinkedHashMap<>();
         jobs.forEach(j -> accounts.put(j.id(), new Account(j)));
         double[] unIn = new double[5];
@@ -257,6 +278,7 @@ final class DeviceLedger {
                         int items = e.getValue() * (a.job.guided() ? 2 : 1);
                         owned += items;
                         add(a, UNET, seconds * items / call.items(), fIn, fBefore);
+                        a.note(call, seconds * items / call.items());
                         add(a, UNET_IDEAL, perItemIdeal * items, fIn, fBefore);
                         // images admitted since the last call start with all their calls to go
                         int admitted = e.getValue() - a.remaining.size();
@@ -290,6 +312,7 @@ final class DeviceLedger {
                     }
                     for (Account a : in) {
                         add(a, TEXT, seconds / in.size(), fIn, fBefore);
+                        a.note(call, seconds / in.size());
                         add(a, TEXT_IDEAL, profile.textEncode(a.job.guided() ? 2 : 1).toNanos() / 1e9, fIn, fBefore);
                     }
                     if (in.isEmpty()) {
@@ -305,6 +328,7 @@ final class DeviceLedger {
                             unIn[VAE] += fIn * seconds / call.items();
                         } else {
                             add(a, VAE, seconds / call.items(), fIn, fBefore);
+                            a.note(call, seconds / call.items());
                         }
                     }
                 }
@@ -358,10 +382,26 @@ final class DeviceLedger {
         }
         List<SizeLine> sizes = new ArrayList<>();
         bySize.forEach((size, z) -> sizes.add(new SizeLine(size, z[0], (int) z[1], z[2], (int) z[3], z[4], (int) z[5])));
+        List<InFlight> inFlight = new ArrayList<>();
+        long step = Math.max(1, (windowEnd - runStart) / 10);
+        for (long t = runStart; t <= windowEnd; t += step) {
+            double work = 0;
+            for (Account a : accounts.values()) {
+                if (a.job.uploadedNanos() > t) {
+                    for (int i = 0; i < a.ends.size(); i++) {
+                        if (a.ends.get(i)[0] <= t) {
+                            work += a.shares.get(i);
+                        }
+                    }
+                }
+            }
+            inFlight.add(new InFlight((t - runStart) / 1e9, work));
+        }
         Map<Fate, Line> inWindow = new EnumMap<>(Fate.class);
         byFate.forEach((f, v) -> inWindow.put(f, line(counts.get(f)[0], counts.get(f)[1], v)));
         return new Summary((windowEnd - windowStart) / 1e9, inWindow, line(0, 0, unIn),
-                line(0, 0, uploadedBefore), uploadedIdeal, uploadedImages, mismatched, anomalies, sizes);
+                line(0, 0, uploadedBefore), uploadedIdeal, uploadedImages, mismatched, anomalies, sizes,
+                inFlight);
     }
 
     private static Line line(int jobs, int images, double[] v) {

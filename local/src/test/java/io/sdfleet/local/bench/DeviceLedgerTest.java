@@ -27,7 +27,7 @@ class DeviceLedgerTest {
      * 18 ms. B: unguided, one image, 3 calls, not uploaded by the window's end. The window is [10, 100) ms.
      */
     private static final List<Job> JOBS = List.of(new Job("A", Fate.UPLOADED_IN_WINDOW, SIZE, 1, true, 2, 0.018,
-            false), new Job("B", Fate.NOT_UPLOADED_IN_WINDOW, SIZE, 1, false, 3, 0.0105, true));
+            false, 40 * MS), new Job("B", Fate.NOT_UPLOADED_IN_WINDOW, SIZE, 1, false, 3, 0.0105, true, Long.MAX_VALUE));
 
     private static List<Call> calls() {
         return List.of(
@@ -49,7 +49,7 @@ class DeviceLedgerTest {
 
     @Test
     void splitsTheWindowsDeviceTimeByJobAndByItsExcessOverTheIdeal() {
-        DeviceLedger.Summary s = DeviceLedger.of(calls(), JOBS, 10 * MS, 100 * MS, PROFILE, 4);
+        DeviceLedger.Summary s = DeviceLedger.of(calls(), JOBS, 0, 10 * MS, 100 * MS, PROFILE, 4);
         assertEquals(0.090, s.windowSeconds(), EPS);
         // A in the window: UNet 2/3 x 5 x 2/5 + 2/3 x 5 (ideal 2 x 1.5 x 2/5 + 2 x 1.5), VAE 10
         Line a = s.of(Fate.UPLOADED_IN_WINDOW);
@@ -87,15 +87,21 @@ class DeviceLedgerTest {
         assertEquals(1, z.uploadedImages());
         assertEquals(0.018, z.uploadedIdealSeconds(), EPS);
         assertEquals(1, z.notUploadedImages());
+        // in flight every 10 ms: at 10 ms the text call (2.5) and A's and B's first UNet share (ended at 12: not
+        // yet); at 20 ms A is not uploaded (40 ms) and has 1.25 + 10/3 + 10/3, B 1.25 + 5/3 + 5/3
+        assertEquals(0.0025, s.inFlight().get(1).seconds(), EPS);
+        assertEquals(0.001 * (2.5 + 20.0 / 3 + 10.0 / 3), s.inFlight().get(2).seconds(), EPS);
+        // at 40 ms A is uploaded: B's text, UNet and nothing of its VAE (ends at 108)
+        assertEquals(0.001 * (1.25 + 5.0 / 3 * 2 + 3), s.inFlight().get(4).seconds(), EPS);
     }
 
     @Test
     void aJobWhoseCallsDoNotAddUpToItsIdealAndAVaeCallWithNothingToDecodeAreReported() {
-        List<Job> wrong = List.of(new Job("A", Fate.UPLOADED_IN_WINDOW, SIZE, 1, true, 2, 0.020, false),
+        List<Job> wrong = List.of(new Job("A", Fate.UPLOADED_IN_WINDOW, SIZE, 1, true, 2, 0.020, false, 40 * MS),
                 JOBS.get(1));
         List<Call> extraVae = new java.util.ArrayList<>(calls());
         extraVae.add(call(Kind.VAE, 120, 10, 1));
-        DeviceLedger.Summary s = DeviceLedger.of(extraVae, wrong, 10 * MS, 100 * MS, PROFILE, 4);
+        DeviceLedger.Summary s = DeviceLedger.of(extraVae, wrong, 0, 10 * MS, 100 * MS, PROFILE, 4);
         assertEquals(1, s.mismatchedJobs());
         assertEquals(1, s.anomalies());
         // the markdown names both

@@ -234,7 +234,7 @@ final class ServingRun {
                 uploadedInWindow += c.images().size();
             }
         }
-        DeviceLedger.Summary ledger = ledger(device, watcher, allRequests, submitted.keySet(), windowStart, end, windowStartMillis,
+        DeviceLedger.Summary ledger = ledger(device, watcher, allRequests, submitted.keySet(), start, windowStart, end, windowStartMillis,
                 windowEndMillis, maxItems);
         return new Result(device.name(), batching.name().toLowerCase(java.util.Locale.ROOT), mix.name(), load,
                 submitted.size(), imagesInWindow / windowSeconds, ideal,
@@ -253,7 +253,7 @@ final class ServingRun {
      * (as {@code uploaded images/s} counts it; a job not seen by the drain's end counts as not uploaded).
      */
     private static DeviceLedger.Summary ledger(Device device, CompletionWatcher watcher, List<JobRequest> jobs,
-            java.util.Set<String> offered, long windowStart, long windowEnd, long windowStartMillis, long windowEndMillis, int maxItems) {
+            java.util.Set<String> offered, long runStart, long windowStart, long windowEnd, long windowStartMillis, long windowEndMillis, int maxItems) {
         List<SimulatedDevice.Call> log = device.callLog();
         if (log.isEmpty()) {
             return null;
@@ -271,7 +271,9 @@ final class ServingRun {
                     : DeviceLedger.Fate.NOT_UPLOADED_IN_WINDOW;
             ledgerJobs.add(new DeviceLedger.Job(j.jobId(), fate, LatentSize.ofImage(j.width(), j.height()),
                     j.numImages(), ImageItems.isGuided(j.guidanceScale()), TrafficMix.unetCallsPerImage(j),
-                    TrafficMix.idealSeconds(j, device.profile(), maxItems), offered.contains(j.jobId())));
+                    TrafficMix.idealSeconds(j, device.profile(), maxItems), offered.contains(j.jobId()),
+                    uploaded == Long.MAX_VALUE ? Long.MAX_VALUE
+                            : windowStart + (uploaded - windowStartMillis) * 1_000_000));
         }
         List<DeviceLedger.Call> calls = new ArrayList<>(log.size());
         for (SimulatedDevice.Call c : log) {
@@ -282,7 +284,7 @@ final class ServingRun {
             calls.add(new DeviceLedger.Call(DeviceLedger.Kind.valueOf(c.kind().name()), c.startNanos(),
                     c.modelledNanos(), c.size(), c.items(), owners));
         }
-        return DeviceLedger.of(calls, ledgerJobs, windowStart, windowEnd, device.profile(), maxItems);
+        return DeviceLedger.of(calls, ledgerJobs, runStart, windowStart, windowEnd, device.profile(), maxItems);
     }
 
     private static DistributionSummary items(SimpleMeterRegistry registry) {
