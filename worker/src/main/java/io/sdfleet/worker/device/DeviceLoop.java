@@ -52,13 +52,15 @@ import org.slf4j.MDC;
  *   <li>Expire: waiting jobs past their deadline complete EXPIRED without running.
  *   <li>Choose the latent size this turn serves: the size whose call would be fullest (its active, prepared and
  *       waiting items against the call's limit), so calls stay full when traffic mixes sizes; among sizes whose
- *       calls would all be full the one holding the oldest request (by its record's time) goes first, other ties go to
- *       the size served longest ago, and a size not served for {@value #TURNS_PER_SIZE} turns per size with work
- *       is served next whatever its fill, so no size starves. Why the oldest job among full sizes: at saturation
- *       every size's call is full, and taking them in turn would give each size the same number of calls, so a
- *       size with dearer calls (a larger latent) would get more device time than its traffic asks while the
- *       others' backlog grows without end: the device would serve a dearer mix than it is offered (fewer
- *       images/s) and finish jobs far out of arrival order (completions held behind their partition).
+ *       calls would all be full the one holding the oldest request (by its record's time) goes first, other ties
+ *       go to the size served longest ago; a size not served for {@value #TURNS_PER_SIZE} turns per size with work
+ *       is served next whatever its fill, unless the size chosen holds an older request. No size starves: the
+ *       size of the oldest request on the worker is served at least every {@value #TURNS_PER_SIZE} turns per
+ *       size, and every request becomes the oldest in time. Why age and not turns: at saturation, serving sizes
+ *       by turns gives each the same number of calls whatever its traffic, so the sizes with dearer calls (larger
+ *       latents) got more device time than their traffic asked while the 512x512 backlog grew without end
+ *       (docs/bench-serving.md, the device-time ledger): the device served a dearer mix than it was offered,
+ *       fewer images/s, and finished jobs far out of arrival order (completions held behind their partition).
  *   <li>Admit: images of jobs already prepared, then waiting jobs of that size in rank order
  *       ({@link WaitingJobs}: aged, priority, age), as long as the call has UNet items free
  *       ({@link StableDiffusionPipeline#maxItems}); newcomers are prepared (tokenized, text-encoded together,
@@ -279,7 +281,8 @@ public final class DeviceLoop implements Runnable {
             double fill = Math.min(1.0, (double) e.getValue() / limit);
             Instant since = oldest.get(e.getKey());
             boolean better = best == null
-                    || (starving != bestStarving ? starving
+                    || (starving != bestStarving
+                            ? (starving ? !olderThan(bestOldest, since) : olderThan(since, bestOldest))
                     : starving ? waited > bestWaited
                     : fill != bestFill ? fill > bestFill
                     : fill == 1.0 && since != null && bestOldest != null && !since.equals(bestOldest)
@@ -297,6 +300,11 @@ public final class DeviceLoop implements Runnable {
             lastServed.put(best, turn);
         }
         return Optional.ofNullable(best);
+    }
+
+    /** Whether {@code a} is a strictly older request time than {@code b} (unknown times are not older). */
+    private static boolean olderThan(Instant a, Instant b) {
+        return a != null && b != null && a.isBefore(b);
     }
 
     /** The record time of the oldest job of each size on the device or waiting for it. */

@@ -176,18 +176,48 @@ class DeviceLoopTest {
     }
 
     @Test
-    void amongSizesWhoseCallsAreFullTheOneHoldingTheOldestJobGoesFirstUntilAnotherStarves() throws Exception {
-        // Saturation: both sizes have a full call's worth (8 items) waiting. Taking them in turn would give the
-        // dearer size as many calls as the other, whatever the traffic; the older work goes first instead.
+    void aSizeHoldingOlderRequestsGoesFirstAndAYoungerOneWaitsForItsTurnInAge() throws Exception {
+        // Saturation: both sizes have a full call's worth (8 items). Taking them in turn would give the dearer size
+        // as many calls as the other, whatever the traffic; the older requests go first instead, and the younger
+        // size, though it waited more than two turns per size, does not overtake them.
         loop(Batching.CONTINUOUS, 4, 1);
         for (int i = 0; i < 4; i++) {
-            add(job("small-" + i, 8, SchedulerName.EULER).build()); // 8 items, produced first
+            add(job("small-" + i, 6, SchedulerName.EULER).build()); // 8 items, produced first
         }
         h.clock.advance(Duration.ofSeconds(1));
-        add(job("wide", 8, SchedulerName.EULER).size(128, 64).numImages(4).build()); // 8 items, produced later
+        add(job("wide", 6, SchedulerName.EULER).size(128, 64).numImages(4).build()); // 8 items, produced later
+        turns(12);
+        assertEquals(List.of("8x8", "8x8", "8x8", "8x8", "8x8", "8x8", "8x16", "8x16", "8x16", "8x16", "8x16",
+                "8x16"), fakes.unetShapes.subList(0, 12));
+    }
+
+    @Test
+    void aStarvingSizeOnTheDeviceDoesNotOvertakeOlderRequestsThatArrivedAfterIt() throws Exception {
+        // The wide job is on the device first; older requests (produced earlier, taken later) of the other size
+        // then run before it, though it waits more than two turns per size.
+        loop(Batching.CONTINUOUS, 4, 1);
+        h.clock.advance(Duration.ofSeconds(1));
+        add(job("wide", 6, SchedulerName.EULER).size(128, 64).numImages(4).build()); // 8 items
+        turns(1);
+        h.clock.advance(Duration.ofSeconds(-1));
+        for (int i = 0; i < 4; i++) {
+            add(job("small-" + i, 4, SchedulerName.EULER).build()); // 8 items, produced a second before "wide"
+        }
+        turns(7);
+        assertEquals(List.of("8x16", "8x8", "8x8", "8x8", "8x8", "8x16", "8x16", "8x16"), fakes.unetShapes);
+    }
+
+    @Test
+    void aStarvingSizeWithRequestsAsOldAsTheOthersIsServedWithinTwoTurnsPerSize() throws Exception {
+        // A younger request of the full size, the starving size's as old as its oldest: turns, not age, decide.
+        loop(Batching.CONTINUOUS, 4, 1);
+        add(job("wide", 8, SchedulerName.EULER).size(128, 64).build()); // 2 of 8 items, produced first
+        for (int i = 0; i < 4; i++) {
+            add(job("small-" + i, 8, SchedulerName.EULER).build()); // 8 items: a full call
+        }
         turns(8);
-        // the older size until the other has waited two turns per size (4), then the other, and again
-        assertEquals(List.of("8x8", "8x8", "8x8", "8x16", "8x8", "8x8", "8x8", "8x16"), fakes.unetShapes);
+        assertEquals("8x8", fakes.unetShapes.get(0), "the full size first");
+        assertTrue(fakes.unetShapes.subList(0, 5).contains("8x16"), "within two turns per size: " + fakes.unetShapes);
     }
 
     @Test
