@@ -94,6 +94,7 @@ public final class ServingBench {
         System.out.printf("%nserving benchmark, %s, took %d s; load average after: %s%n%n", started,
                 Duration.between(started, Instant.now()).toSeconds(), MachineInfo.loadAverageNow());
         System.out.println(table(rows));
+        System.out.println(ledgers(rows));
         if (json != null) {
             Files.writeString(Path.of(json), json(rows));
             System.out.println("rows written to " + json);
@@ -134,6 +135,16 @@ public final class ServingBench {
                     @Override
                     public long busyNanos() {
                         return device.modelledNanos();
+                    }
+
+                    @Override
+                    public void startCallLog() {
+                        device.startCallLog();
+                    }
+
+                    @Override
+                    public List<SimulatedDevice.Call> callLog() {
+                        return device.callLog();
                     }
 
                     @Override
@@ -232,6 +243,20 @@ public final class ServingBench {
                     r.deviceBusy(), r.meanUnetItems(), r.p50Ms(), r.p95Ms(), r.p99Ms(), r.loneJobMs(), r.failed(),
                     r.visibleAfterUploadP50Ms(), r.visibleAfterUploadP99Ms(), r.unfinished(), r.uploadedImagesPerS(),
                     r.offeredIdealImagesPerS()));
+        }
+        return sb.toString();
+    }
+
+    /** The device-time ledger of each row that has one ({@link DeviceLedger}; a simulated device keeps one). */
+    static String ledgers(List<ServingRun.Result> rows) {
+        StringBuilder sb = new StringBuilder();
+        for (ServingRun.Result r : rows) {
+            if (r.ledger() != null) {
+                String title = String.format(Locale.ROOT, "%s %s %s load %.2f", r.device(), r.batching(), r.mix(),
+                        r.load());
+                double seen = r.uploadedImagesPerS() > 0 ? r.imagesPerS() / r.uploadedImagesPerS() : 0;
+                sb.append(r.ledger().markdown(title, r.idealImagesPerS(), seen)).append('\n');
+            }
         }
         return sb.toString();
     }

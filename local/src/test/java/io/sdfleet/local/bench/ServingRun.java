@@ -18,6 +18,11 @@ import io.sdfleet.worker.observe.WorkerMetrics;
 import io.sdfleet.worker.pipeline.StableDiffusionPipeline;
 import io.sdfleet.worker.store.S3ImageStore;
 import io.sdfleet.common.config.StoreSettings;
+import io.sdfleet.common.tokenizer.ClipTokenizer;
+import io.sdfleet.worker.pipeline.ImageItems;
+import io.sdfleet.worker.runtime.LatentSize;
+import io.sdfleet.worker.runtime.sim.SimulatedDevice;
+import java.util.Arrays;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,7 +42,7 @@ import java.util.function.Supplier;
  *
  * <p>Phases: warm-up (a few jobs, unmeasured), lone jobs (the mix's jobs one at a time on the idle worker: their
  * median latency is {@code lone_job_ms}), then arrivals at {@code load x ideal} images/s for the duration. The
- * first tenth of the duration is the ramp; the rest is the window in which throughput, device busy time and UNet
+ * first part of the duration is the ramp ({@link #ramp}); the rest is the window in which throughput, device busy time and UNet
  * items are measured; latencies are those of the jobs submitted in the window. After the window the run waits a
  * bounded time for the window's jobs (an overloaded configuration leaves a backlog it never works off).
  */
@@ -55,13 +60,23 @@ final class ServingRun {
 
         /** The profile the ideal throughput is computed from. */
         io.sdfleet.worker.runtime.sim.DeviceProfile profile();
+
+        /** Starts logging every model call, for the {@link DeviceLedger} (a simulated device only). */
+        default void startCallLog() {
+        }
+
+        /** The calls since {@link #startCallLog}; empty for a device that cannot log them. */
+        default List<SimulatedDevice.Call> callLog() {
+            return List.of();
+        }
     }
 
     /** What the caller measured in one configuration: one row of the table and of the JSON. */
     record Result(String device, String batching, String mix, double load, int jobs, double imagesPerS,
                   double idealImagesPerS, double deviceBusy, double meanUnetItems, double p50Ms, double p95Ms,
                   double p99Ms, double loneJobMs, int failed, double visibleAfterUploadP50Ms, double visibleAfterUploadP99Ms,
-                  int unfinished, double uploadedImagesPerS, double offeredIdealImagesPerS) {
+                  int unfinished, double uploadedImagesPerS, double offeredIdealImagesPerS,
+                  DeviceLedger.Summary ledger) {
     }
 
     private static final int WARM_UP_JOBS = 4;
@@ -137,8 +152,10 @@ final class ServingRun {
         double jobsPerSecond = load * ideal / mix.meanImages();
         Map<String, Long> submitted = new ConcurrentHashMap<>();
         Map<String, JobRequest> requests = new ConcurrentHashMap<>();
+        List<JobRequest> allRequests = new ArrayList<>(); // the ramp's too: the ledger attributes their work
+        device.startCallLog(); // the device is idle: the warm-up and lone jobs are done
         long start = System.nanoTime();
-        long windowStart = start + duration.toNanos() / 10;
+        long windowStart = start + ramp(duration, load).toNanos();
         long end = start + duration.toNanos();
         long busyAtWindow = -1;
         long windowStartMillis = 0;
@@ -163,6 +180,7 @@ final class ServingRun {
             JobRequest job = mix.next(random, name, index++);
             long submitNanos = System.nanoTime();
             producer.submit(job);
+            allRequests.add(job);
             if (submitNanos >= windowStart) {
                 submitted.put(job.jobId(), submitNanos);
                 requests.put(job.jobId(), job);
@@ -216,6 +234,8 @@ final class ServingRun {
                 uploadedInWindow += c.images().size();
             }
         }
+        DeviceLedger.Summary ledger = ledger(device, watcher, allRequests, submitted.keySet(), start, windowStart, end, windowStartMillis,
+                windowEndMillis, maxItems);
         return new Result(device.name(), batching.name().toLowerCase(java.util.Locale.ROOT), mix.name(), load,
                 submitted.size(), imagesInWindow / windowSeconds, ideal,
                 (busyAtEnd - busyAtWindow) / 1e9 / windowSeconds,
@@ -224,7 +244,58 @@ final class ServingRun {
                 Stats.percentile(latencies, d -> d, 99), Stats.median(lone, d -> d), failed,
                 Stats.percentile(visibleAfterUpload, d -> d, 50), Stats.percentile(visibleAfterUpload, d -> d, 99),
                 unfinished, uploadedInWindow / windowSeconds,
-                TrafficMix.idealImagesPerSecond(List.copyOf(requests.values()), device.profile(), maxItems));
+                TrafficMix.idealImagesPerSecond(List.copyOf(requests.values()), device.profile(), maxItems), ledger);
+    }
+
+    /**
+     * The window's device-time ledger from the device's call log (null when the device keeps none): each call's
+     * items are given to jobs by the prompt rows the device saw, each job's fate by its completion's upload time
+     * (as {@code uploaded images/s} counts it; a job not seen by the drain's end counts as not uploaded).
+     */
+    private static DeviceLedger.Summary ledger(Device device, CompletionWatcher watcher, List<JobRequest> jobs,
+            java.util.Set<String> offered, long runStart, long windowStart, long windowEnd, long windowStartMillis, long windowEndMillis, int maxItems) {
+        List<SimulatedDevice.Call> log = device.callLog();
+        if (log.isEmpty()) {
+            return null;
+        }
+        ClipTokenizer tokenizer = ClipTokenizer.bundled();
+        Map<String, String> jobOfRow = new HashMap<>();
+        List<DeviceLedger.Job> ledgerJobs = new ArrayList<>();
+        for (JobRequest j : jobs) {
+            jobOfRow.put(Arrays.toString(tokenizer.tokenize(j.prompt()).inputIds()), j.jobId());
+            CompletionWatcher.Seen seen = watcher.seen().get(j.jobId());
+            long uploaded = seen == null || seen.completion().completedAt() == null ? Long.MAX_VALUE
+                    : seen.completion().completedAt().toEpochMilli();
+            DeviceLedger.Fate fate = uploaded < windowStartMillis ? DeviceLedger.Fate.UPLOADED_BEFORE_WINDOW
+                    : uploaded < windowEndMillis ? DeviceLedger.Fate.UPLOADED_IN_WINDOW
+                    : DeviceLedger.Fate.NOT_UPLOADED_IN_WINDOW;
+            ledgerJobs.add(new DeviceLedger.Job(j.jobId(), fate, LatentSize.ofImage(j.width(), j.height()),
+                    j.numImages(), ImageItems.isGuided(j.guidanceScale()), TrafficMix.unetCallsPerImage(j),
+                    TrafficMix.idealSeconds(j, device.profile(), maxItems), offered.contains(j.jobId()),
+                    uploaded == Long.MAX_VALUE ? Long.MAX_VALUE
+                            : windowStart + (uploaded - windowStartMillis) * 1_000_000));
+        }
+        List<DeviceLedger.Call> calls = new ArrayList<>(log.size());
+        for (SimulatedDevice.Call c : log) {
+            List<String> owners = new ArrayList<>(c.rows().size());
+            for (int[] row : c.rows()) {
+                owners.add(row == null ? null : jobOfRow.get(Arrays.toString(row)));
+            }
+            calls.add(new DeviceLedger.Call(DeviceLedger.Kind.valueOf(c.kind().name()), c.startNanos(),
+                    c.modelledNanos(), c.size(), c.items(), owners));
+        }
+        return DeviceLedger.of(calls, ledgerJobs, runStart, windowStart, windowEnd, device.profile(), maxItems);
+    }
+
+    /**
+     * The arrivals before the window: a tenth of them below saturation, a quarter at a load of 1 or more. At
+     * saturation the work in flight (up to three latent sizes' active sets of jobs each part done) levels off at
+     * 3-6 s of device time only some 16 s after the arrivals begin (the device-time ledger's in-flight line,
+     * docs/bench-serving.md); a window that starts earlier is credited with less of it at its start than it
+     * leaves at its end, and measures the ramp rather than the capacity.
+     */
+    static Duration ramp(Duration duration, double load) {
+        return load >= 1.0 ? duration.dividedBy(4) : duration.dividedBy(10);
     }
 
     private static DistributionSummary items(SimpleMeterRegistry registry) {

@@ -115,19 +115,33 @@ final class TrafficMix {
         double seconds = 0;
         int images = 0;
         for (JobRequest j : jobs) {
-            seconds += idealSeconds(j.steps(), j.scheduler(), j.guidanceScale(), j.width(), j.height(), j.numImages(),
-                    profile, maxItems);
+            seconds += idealSeconds(j, profile, maxItems);
             images += j.numImages();
         }
         return seconds > 0 ? images / seconds : 0;
     }
 
+    /** {@link #idealSeconds(int, SchedulerName, double, int, int, int, DeviceProfile, int)} of one job. */
+    static double idealSeconds(JobRequest j, DeviceProfile profile, int maxItems) {
+        return idealSeconds(j.steps(), j.scheduler(), j.guidanceScale(), j.width(), j.height(), j.numImages(), profile,
+                maxItems);
+    }
+
+    /** UNet calls each image of {@code job} takes (PNDM one more than its steps). */
+    static int unetCallsPerImage(JobRequest job) {
+        return unetCalls(job.steps(), job.scheduler());
+    }
+
+    private static int unetCalls(int steps, SchedulerName schedulerName) {
+        var scheduler = Schedulers.create(schedulerName, sd15Config());
+        scheduler.setTimesteps(steps);
+        return scheduler.timesteps().length;
+    }
+
     /** Device time of one job with every UNet call at {@code maxItems} items, its VAE decode and text encoding. */
     private static double idealSeconds(int steps, SchedulerName schedulerName, double guidance, int width, int height,
             int images, DeviceProfile profile, int maxItems) {
-        var scheduler = Schedulers.create(schedulerName, sd15Config());
-        scheduler.setTimesteps(steps);
-        int calls = scheduler.timesteps().length; // PNDM runs one more call than it has steps
+        int calls = unetCalls(steps, schedulerName); // PNDM runs one more call than it has steps
         int itemsPerImage = guidance > 1 ? 2 : 1;
         int prompts = guidance > 1 ? 2 : 1;
         LatentSize latent = LatentSize.ofImage(width, height);

@@ -51,9 +51,16 @@ import org.slf4j.MDC;
  *       delivered again; spending device time on them would be wasted).
  *   <li>Expire: waiting jobs past their deadline complete EXPIRED without running.
  *   <li>Choose the latent size this turn serves: the size whose call would be fullest (its active, prepared and
- *       waiting items against the call's limit), so calls stay full when traffic mixes sizes; ties go to the size
- *       served longest ago, and a size not served for {@value #TURNS_PER_SIZE} turns per size with work is served
- *       next whatever its fill, so no size starves.
+ *       waiting items against the call's limit), so calls stay full when traffic mixes sizes; among sizes whose
+ *       calls would all be full the one holding the oldest request (by its record's time) goes first, other ties
+ *       go to the size served longest ago; a size not served for {@value #TURNS_PER_SIZE} turns per size with work
+ *       is served next whatever its fill, unless the size chosen holds an older request. No size starves: the
+ *       size of the oldest request on the worker is served at least every {@value #TURNS_PER_SIZE} turns per
+ *       size, and every request becomes the oldest in time. Why age and not turns: at saturation, serving sizes
+ *       by turns gives each the same number of calls whatever its traffic, so the sizes with dearer calls (larger
+ *       latents) got more device time than their traffic asked while the 512x512 backlog grew without end
+ *       (docs/bench-serving.md, the device-time ledger): the device served a dearer mix than it was offered,
+ *       fewer images/s, and finished jobs far out of arrival order (completions held behind their partition).
  *   <li>Admit: images of jobs already prepared, then waiting jobs of that size in rank order
  *       ({@link WaitingJobs}: aged, priority, age), as long as the call has UNet items free
  *       ({@link StableDiffusionPipeline#maxItems}); newcomers are prepared (tokenized, text-encoded together,
@@ -257,6 +264,7 @@ public final class DeviceLoop implements Runnable {
                 startStaticBatch().ifPresent(size -> items.merge(size, 0, Integer::sum));
             }
         }
+        Map<LatentSize, Instant> oldest = oldestJobBySize();
         long turn = turnCount++;
         lastServed.keySet().retainAll(items.keySet());
         // A size new to the set counts as served just before this turn, so it wins a tie against a size served now.
@@ -265,26 +273,58 @@ public final class DeviceLoop implements Runnable {
         double bestFill = -1;
         long bestWaited = -1;
         boolean bestStarving = false;
+        Instant bestOldest = null;
         for (Map.Entry<LatentSize, Integer> e : items.entrySet()) {
             long waited = turn - lastServed.get(e.getKey());
             boolean starving = waited >= (long) TURNS_PER_SIZE * items.size();
             int limit = Math.max(1, pipeline.maxItems(e.getKey()));
             double fill = Math.min(1.0, (double) e.getValue() / limit);
+            Instant since = oldest.get(e.getKey());
             boolean better = best == null
-                    || (starving != bestStarving ? starving
+                    || (starving != bestStarving
+                            ? (starving ? !olderThan(bestOldest, since) : olderThan(since, bestOldest))
                     : starving ? waited > bestWaited
-                    : fill != bestFill ? fill > bestFill : waited > bestWaited);
+                    : fill != bestFill ? fill > bestFill
+                    : fill == 1.0 && since != null && bestOldest != null && !since.equals(bestOldest)
+                            ? since.isBefore(bestOldest)
+                    : waited > bestWaited);
             if (better) {
                 best = e.getKey();
                 bestFill = fill;
                 bestWaited = waited;
                 bestStarving = starving;
+                bestOldest = since;
             }
         }
         if (best != null) {
             lastServed.put(best, turn);
         }
         return Optional.ofNullable(best);
+    }
+
+    /** Whether {@code a} is a strictly older request time than {@code b} (unknown times are not older). */
+    private static boolean olderThan(Instant a, Instant b) {
+        return a != null && b != null && a.isBefore(b);
+    }
+
+    /** The record time of the oldest job of each size on the device or waiting for it. */
+    private Map<LatentSize, Instant> oldestJobBySize() {
+        Map<LatentSize, Instant> oldest = new java.util.HashMap<>();
+        java.util.function.BiConsumer<LatentSize, Instant> note = (size, at) -> oldest.merge(size, at,
+                (a, b) -> a.isBefore(b) ? a : b);
+        active.forEach((size, images) -> {
+            for (Trajectory t : images) {
+                DeviceJob job = jobs.get(t.job());
+                if (job != null) {
+                    note.accept(size, job.pending.recordTime());
+                }
+            }
+        });
+        admitting.forEach(job -> note.accept(job.notAdmitted().get(0).latentSize(), job.pending.recordTime()));
+        if (admitsNewJobs() && settings.batching() == Batching.CONTINUOUS) {
+            waiting.oldestRecordBySize().forEach(note);
+        }
+        return oldest;
     }
 
     /** Static batching, device idle: the next ready micro-batch, prepared; its size. */

@@ -178,6 +178,26 @@ public final class WaitingJobs {
         }
     }
 
+    /**
+     * The earliest record time (when the request was produced) of the waiting jobs of each size: how long the
+     * oldest request of the size has been waiting, Kafka included (a worker at its pending limit takes records
+     * late, so the time it took them understates the wait).
+     */
+    public Map<LatentSize, Instant> oldestRecordBySize() {
+        lock.lock();
+        try {
+            Map<LatentSize, Instant> oldest = new LinkedHashMap<>();
+            bySize.forEach((size, jobs) -> {
+                for (PendingJob job : jobs) {
+                    oldest.merge(size, job.recordTime(), (a, b) -> a.isBefore(b) ? a : b);
+                }
+            });
+            return oldest;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Latent sizes that have waiting jobs, the size of the longest-waiting job first. */
     public List<LatentSize> sizes() {
         lock.lock();

@@ -176,6 +176,51 @@ class DeviceLoopTest {
     }
 
     @Test
+    void aSizeHoldingOlderRequestsGoesFirstAndAYoungerOneWaitsForItsTurnInAge() throws Exception {
+        // Saturation: both sizes have a full call's worth (8 items). Taking them in turn would give the dearer size
+        // as many calls as the other, whatever the traffic; the older requests go first instead, and the younger
+        // size, though it waited more than two turns per size, does not overtake them.
+        loop(Batching.CONTINUOUS, 4, 1);
+        for (int i = 0; i < 4; i++) {
+            add(job("small-" + i, 6, SchedulerName.EULER).build()); // 8 items, produced first
+        }
+        h.clock.advance(Duration.ofSeconds(1));
+        add(job("wide", 6, SchedulerName.EULER).size(128, 64).numImages(4).build()); // 8 items, produced later
+        turns(12);
+        assertEquals(List.of("8x8", "8x8", "8x8", "8x8", "8x8", "8x8", "8x16", "8x16", "8x16", "8x16", "8x16",
+                "8x16"), fakes.unetShapes.subList(0, 12));
+    }
+
+    @Test
+    void aStarvingSizeOnTheDeviceDoesNotOvertakeOlderRequestsThatArrivedAfterIt() throws Exception {
+        // The wide job is on the device first; older requests (produced earlier, taken later) of the other size
+        // then run before it, though it waits more than two turns per size.
+        loop(Batching.CONTINUOUS, 4, 1);
+        h.clock.advance(Duration.ofSeconds(1));
+        add(job("wide", 6, SchedulerName.EULER).size(128, 64).numImages(4).build()); // 8 items
+        turns(1);
+        h.clock.advance(Duration.ofSeconds(-1));
+        for (int i = 0; i < 4; i++) {
+            add(job("small-" + i, 4, SchedulerName.EULER).build()); // 8 items, produced a second before "wide"
+        }
+        turns(7);
+        assertEquals(List.of("8x16", "8x8", "8x8", "8x8", "8x8", "8x16", "8x16", "8x16"), fakes.unetShapes);
+    }
+
+    @Test
+    void aStarvingSizeWithRequestsAsOldAsTheOthersIsServedWithinTwoTurnsPerSize() throws Exception {
+        // A younger request of the full size, the starving size's as old as its oldest: turns, not age, decide.
+        loop(Batching.CONTINUOUS, 4, 1);
+        add(job("wide", 8, SchedulerName.EULER).size(128, 64).build()); // 2 of 8 items, produced first
+        for (int i = 0; i < 4; i++) {
+            add(job("small-" + i, 8, SchedulerName.EULER).build()); // 8 items: a full call
+        }
+        turns(8);
+        assertEquals("8x8", fakes.unetShapes.get(0), "the full size first");
+        assertTrue(fakes.unetShapes.subList(0, 5).contains("8x16"), "within two turns per size: " + fakes.unetShapes);
+    }
+
+    @Test
     void staticBatchingRunsOneBatchOfOneKeyToItsEndBeforeTheNext() throws Exception {
         loop(Batching.STATIC, 4, 1);
         add(job("a", 3, SchedulerName.EULER).build());

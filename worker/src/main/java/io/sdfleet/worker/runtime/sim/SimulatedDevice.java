@@ -14,6 +14,10 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -31,7 +35,13 @@ import java.util.concurrent.locks.LockSupport;
  * the image); the VAE upsamples three latent channels, squashed into [-1, 1]. Every item depends on its own inputs
  * only, as the real models' do, so batching changes no byte.
  *
- * <p>Thread-safe counters; the runtimes themselves are used by the device thread only.
+ * <p>Call log ({@link #startCallLog}): for the serving benchmark's device-time ledger, each call's start, device
+ * time, latent size and, per item, the token-id row of the prompt it was conditioned on. The UNet sees only text
+ * states, not jobs; the log finds an item's row again from the hash of its states, which this device's text
+ * encoder noted when it made them (states depend on the ids alone, so equal rows give equal states). Off by
+ * default: nothing is hashed or kept.
+ *
+ * <p>Thread-safe counters and log; the runtimes themselves are used by the device thread only.
  */
 public final class SimulatedDevice {
     /** Width of the simulated text states: small, since the simulated UNet only reads a few of them. */
@@ -41,6 +51,29 @@ public final class SimulatedDevice {
     private final AtomicLong modelledNanos = new AtomicLong();
     private final AtomicLong unetCalls = new AtomicLong();
     private final AtomicLong unetItems = new AtomicLong();
+    /** The calls since {@link #startCallLog}, or null while the log is off. */
+    private volatile List<Call> log;
+    /** Hash of a text-state row to the token ids it was encoded from (kept while the log is on). */
+    private final Map<Long, int[]> rowsByStates = new ConcurrentHashMap<>();
+
+    /** What a model call was, in the call log. */
+    public enum Kind { TEXT_ENCODER, UNET, VAE }
+
+    /**
+     * One model call in the log.
+     *
+     * @param startNanos    when it started ({@link System#nanoTime})
+     * @param modelledNanos the device time the profile gives it
+     * @param size          the latent size (UNet and VAE; null for the text encoder)
+     * @param items         UNet items, VAE images or text-encoder prompts
+     * @param rows          text encoder: the id rows encoded; UNet: per item, the id row of its text states (null
+     *                      for states this device did not make while logging); VAE: empty
+     */
+    public record Call(Kind kind, long startNanos, long modelledNanos, LatentSize size, int items, List<int[]> rows) {
+        public Call {
+            rows = java.util.Collections.unmodifiableList(new ArrayList<>(rows));
+        }
+    }
 
     public SimulatedDevice(DeviceProfile profile) {
         this.profile = profile;
@@ -79,10 +112,43 @@ public final class SimulatedDevice {
         return unetItems.get();
     }
 
-    /** Blocks until {@code deviceTime} has passed since {@code startNanos}. */
-    private void occupy(long startNanos, Duration deviceTime) {
+    /** Starts (or restarts) the call log, empty; every later call is recorded. */
+    public void startCallLog() {
+        rowsByStates.clear();
+        log = java.util.Collections.synchronizedList(new ArrayList<>());
+    }
+
+    /** The calls since {@link #startCallLog}, in order (empty when the log is off). */
+    public List<Call> callLog() {
+        List<Call> calls = log;
+        if (calls == null) {
+            return List.of();
+        }
+        synchronized (calls) {
+            return List.copyOf(calls);
+        }
+    }
+
+    /** A 64-bit hash of {@code length} floats from {@code offset} (FNV-1a over their bits, then a final mix). */
+    static long statesHash(float[] values, int offset, int length) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = offset; i < offset + length; i++) {
+            h = (h ^ Float.floatToRawIntBits(values[i])) * 0x100000001b3L;
+        }
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        return h ^ (h >>> 33);
+    }
+
+    /** Blocks until {@code deviceTime} has passed since {@code startNanos}; logs the call when the log is on. */
+    private void occupy(long startNanos, Duration deviceTime, Kind kind, LatentSize size, int items,
+            List<int[]> rows) {
         long nanos = deviceTime.toNanos();
         modelledNanos.addAndGet(nanos);
+        List<Call> calls = log;
+        if (calls != null) {
+            calls.add(new Call(kind, startNanos, nanos, size, items, rows));
+        }
         long until = startNanos + nanos;
         for (long left = until - System.nanoTime(); left > 0; left = until - System.nanoTime()) {
             LockSupport.parkNanos(left);
@@ -118,7 +184,16 @@ public final class SimulatedDevice {
                     }
                 }
             }
-            occupy(start, profile.textEncode(tokenIds.length));
+            List<int[]> rows = List.of();
+            if (log != null) {
+                rows = new ArrayList<>(tokenIds.length);
+                int row = SEQUENCE_LENGTH * HIDDEN_SIZE;
+                for (int n = 0; n < tokenIds.length; n++) {
+                    rows.add(tokenIds[n].clone());
+                    rowsByStates.put(statesHash(out, n * row, row), tokenIds[n].clone());
+                }
+            }
+            occupy(start, profile.textEncode(tokenIds.length), Kind.TEXT_ENCODER, null, tokenIds.length, rows);
             return out;
         }
 
@@ -154,7 +229,15 @@ public final class SimulatedDevice {
             }
             unetCalls.incrementAndGet();
             unetItems.addAndGet(batch);
-            occupy(start, profile.unetCall(batch, new LatentSize(height, width)));
+            List<int[]> rows = List.of();
+            if (log != null) {
+                rows = new ArrayList<>(batch);
+                for (int b = 0; b < batch; b++) {
+                    rows.add(rowsByStates.get(statesHash(states, b * stateItem, stateItem)));
+                }
+            }
+            LatentSize size = new LatentSize(height, width);
+            occupy(start, profile.unetCall(batch, size), Kind.UNET, size, batch, rows);
             return out;
         }
 
@@ -189,7 +272,8 @@ public final class SimulatedDevice {
                     }
                 }
             }
-            occupy(start, profile.vaeDecode(batch, new LatentSize(height, width)));
+            LatentSize size = new LatentSize(height, width);
+            occupy(start, profile.vaeDecode(batch, size), Kind.VAE, size, batch, List.of());
             return out;
         }
 
