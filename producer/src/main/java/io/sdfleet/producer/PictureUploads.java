@@ -46,7 +46,7 @@ final class PictureUploads implements AutoCloseable {
 
     /** The request with each local picture replaced by the reference of its uploaded copy. */
     JobRequest resolve(JobRequest request) {
-        if (request == null || !hasLocal(request.initImage()) && !hasLocal(request.maskImage())) {
+        if (!hasLocalPictures(request)) {
             return request;
         }
         return request.toBuilder().schema(null).initImage(upload(request.initImage(), "initImage"))
@@ -60,7 +60,7 @@ final class PictureUploads implements AutoCloseable {
      * leaves no object in the store.
      */
     JobRequest withStandIns(JobRequest request) {
-        if (request == null || !hasLocal(request.initImage()) && !hasLocal(request.maskImage())) {
+        if (!hasLocalPictures(request)) {
             return request;
         }
         return request.toBuilder().schema(null).initImage(standIn(request.initImage()))
@@ -86,10 +86,11 @@ final class PictureUploads implements AutoCloseable {
         if (store != null || request == null) {
             return;
         }
-        for (ObjectReference ref : java.util.Arrays.asList(request.initImage(), request.maskImage())) {
-            if (hasLocal(ref)) {
-                throw noStore(ref == request.initImage() ? "initImage" : "maskImage", ref.localPath());
-            }
+        if (hasLocal(request.initImage())) {
+            throw noStore("initImage", request.initImage().localPath());
+        }
+        if (hasLocal(request.maskImage())) {
+            throw noStore("maskImage", request.maskImage().localPath());
         }
     }
 

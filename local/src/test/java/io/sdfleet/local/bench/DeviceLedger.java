@@ -2,6 +2,7 @@ package io.sdfleet.local.bench;
 
 import io.sdfleet.worker.runtime.LatentSize;
 import io.sdfleet.worker.runtime.sim.DeviceProfile;
+import io.sdfleet.worker.runtime.sim.SimulatedDevice.Kind;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -51,8 +52,6 @@ final class DeviceLedger {
             this.label = label;
         }
     }
-
-    enum Kind { TEXT_ENCODER, UNET, VAE }
 
     /**
      * A job of the run.
@@ -225,7 +224,7 @@ final class DeviceLedger {
         final double[] total = new double[5];
         final List<Integer> remaining = new ArrayList<>();
         /** The end of each of its calls' spans and its share of that call's device time. */
-        final List<long[]> ends = new ArrayList<>();
+        final List<Long> ends = new ArrayList<>();
         final List<Double> shares = new ArrayList<>();
 
         Account(Job job) {
@@ -233,7 +232,7 @@ final class DeviceLedger {
         }
 
         void note(Call call, double seconds) {
-            ends.add(new long[] {call.startNanos() + call.modelledNanos()});
+            ends.add(call.startNanos() + call.modelledNanos());
             shares.add(seconds);
         }
     }
@@ -389,7 +388,7 @@ final class DeviceLedger {
             for (Account a : accounts.values()) {
                 if (a.job.uploadedNanos() > t) {
                     for (int i = 0; i < a.ends.size(); i++) {
-                        if (a.ends.get(i)[0] <= t) {
+                        if (a.ends.get(i) <= t) {
                             work += a.shares.get(i);
                         }
                     }

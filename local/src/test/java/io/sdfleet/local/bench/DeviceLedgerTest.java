@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.sdfleet.local.bench.DeviceLedger.Call;
 import io.sdfleet.local.bench.DeviceLedger.Fate;
 import io.sdfleet.local.bench.DeviceLedger.Job;
-import io.sdfleet.local.bench.DeviceLedger.Kind;
+import io.sdfleet.worker.runtime.sim.SimulatedDevice.Kind;
 import io.sdfleet.local.bench.DeviceLedger.Line;
 import io.sdfleet.worker.runtime.LatentSize;
 import io.sdfleet.worker.runtime.sim.DeviceProfile;

@@ -281,7 +281,7 @@ final class ServingRun {
             for (int[] row : c.rows()) {
                 owners.add(row == null ? null : jobOfRow.get(Arrays.toString(row)));
             }
-            calls.add(new DeviceLedger.Call(DeviceLedger.Kind.valueOf(c.kind().name()), c.startNanos(),
+            calls.add(new DeviceLedger.Call(c.kind(), c.startNanos(),
                     c.modelledNanos(), c.size(), c.items(), owners));
         }
         return DeviceLedger.of(calls, ledgerJobs, runStart, windowStart, windowEnd, device.profile(), maxItems);

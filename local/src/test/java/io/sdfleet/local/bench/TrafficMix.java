@@ -2,6 +2,7 @@ package io.sdfleet.local.bench;
 
 import io.sdfleet.common.JobRequest;
 import io.sdfleet.common.SchedulerName;
+import io.sdfleet.worker.pipeline.ImageItems;
 import io.sdfleet.worker.runtime.LatentSize;
 import io.sdfleet.worker.runtime.sim.DeviceProfile;
 import io.sdfleet.worker.scheduler.SchedulerConfig;
@@ -142,8 +143,8 @@ final class TrafficMix {
     private static double idealSeconds(int steps, SchedulerName schedulerName, double guidance, int width, int height,
             int images, DeviceProfile profile, int maxItems) {
         int calls = unetCalls(steps, schedulerName); // PNDM runs one more call than it has steps
-        int itemsPerImage = guidance > 1 ? 2 : 1;
-        int prompts = guidance > 1 ? 2 : 1;
+        int itemsPerImage = ImageItems.itemsPerImage(guidance);
+        int prompts = itemsPerImage; // a guided job encodes its prompt and the negative one
         LatentSize latent = LatentSize.ofImage(width, height);
         double perItemCall = seconds(profile.unetCall(maxItems, latent)) / maxItems;
         return calls * itemsPerImage * images * perItemCall + seconds(profile.vaeDecode(images, latent))

@@ -264,7 +264,8 @@ public final class DeviceLoop implements Runnable {
                 startStaticBatch().ifPresent(size -> items.merge(size, 0, Integer::sum));
             }
         }
-        Map<LatentSize, Instant> oldest = oldestJobBySize();
+        // ages only when sizes compete: a pass over every active and waiting job, once per UNet call
+        Map<LatentSize, Instant> oldest = items.size() > 1 ? oldestJobBySize() : Map.of();
         long turn = turnCount++;
         lastServed.keySet().retainAll(items.keySet());
         // A size new to the set counts as served just before this turn, so it wins a tie against a size served now.

@@ -189,8 +189,9 @@ public final class SimulatedDevice {
                 rows = new ArrayList<>(tokenIds.length);
                 int row = SEQUENCE_LENGTH * HIDDEN_SIZE;
                 for (int n = 0; n < tokenIds.length; n++) {
-                    rows.add(tokenIds[n].clone());
-                    rowsByStates.put(statesHash(out, n * row, row), tokenIds[n].clone());
+                    int[] ids = tokenIds[n].clone();
+                    rows.add(ids);
+                    rowsByStates.put(statesHash(out, n * row, row), ids);
                 }
             }
             occupy(start, profile.textEncode(tokenIds.length), Kind.TEXT_ENCODER, null, tokenIds.length, rows);
