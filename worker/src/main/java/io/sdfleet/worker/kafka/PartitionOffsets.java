@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
@@ -17,11 +18,18 @@ import org.apache.kafka.common.TopicPartition;
  * Per-partition offset tracking: which taken records are unfinished, which are finished with what to
  * write, and how far each partition may be committed.
  *
- * <p>The invariant: a partition is committed only up to its lowest unfinished record, and the records of
- * finished work are released together with the offsets that cover them, in offset order. So a crash
- * loses nothing (an unfinished job's offset was never committed) and, with transactions, a completion is
- * never visible for a record that a later owner will process again: work finished out of order (a later
- * batch, a job of another key) waits here until everything below it in its partition is finished.
+ * <p>The invariant: a partition's committed offset stays at or below its lowest unfinished record, and the
+ * records of finished work are released together with the offsets that cover them. Work finished out of
+ * order (a short job taken after a long one) is released at once too: its offset goes into the commit's
+ * {@link DoneAhead} set, the committed offset's metadata, written in the same transaction as its
+ * completion. So a crash loses nothing (an unfinished job's offset was never committed) and, with
+ * transactions, a completion is never visible for a record that a later owner will process again: the
+ * later owner skips the records of the set ({@link #track} returns false). The set is bounded
+ * ({@link DoneAhead#MAX_METADATA_CHARS}); work that would not fit waits until everything below it is done.
+ *
+ * <p>What is done ahead of the committed offset is known from the broker at assignment
+ * ({@link #committedOnBroker}) and from this worker's own commits ({@link #committed}); a new session
+ * (after a rewind) starts from that knowledge, so it skips what the last successful commit finished.
  *
  * <p>Sessions: every partition's tracking has a session number, new after {@link #forget} (revoke,
  * rewind). Finished work from an older session is refused, because its record will be delivered again.
@@ -44,9 +52,14 @@ public final class PartitionOffsets {
         /** Offset to its finished work, or to {@link #UNFINISHED} (null) while it is not done. */
         final TreeMap<Long, FinishedWork> slots = new TreeMap<>();
         final Set<Long> abandoned = new HashSet<>();
+        /** Offsets above the commit that are done: released ahead here, or known done when the session began. */
+        final TreeSet<Long> doneAhead = new TreeSet<>();
 
-        Track(long session) {
+        Track(long session, DoneAhead known) {
             this.session = session;
+            if (known != null) {
+                doneAhead.addAll(known.offsets());
+            }
         }
 
         int awaiting() {
@@ -61,6 +74,8 @@ public final class PartitionOffsets {
     }
 
     private final Map<TopicPartition, Track> tracks = new HashMap<>();
+    /** Per partition, what its committed offset's metadata says is done ahead, as far as this worker knows. */
+    private final Map<TopicPartition, DoneAhead> committedAhead = new HashMap<>();
     private final LiveSessions live;
     private long nextSession = 1;
 
@@ -96,10 +111,13 @@ public final class PartitionOffsets {
     }
 
     /**
-     * Records a taken record as unfinished; offsets of one partition must be tracked in increasing order
-     * within a session (check {@link #movedBack} first).
+     * Records a taken record as unfinished, unless it is done already (committed ahead of the committed
+     * offset, by this worker or an earlier owner). Offsets of one partition must be tracked in increasing
+     * order within a session (check {@link #movedBack} first).
+     *
+     * @return true when the record is to be processed, false when it is done and must be skipped
      */
-    public void track(TopicPartition partition, long offset) {
+    public boolean track(TopicPartition partition, long offset) {
         Track t = track(partition);
         if (offset <= t.lastTracked) {
             throw new IllegalStateException("offset " + offset + " of " + partition + " tracked after "
@@ -109,7 +127,29 @@ public final class PartitionOffsets {
             t.committedPosition = offset;
         }
         t.lastTracked = offset;
+        if (t.doneAhead.contains(offset)) {
+            return false;
+        }
         t.slots.put(offset, UNFINISHED);
+        return true;
+    }
+
+    /**
+     * What the broker has committed for a partition (read when it is assigned, or after a commit whose outcome
+     * was unknown): the records its metadata lists as done are skipped from the next session on.
+     *
+     * @param committed the committed offset and metadata; null when the group has none
+     */
+    public void committedOnBroker(TopicPartition partition, OffsetAndMetadata committed) {
+        committedAhead.put(partition, DoneAhead.of(committed));
+    }
+
+    /**
+     * Forgets what is done ahead of a partition's committed offset: its position moved back without a seek of
+     * ours (the log was truncated or deleted), so those offsets may now hold other records.
+     */
+    public void dropDoneAhead(TopicPartition partition) {
+        committedAhead.remove(partition);
     }
 
     /**
@@ -158,8 +198,9 @@ public final class PartitionOffsets {
     }
 
     /**
-     * Removes the finished prefix of every partition (finished work up to its lowest unfinished record)
-     * and returns it with the offsets to commit. Partitions with nothing new to commit are left out.
+     * Removes the finished work of every partition and returns it with the offsets to commit: the finished
+     * prefix (up to the lowest unfinished record), then finished work above it as far as the partition's
+     * {@link DoneAhead} metadata has room. Partitions with nothing new to commit are left out.
      */
     public CommitUnit release() {
         List<FinishedWork> released = new ArrayList<>();
@@ -167,24 +208,43 @@ public final class PartitionOffsets {
         Map<TopicPartition, Long> rewindTo = new LinkedHashMap<>();
         for (Map.Entry<TopicPartition, Track> entry : tracks.entrySet()) {
             Track t = entry.getValue();
-            long last = -1;
+            boolean any = false;
             while (!t.slots.isEmpty() && t.slots.firstEntry().getValue() != UNFINISHED) {
-                Map.Entry<Long, FinishedWork> done = t.slots.pollFirstEntry();
-                released.add(done.getValue());
-                last = done.getKey();
+                released.add(t.slots.pollFirstEntry().getValue());
+                any = true;
             }
-            if (last >= 0) {
-                long next = t.slots.isEmpty() ? last + 1 : t.slots.firstKey();
-                offsets.put(entry.getKey(), new OffsetAndMetadata(next));
+            long next = t.slots.isEmpty() ? t.lastTracked + 1 : t.slots.firstKey();
+            t.doneAhead.headSet(next).clear(); // below the commit: covered by the offset itself
+            List<Long> ahead = new ArrayList<>();
+            for (Map.Entry<Long, FinishedWork> slot : t.slots.entrySet()) {
+                if (slot.getValue() == UNFINISHED) {
+                    continue;
+                }
+                t.doneAhead.add(slot.getKey());
+                if (new DoneAhead(next, t.doneAhead).metadata().length() > DoneAhead.MAX_METADATA_CHARS) {
+                    t.doneAhead.remove(slot.getKey()); // held back until the records below it are done
+                    break;
+                }
+                ahead.add(slot.getKey());
+            }
+            for (long offset : ahead) {
+                released.add(t.slots.remove(offset));
+            }
+            if (any || !ahead.isEmpty()) {
+                offsets.put(entry.getKey(), new DoneAhead(next, t.doneAhead).commitOffset());
                 rewindTo.put(entry.getKey(), t.committedPosition);
             }
         }
         return new CommitUnit(released, offsets, rewindTo);
     }
 
-    /** Records that a unit was committed: its offsets become the partitions' rewind positions. */
+    /**
+     * Records that a unit was committed: its offsets become the partitions' rewind positions, and their
+     * metadata what a new session of the partition skips.
+     */
     public void committed(CommitUnit unit) {
         unit.offsets().forEach((partition, offset) -> {
+            committedAhead.put(partition, DoneAhead.of(offset));
             Track t = tracks.get(partition);
             if (t != null) {
                 t.committedPosition = offset.offset();
@@ -210,7 +270,7 @@ public final class PartitionOffsets {
 
     private Track track(TopicPartition partition) {
         return tracks.computeIfAbsent(partition, p -> {
-            Track t = new Track(nextSession++);
+            Track t = new Track(nextSession++, committedAhead.get(p));
             live.begin(p, t.session);
             return t;
         });

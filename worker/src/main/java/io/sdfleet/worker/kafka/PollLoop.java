@@ -17,6 +17,7 @@ import org.apache.kafka.clients.consumer.CloseOptions.GroupMembershipOperation;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -56,6 +57,11 @@ public final class PollLoop implements Runnable, RebalanceHandler.PartitionHando
 
     private static final Logger LOG = LoggerFactory.getLogger(PollLoop.class);
     private static final long HANDOVER_SLEEP_MS = 10;
+    /**
+     * Bound on reading newly assigned partitions' committed offsets. Failing it stops the worker (the error
+     * leaves poll): without the metadata, records finished ahead by an earlier owner would be done twice.
+     */
+    private static final Duration COMMITTED_LOOKUP_TIMEOUT = Duration.ofSeconds(30);
 
     private final Consumer<byte[], byte[]> consumer;
     private final CommitCoordinator committer;
@@ -203,11 +209,17 @@ public final class PollLoop implements Runnable, RebalanceHandler.PartitionHando
                 // tracked no longer matches the log. Start over; stale results of the old session are ignored.
                 LOG.warn("{} moved back to offset {} without a seek (offset reset); tracking it afresh",
                         partition, record.offset());
+                offsets.dropDoneAhead(partition);
                 forget(List.of(partition));
             }
             long session = offsets.session(partition);
+            if (!offsets.track(partition, record.offset())) {
+                // Finished and committed ahead of the committed offset (by this worker before a rewind, or by an
+                // earlier owner): its completion is out already.
+                LOG.debug("skipping {}+{}: done ahead of the committed offset", partition, record.offset());
+                continue;
+            }
             RecordIntake.Taken taken = intake.take(record, session);
-            offsets.track(partition, record.offset());
             if (taken.job() != null && taken.job().needsPictures()) {
                 pictureJobs.accept(taken.job());
             } else if (taken.job() != null) {
@@ -291,7 +303,12 @@ public final class PollLoop implements Runnable, RebalanceHandler.PartitionHando
                 offsets.forget(p);
                 waiting.removePartitions(List.of(p));
             }
-            seek(e.resumeAt().orElse(unit.rewindTo()));
+            Map<TopicPartition, Long> positions = new LinkedHashMap<>(unit.rewindTo());
+            e.resumeAt().ifPresent(broker -> broker.forEach((p, committed) -> {
+                offsets.committedOnBroker(p, committed);
+                positions.put(p, committed.offset());
+            }));
+            seek(positions);
         }
     }
 
@@ -367,6 +384,28 @@ public final class PollLoop implements Runnable, RebalanceHandler.PartitionHando
         commitReleased();
         forget(partitions);
         LOG.info("handed over {} ({} jobs in flight left for the new owner)", partitions, unfinished);
+    }
+
+    @Override
+    public void assigned(Collection<TopicPartition> partitions) {
+        // Runs inside poll, before the partitions are fetched: no wakeup may break the lookup.
+        waker.suspend();
+        try {
+            Map<TopicPartition, OffsetAndMetadata> committed;
+            try {
+                committed = consumer.committed(Set.copyOf(partitions), COMMITTED_LOOKUP_TIMEOUT);
+            } catch (WakeupException e) {
+                committed = consumer.committed(Set.copyOf(partitions), COMMITTED_LOOKUP_TIMEOUT);
+            }
+            for (TopicPartition p : partitions) {
+                offsets.committedOnBroker(p, committed.get(p));
+            }
+        } finally {
+            waker.resume();
+            if (inbox.hasResults()) {
+                waker.run();
+            }
+        }
     }
 
     @Override

@@ -17,6 +17,8 @@ import org.slf4j.LoggerFactory;
  *       rest is forgotten and redelivered to the new owner.</li>
  *   <li>Lost (the member was thrown out; another owner may already have them): forgotten without a
  *       commit, which would fail anyway.</li>
+ *   <li>Assigned: their committed offsets are read, with the records an earlier owner finished ahead of
+ *       them ({@link DoneAhead}), which are then skipped.</li>
  * </ul>
  * Counts revocations and losses, so tests and operators can tell a rebalance happened.
  */
@@ -31,6 +33,9 @@ public final class RebalanceHandler implements ConsumerRebalanceListener {
 
         /** Forgets the partitions without committing. */
         void forget(Collection<TopicPartition> partitions);
+
+        /** Learns what is committed for newly assigned partitions (what is done ahead of their offsets). */
+        void assigned(Collection<TopicPartition> partitions);
     }
 
     private final PartitionHandover handover;
@@ -61,6 +66,7 @@ public final class RebalanceHandler implements ConsumerRebalanceListener {
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
         if (!partitions.isEmpty()) {
             LOG.info("partitions assigned: {}", partitions);
+            handover.assigned(partitions);
         }
     }
 

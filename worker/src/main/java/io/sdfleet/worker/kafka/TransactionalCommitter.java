@@ -160,7 +160,7 @@ public final class TransactionalCommitter implements CommitCoordinator {
     private CommitRejectedException outcomeUnknown(CommitUnit unit, Consumer<byte[], byte[]> consumer,
             TimeoutException cause) {
         closeQuietly();
-        Map<TopicPartition, Long> resumeAt = new LinkedHashMap<>();
+        Map<TopicPartition, OffsetAndMetadata> resumeAt = new LinkedHashMap<>();
         try {
             producer(); // initTransactions: the old transaction is completed or aborted on the broker first
             Map<TopicPartition, OffsetAndMetadata> committed;
@@ -172,8 +172,9 @@ public final class TransactionalCommitter implements CommitCoordinator {
             }
             for (Map.Entry<TopicPartition, Long> local : unit.rewindTo().entrySet()) {
                 OffsetAndMetadata c = committed.get(local.getKey());
-                // Nothing committed on the broker: the unit's offsets were not either; the local position holds.
-                resumeAt.put(local.getKey(), c == null ? local.getValue() : c.offset());
+                // Nothing committed on the broker: the unit's offsets were not either; the local position holds,
+                // with nothing done ahead of it (that would be in committed metadata).
+                resumeAt.put(local.getKey(), c == null ? new OffsetAndMetadata(local.getValue()) : c);
             }
         } catch (KafkaException | CommitRejectedException e) {
             closeQuietly();

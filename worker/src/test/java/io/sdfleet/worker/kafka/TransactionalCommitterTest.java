@@ -83,7 +83,7 @@ class TransactionalCommitterTest {
         consumer.commitSync(Map.of(Jobs.P0, new OffsetAndMetadata(8)));
         CommitRejectedException rejected = assertThrows(CommitRejectedException.class,
                 () -> committer.commit(unit, consumer));
-        assertEquals(Map.of(Jobs.P0, 8L), rejected.resumeAt().orElseThrow());
+        assertEquals(Map.of(Jobs.P0, new OffsetAndMetadata(8)), rejected.resumeAt().orElseThrow());
         assertEquals(2, made.size(), "a new producer resolved the outcome (initTransactions)");
         assertTrue(made.get(0).closed());
         committer.commit(unit, consumer); // the next unit goes through the new producer
