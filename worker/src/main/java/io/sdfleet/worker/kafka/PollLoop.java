@@ -355,10 +355,17 @@ public final class PollLoop implements Runnable, RebalanceHandler.PartitionHando
 
     @Override
     public void handOver(Collection<TopicPartition> partitions) {
-        // Runs inside poll: no wakeups while this commits and waits on its own; then wake for what came meanwhile.
+        withoutWakeups(() -> handOverSuspended(partitions));
+    }
+
+    /**
+     * Runs a rebalance callback's work (inside poll) with no wakeups, which would break its own Kafka calls;
+     * then wakes the poll for the results that came meanwhile.
+     */
+    private void withoutWakeups(Runnable work) {
         waker.suspend();
         try {
-            handOverSuspended(partitions);
+            work.run();
         } finally {
             waker.resume();
             if (inbox.hasResults()) {
@@ -388,24 +395,19 @@ public final class PollLoop implements Runnable, RebalanceHandler.PartitionHando
 
     @Override
     public void assigned(Collection<TopicPartition> partitions) {
-        // Runs inside poll, before the partitions are fetched: no wakeup may break the lookup.
-        waker.suspend();
-        try {
+        // Before the partitions are fetched: what is done ahead of their committed offsets must be known first.
+        withoutWakeups(() -> {
+            Set<TopicPartition> asked = Set.copyOf(partitions);
             Map<TopicPartition, OffsetAndMetadata> committed;
             try {
-                committed = consumer.committed(Set.copyOf(partitions), COMMITTED_LOOKUP_TIMEOUT);
-            } catch (WakeupException e) {
-                committed = consumer.committed(Set.copyOf(partitions), COMMITTED_LOOKUP_TIMEOUT);
+                committed = consumer.committed(asked, COMMITTED_LOOKUP_TIMEOUT);
+            } catch (WakeupException e) { // a wakeup already pending before the suspend: once more
+                committed = consumer.committed(asked, COMMITTED_LOOKUP_TIMEOUT);
             }
             for (TopicPartition p : partitions) {
                 offsets.committedOnBroker(p, committed.get(p));
             }
-        } finally {
-            waker.resume();
-            if (inbox.hasResults()) {
-                waker.run();
-            }
-        }
+        });
     }
 
     @Override

@@ -17,10 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -85,15 +82,8 @@ class DoneAheadDeliveryTest {
         }
     }
 
+    /** The only partition's committed offset (0 with no metadata when none is committed). */
     private static OffsetAndMetadata committed(WorkerScenario s) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                s.corner.stack().bootstrapServers()))) {
-            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(s.corner.group())
-                    .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-            OffsetAndMetadata o = offsets.get(new TopicPartition(s.corner.requests(), 0));
-            return o == null ? new OffsetAndMetadata(0) : o;
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot read the committed offsets of " + s.corner.group(), e);
-        }
+        return s.committedOffsetsAndMetadata().getOrDefault(0, new OffsetAndMetadata(0));
     }
 }

@@ -180,13 +180,20 @@ final class WorkerScenario implements AutoCloseable {
 
     /** The group's committed offsets on the requests topic, by partition number (absent = none). */
     Map<Integer, Long> committedOffsets() {
+        Map<Integer, Long> out = new HashMap<>();
+        committedOffsetsAndMetadata().forEach((partition, o) -> out.put(partition, o.offset()));
+        return out;
+    }
+
+    /** Like {@link #committedOffsets()}, with each offset's metadata (what the worker lists as done ahead). */
+    Map<Integer, OffsetAndMetadata> committedOffsetsAndMetadata() {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, corner.stack().bootstrapServers()))) {
             Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(corner.group())
                     .partitionsToOffsetAndMetadata().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            Map<Integer, Long> out = new HashMap<>();
+            Map<Integer, OffsetAndMetadata> out = new HashMap<>();
             offsets.forEach((tp, o) -> {
                 if (tp.topic().equals(corner.requests()) && o != null) {
-                    out.put(tp.partition(), o.offset());
+                    out.put(tp.partition(), o);
                 }
             });
             return out;
