@@ -8,10 +8,12 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * What one commit writes: the completion and DLQ records of the finished work released by
- * {@link PartitionOffsets#release()}, and the offsets that cover exactly that work.
+ * {@link PartitionOffsets#release()}, and the offsets that cover that work: below the committed offset, or
+ * listed as done ahead of it in the offset's metadata ({@link DoneAhead}).
  *
  * @param work         the finished work released, in partition and offset order
- * @param offsets      per partition, the next offset to consume (just below the lowest unfinished job)
+ * @param offsets      per partition, the next offset to consume (at most the lowest unfinished job), with the
+ *                     offsets done ahead of it in its metadata
  * @param rewindTo     per partition, the position committed before this unit (where to seek if it fails)
  */
 public record CommitUnit(List<FinishedWork> work, Map<TopicPartition, OffsetAndMetadata> offsets,

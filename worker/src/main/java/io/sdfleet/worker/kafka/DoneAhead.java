@@ -29,10 +29,16 @@ public record DoneAhead(long base, NavigableSet<Long> offsets) {
     static final String PREFIX = "sdfleet-done-ahead:1:";
     /**
      * Longest metadata written. Brokers refuse a commit whose metadata exceeds offset.metadata.max.bytes (4096
-     * by default); a quarter of that leaves room for brokers set lower. Work that would not fit is held back, as
-     * without this set, until the records below it are done.
+     * by default); a broker set below this value would refuse such commits every time (not handled: the unit is
+     * rejected and redone). Work that would not fit is held back, as without this set, until the records below
+     * it are done.
      */
     static final int MAX_METADATA_CHARS = 1024;
+    /**
+     * Most offsets one set holds, written or read (runs make a short string stand for many): the writer holds
+     * work back beyond it, the reader refuses a longer list as not ours, so both agree on every set written.
+     */
+    static final int MAX_OFFSETS = 100_000;
 
     public DoneAhead {
         TreeSet<Long> copy = new TreeSet<>(offsets);
@@ -54,7 +60,12 @@ public record DoneAhead(long base, NavigableSet<Long> offsets) {
         return parse(committed.offset(), committed.metadata()).orElse(none(committed.offset()));
     }
 
-    /** The set in {@code metadata} when it is ours and written for {@code base}. */
+    /**
+     * The set in {@code metadata} when it is ours and written for {@code base}. Total: any other string (also
+     * one with our prefix and numbers that overflow or ask for more than {@link #MAX_OFFSETS}) reads as not
+     * ours, because this runs when a partition is assigned, and a throw there would stop every worker that
+     * takes the partition.
+     */
     static Optional<DoneAhead> parse(long base, String metadata) {
         if (metadata == null || !metadata.startsWith(PREFIX)) {
             return Optional.empty();
@@ -64,7 +75,7 @@ public record DoneAhead(long base, NavigableSet<Long> offsets) {
             return Optional.empty();
         }
         try {
-            if (Long.parseLong(parts[0]) != base) {
+            if (Long.parseLong(parts[0]) != base || base < 0) {
                 return Optional.empty();
             }
             TreeSet<Long> offsets = new TreeSet<>();
@@ -73,18 +84,24 @@ public record DoneAhead(long base, NavigableSet<Long> offsets) {
                     int dash = run.indexOf('-');
                     long first = Long.parseLong(dash < 0 ? run : run.substring(0, dash));
                     long last = dash < 0 ? first : Long.parseLong(run.substring(dash + 1));
-                    if (first < 0 || last < first || last - first > MAX_METADATA_CHARS * 1000L) {
+                    if (first < 0 || last < first || last > Long.MAX_VALUE - base
+                            || last - first >= MAX_OFFSETS - offsets.size()) {
                         return Optional.empty();
                     }
-                    for (long d = first; d <= last; d++) {
+                    for (long d = first; d <= last; d++) { // cannot wrap: last < Long.MAX_VALUE - base
                         offsets.add(base + d);
                     }
                 }
             }
             return Optional.of(new DoneAhead(base, offsets));
-        } catch (NumberFormatException e) {
+        } catch (RuntimeException e) { // NumberFormatException; nothing else is expected, and nothing may escape
             return Optional.empty();
         }
+    }
+
+    /** Whether this set may be committed: the reader ({@link #parse}) reads back exactly what it holds. */
+    boolean fits() {
+        return offsets.size() <= MAX_OFFSETS && metadata().length() <= MAX_METADATA_CHARS;
     }
 
     /** The metadata string; empty when nothing is done ahead (what a commit without this set writes). */

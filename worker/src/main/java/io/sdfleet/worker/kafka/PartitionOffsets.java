@@ -54,9 +54,12 @@ public final class PartitionOffsets {
         final Set<Long> abandoned = new HashSet<>();
         /** Offsets above the commit that are done: released ahead here, or known done when the session began. */
         final TreeSet<Long> doneAhead = new TreeSet<>();
+        /** The committed offset the known set was written for (-1: none). */
+        final long knownBase;
 
         Track(long session, DoneAhead known) {
             this.session = session;
+            this.knownBase = known == null ? -1 : known.base();
             if (known != null) {
                 doneAhead.addAll(known.offsets());
             }
@@ -125,6 +128,11 @@ public final class PartitionOffsets {
         }
         if (t.committedPosition < 0) {
             t.committedPosition = offset;
+            if (offset < t.knownBase) {
+                // The session starts below the committed offset (reset to the log's start after a truncation):
+                // the set was written for another log, its offsets may hold other records now.
+                t.doneAhead.clear();
+            }
         }
         t.lastTracked = offset;
         if (t.doneAhead.contains(offset)) {
@@ -221,7 +229,7 @@ public final class PartitionOffsets {
                     continue;
                 }
                 t.doneAhead.add(slot.getKey());
-                if (new DoneAhead(next, t.doneAhead).metadata().length() > DoneAhead.MAX_METADATA_CHARS) {
+                if (!new DoneAhead(next, t.doneAhead).fits()) {
                     t.doneAhead.remove(slot.getKey()); // held back until the records below it are done
                     break;
                 }

@@ -40,7 +40,8 @@ import org.slf4j.MDC;
  * a long job never exceeds max.poll.interval.ms and never triggers a rebalance.
  *
  * <p>Failures: a rejected commit, or jobs handed back by the store stage, rewind their partitions
- * (seek to the last committed offset, new tracking session; the records are processed again); a commit
+ * (seek to the last committed offset, new tracking session; the records are processed again, except those its
+ * metadata lists as done ahead); a commit
  * whose outcome was unknown seeks to the broker's committed offsets instead. A position that moves back
  * without a seek of ours (offset reset after truncation) starts a new tracking session too. A
  * {@link WorkerFatalException} or an unexpected Kafka error leaves {@link #run()}; the worker's supervisor

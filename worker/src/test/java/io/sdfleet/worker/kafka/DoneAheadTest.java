@@ -40,12 +40,30 @@ class DoneAheadTest {
     void metadataThatIsNotOursOrNotForThisOffsetMeansNothingIsDoneAhead() {
         for (String foreign : new String[] {"", "hello", "sdfleet-done-ahead:2:5:1", "sdfleet-done-ahead:1:5",
                 "sdfleet-done-ahead:1:5:x", "sdfleet-done-ahead:1:5:3-1", "sdfleet-done-ahead:1:5:-2",
-                "sdfleet-done-ahead:1:5:1,,2", "sdfleet-done-ahead:1:5:1:2", "sdfleet-done-ahead:1:5:0-999999999999"}) {
+                "sdfleet-done-ahead:1:5:1,,2", "sdfleet-done-ahead:1:5:1:2", "sdfleet-done-ahead:1:5:0-999999999999",
+                // hostile: overflow past Long.MAX_VALUE, a run ending there, many offsets in a short string
+                "sdfleet-done-ahead:1:5:9223372036854775803", "sdfleet-done-ahead:1:5:0-9223372036854775802",
+                "sdfleet-done-ahead:1:5:0-60000,70000-130000"}) {
             assertEquals(Optional.empty(), DoneAhead.parse(5, foreign), foreign);
         }
         assertEquals(Optional.empty(), DoneAhead.parse(6, "sdfleet-done-ahead:1:5:1"),
                 "written for offset 5, committed offset 6: reset since, the list no longer applies");
         assertTrue(DoneAhead.of(new OffsetAndMetadata(6, "sdfleet-done-ahead:1:5:1")).offsets().isEmpty());
+    }
+
+    @Test
+    void whatTheWriterCommitsTheReaderReadsBack() {
+        TreeSet<Long> many = new TreeSet<>();
+        for (long o = 1; o <= DoneAhead.MAX_OFFSETS + 1; o++) {
+            many.add(o);
+        }
+        DoneAhead tooMany = new DoneAhead(0, many);
+        assertTrue(tooMany.metadata().length() < 40, "one run: a short string");
+        assertTrue(!tooMany.fits(), "but more offsets than the reader takes: not committed");
+        many.pollLast();
+        DoneAhead most = new DoneAhead(0, many);
+        assertTrue(most.fits());
+        assertEquals(Optional.of(most), DoneAhead.parse(0, most.metadata()));
     }
 
     @Test

@@ -197,6 +197,13 @@ class PartitionOffsetsTest {
     }
 
     @Test
+    void aSessionStartingBelowTheCommittedOffsetIgnoresWhatWasDoneAhead() {
+        offsets.committedOnBroker(Jobs.P0, ahead(100, "5"));
+        assertTrue(offsets.track(Jobs.P0, 0), "reset to the log's start (truncated): a new log");
+        assertTrue(offsets.track(Jobs.P0, 105), "105 listed for the old log: a new record now");
+    }
+
+    @Test
     void aPositionThatMovedBackForgetsWhatWasDoneAhead() {
         offsets.committedOnBroker(Jobs.P0, ahead(5, "2"));
         offsets.track(Jobs.P0, 5);
